@@ -1,0 +1,136 @@
+"""The application factory and the async runner behind `peerbot run` (and the sandbox)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import Bot, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+import handlers
+import scheduler
+from bot.config import Settings
+from bot.context import BotData, utc_now
+from handlers.common import Context
+from handlers.menus import registered_commands, set_default_menu
+from storage.db import Database, open_database
+from storage.migrate import upgrade_engine
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+PeerbotApp = Application  # type: ignore[type-arg]
+
+
+async def _announce(app: PeerbotApp) -> None:
+    """Remember who we are and set the strangers' menu (after `initialize` called getMe)."""
+    data: BotData = app.bot_data
+    async with UnitOfWork(data.db) as uow:
+        # Remembered so that `peerbot invite coordinator` can build links without a token.
+        await uow.bot_info.put("bot_username", app.bot.username)
+        await uow.commit()
+    await set_default_menu(app.bot, data.commands)
+    log.info("bot %s ready", app.bot.id)
+
+
+async def fetch_bot_username(settings: Settings) -> str | None:
+    """Ask the Bot API who we are; None when there is no token or no answer."""
+    if not settings.telegram_bot_token:
+        return None
+    try:
+        async with _bot(settings) as bot:
+            return bot.username
+    except TelegramError as error:
+        log.warning("could not ask Telegram for the bot's username: %s", type(error).__name__)
+        return None
+
+
+def _bot(settings: Settings) -> Bot:
+    kwargs: dict[str, str] = {}
+    if settings.telegram_base_url:
+        kwargs["base_url"] = settings.telegram_base_url
+    if settings.telegram_base_file_url:
+        kwargs["base_file_url"] = settings.telegram_base_file_url
+    return Bot(settings.require_token(), **kwargs)
+
+
+def build_application(
+    settings: Settings,
+    db: Database,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    rate_limit: bool = True,
+) -> PeerbotApp:
+    """The real Application: handlers registered in order, the scheduler's tick added."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .context_types(ContextTypes(context=Context, bot_data=BotData))
+    )
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+    if settings.telegram_base_file_url:
+        builder = builder.base_file_url(settings.telegram_base_file_url)
+    if rate_limit:
+        # Keeps bursts within Telegram's limits and waits out a 429 as told.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.build()
+    data: BotData = app.bot_data
+    data.settings, data.db, data.clock = settings, db, clock
+    handlers.register(app)
+    scheduler.register(app)
+    data.commands = registered_commands(app)
+    return app
+
+
+async def start_app(app: PeerbotApp, settings: Settings, *, poll_timeout: int = 10) -> None:
+    """Start taking updates: a webhook when WEBHOOK_URL is set, long polling otherwise."""
+    await app.initialize()
+    await _announce(app)
+    await app.start()
+    assert app.updater is not None
+    if settings.webhook_url:
+        await app.updater.start_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        await app.updater.start_polling(
+            poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+        )
+
+
+async def stop_app(app: PeerbotApp) -> None:
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+
+
+async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+    """Migrate, then run the bot until SIGINT/SIGTERM (or `stop` is set)."""
+    db = open_database(settings.database_url)
+    try:
+        await upgrade_engine(db.engine)
+        app = build_application(settings, db)
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await start_app(app, settings)
+        try:
+            await stop.wait()
+        finally:
+            await stop_app(app)
+    finally:
+        await db.dispose()

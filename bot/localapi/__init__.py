@@ -1,0 +1,17 @@
+"""Local Telegram Bot API server plus test actors (used by sandbox and e2e tests)."""
+
+from __future__ import annotations
+
+from .models import ApiCall, BotMessage, Button, StoredFile
+from .people import SETTLE_SECONDS, Person
+from .server import LocalBotApi
+
+__all__ = [
+    "SETTLE_SECONDS",
+    "ApiCall",
+    "BotMessage",
+    "Button",
+    "LocalBotApi",
+    "Person",
+    "StoredFile",
+]

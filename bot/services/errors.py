@@ -1,0 +1,44 @@
+"""Domain errors: raised by services, turned into a short answer at the edge."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Something the person asked for cannot be done; nothing was changed."""
+
+
+class NotJoined(DomainError):
+    """The Telegram account has not joined this deployment."""
+
+
+class NotAllowed(DomainError):
+    """The person's role does not allow this."""
+
+    def __init__(self, needed: tuple[str, ...]) -> None:
+        super().__init__(f"needs one of {needed}")
+        self.needed = needed
+
+
+class InvitationInvalid(DomainError):
+    """The invitation cannot be used: reason is malformed, unknown, used or expired."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class AlreadyJoined(DomainError):
+    """This Telegram account already has a role; one account holds one role."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__(role)
+        self.role = role
+
+
+class BadInput(DomainError):
+    """Typed input that cannot be used; `problem` names what to fix (a texts key)."""
+
+    def __init__(self, problem: str, **details: object) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.details = details

@@ -1,0 +1,25 @@
+"""Every sentence a person reads, in one place: one catalogue module per feature.
+
+`common` holds what every feature shares (welcomes, help, crisis contacts, errors); each
+feature's own sentences live in its module (`bot.texts.sessions`, …). Placeholders are
+named, so a translation (Welsh first) can be a catalogue of the same names.
+"""
+
+from pathlib import Path
+
+from bot.texts.common import *  # noqa: F403
+
+
+def _problems() -> dict[str, str]:
+    """Every feature catalogue's PROBLEMS (answers to BadInput), merged under one roof."""
+    import importlib
+    import pkgutil
+
+    merged: dict[str, str] = {}
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        merged.update(getattr(module, "PROBLEMS", {}))
+    return merged
+
+
+INPUT_PROBLEMS = _problems()

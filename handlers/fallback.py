@@ -1,0 +1,61 @@
+"""The last word: anything no other handler took, and errors nobody expected."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot import texts
+from bot.services import onboarding
+from handlers.common import Context
+
+log = logging.getLogger(__name__)
+
+
+async def not_understood(update: Update, context: Context) -> None:
+    """Explain politely to a stranger; point a member to /help."""
+    if update.effective_user is None or update.effective_message is None:
+        return
+    data = context.bot_data
+    async with data.uow() as uow:
+        me = await onboarding.whoami(uow, update.effective_user.id)
+    text = texts.stranger(data.settings.org_name) if me is None else texts.DIDNT_CATCH
+    await update.effective_message.reply_text(text)
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """Answer a button nobody handles (old, forged or from a stranger); change nothing."""
+    assert update.callback_query
+    data = context.bot_data
+    async with data.uow() as uow:
+        me = await onboarding.whoami(uow, update.callback_query.from_user.id)
+    text = texts.stranger(data.settings.org_name) if me is None else texts.BUTTON_GONE
+    # Always answer a callback query, or the button keeps spinning on the phone.
+    await update.callback_query.answer(text[:200], show_alert=me is None)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failure by ids (never text), then tell the person nothing changed."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed", update_id, exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.SOMETHING_WENT_WRONG[:200], show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)
+    except Exception:  # the report must never raise out of the error handler
+        log.exception("could not report the failure of update %s", update_id)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    # Any message or command nobody else took: strangers get the polite explanation.
+    # (Typed text in a flow is routed earlier, by handlers.conversation.)
+    app.add_handler(MessageHandler(filters.ALL & filters.ChatType.PRIVATE, not_understood))
+    # Any button nobody else took.
+    app.add_handler(CallbackQueryHandler(stale_button))
+    # Unexpected errors: log first, then report.
+    app.add_error_handler(on_error)  # type: ignore[arg-type]

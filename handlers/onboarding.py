@@ -1,0 +1,114 @@
+"""Joining by invitation, welcomes, /help, and the invitations staff hand out."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot import texts
+from bot.qr import qr_png
+from bot.services import onboarding
+from handlers.common import Context, answers_errors
+from handlers.menus import set_menu
+
+log = logging.getLogger(__name__)
+
+
+@answers_errors
+async def start_with_token(update: Update, context: Context) -> None:
+    """Join with the role of the invitation in the deep link."""
+    assert update.effective_user and update.message
+    data = context.bot_data
+    token = context.args[0] if context.args else ""
+    async with data.uow() as uow:
+        joined = await onboarding.join(
+            uow,
+            token,
+            telegram_id=update.effective_user.id,
+            first_name=update.effective_user.first_name,
+            now=data.now(),
+            timezone=data.settings.timezone,
+        )
+    log.info("person %s joined as %s", joined.person_id, joined.role)
+    await update.message.reply_text(
+        texts.welcome_joined(
+            joined.role, joined.name, joined.worker_name, data.settings.crisis_contacts
+        )
+    )
+    await set_menu(context.bot, update.message.chat_id, joined.role, data.commands)
+
+
+async def start(update: Update, context: Context) -> None:
+    """Greet: a stranger learns what the bot is, a member is welcomed back."""
+    assert update.effective_user and update.message
+    data = context.bot_data
+    async with data.uow() as uow:
+        me = await onboarding.whoami(uow, update.effective_user.id)
+    if me is None:
+        text = texts.welcome_stranger(data.settings.org_name, data.settings.crisis_contacts)
+    else:
+        text = texts.welcome_back(me.role, me.name)
+    await update.message.reply_text(text)
+
+
+async def show_help(update: Update, context: Context) -> None:
+    """List the commands of the person's role, always with the crisis contacts."""
+    assert update.effective_user and update.message
+    data = context.bot_data
+    async with data.uow() as uow:
+        me = await onboarding.whoami(uow, update.effective_user.id)
+    role = me.role if me else None
+    await update.message.reply_text(
+        texts.help_text(role, data.settings.crisis_contacts, data.commands)
+    )
+
+
+@answers_errors
+async def invite(update: Update, context: Context) -> None:
+    """Give a coordinator a one-time invitation for a new peer worker."""
+    assert update.effective_user and update.message
+    data = context.bot_data
+    async with data.uow() as uow:
+        issued = await onboarding.invite_worker(
+            uow, update.effective_user.id, now=data.now(), days=data.settings.invitation_days
+        )
+    link = onboarding.deep_link(context.bot.username, issued.token)
+    await update.message.reply_text(texts.invitation_for_worker(link, issued.expires_at))
+    await update.message.reply_photo(qr_png(link), caption=texts.QR_CAPTION)
+
+
+@answers_errors
+async def add_peer(update: Update, context: Context) -> None:
+    """Add a peer and their programme; answer with their invitation link and QR code."""
+    assert update.effective_user and update.message
+    data = context.bot_data
+    async with data.uow() as uow:
+        issued = await onboarding.add_peer(
+            uow,
+            update.effective_user.id,
+            " ".join(context.args or []),
+            now=data.now(),
+            days=data.settings.invitation_days,
+            planned_sessions=data.settings.programme_sessions,
+        )
+    link = onboarding.deep_link(context.bot.username, issued.token)
+    text = texts.invitation_for_peer(
+        issued.peer_name or "", data.settings.programme_sessions, link, issued.expires_at
+    )
+    await update.message.reply_text(text)
+    await update.message.reply_photo(qr_png(link), caption=texts.QR_CAPTION)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    # Deep-link /start <token> must come before plain /start.
+    app.add_handler(CommandHandler("start", start_with_token, has_args=True))
+    # Plain /start: welcome a stranger, greet a member.
+    app.add_handler(CommandHandler("start", start))
+    # /help for every role and for strangers, with the crisis contacts.
+    app.add_handler(CommandHandler("help", show_help))
+    # Coordinators invite peer workers.
+    app.add_handler(CommandHandler("invite", invite))
+    # Peer workers add peers.
+    app.add_handler(CommandHandler("addpeer", add_peer))

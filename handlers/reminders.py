@@ -1,0 +1,9 @@
+"""Opt-in reminders, /stop, and peer workers' own settings (issue: delivery engine)."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add this feature's handlers (none until the feature lands)."""

@@ -1,0 +1,9 @@
+"""The peer's strategy log and the pre-session summary (issue: strategy log)."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add this feature's handlers (none until the feature lands)."""

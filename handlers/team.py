@@ -1,0 +1,9 @@
+"""Coordinators: /team, /digest and their /settings (issue: coordinators)."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add this feature's handlers (none until the feature lands)."""

@@ -1,0 +1,147 @@
+"""People, invitations, programmes, conversation state and small deployment facts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import BotInfo, Conversation, Invitation, Person, Programme, ProgrammeState
+
+
+class PeopleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def by_telegram_id(self, telegram_id: int) -> Person | None:
+        return await self.session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def link_account(self, person_id: int, telegram_id: int, now: datetime) -> bool:
+        """Link a Telegram account to a person created before they joined; False if taken."""
+        stmt = (
+            update(Person)
+            .where(Person.id == person_id, Person.telegram_id.is_(None), Person.left_at.is_(None))
+            .values(telegram_id=telegram_id, joined_at=now)
+        )
+        result = await self.session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def add(self, person: Person) -> None:
+        self.session.add(person)
+
+    async def count_by_role(self, role: str) -> int:
+        stmt = (
+            select(func.count())
+            .select_from(Person)
+            .where(Person.role == role, Person.joined_at.is_not(None), Person.left_at.is_(None))
+        )
+        return int(await self.session.scalar(stmt) or 0)
+
+
+class InvitationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, invitation: Invitation) -> None:
+        self.session.add(invitation)
+
+    async def by_token_hash(self, token_hash: str) -> Invitation | None:
+        return await self.session.scalar(
+            select(Invitation).where(Invitation.token_hash == token_hash)
+        )
+
+    async def mark_used(self, invitation_id: int, now: datetime) -> bool:
+        """Use the invitation if nobody has; False if another update got there first.
+
+        A conditional UPDATE rather than read-then-write: on PostgreSQL the second writer
+        waits for the row lock and then matches nothing; on SQLite it waits for the write
+        lock and likewise matches nothing.
+        """
+        stmt = (
+            update(Invitation)
+            .where(Invitation.id == invitation_id, Invitation.used_at.is_(None))
+            .values(used_at=now)
+        )
+        result = await self.session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def open_for_person(self, person_id: int, now: datetime) -> list[Invitation]:
+        stmt = select(Invitation).where(
+            Invitation.person_id == person_id,
+            Invitation.used_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        return list(await self.session.scalars(stmt))
+
+
+class ProgrammeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, programme: Programme) -> None:
+        self.session.add(programme)
+
+    async def current_for_peer(self, peer_id: int) -> Programme | None:
+        stmt = (
+            select(Programme)
+            .where(Programme.peer_id == peer_id)
+            .order_by(
+                (Programme.state == ProgrammeState.ACTIVE).desc(), Programme.started_at.desc()
+            )
+            .limit(1)
+        )
+        return await self.session.scalar(stmt)
+
+    async def active_for_worker(self, worker_id: int) -> list[tuple[Programme, Person]]:
+        stmt = (
+            select(Programme, Person)
+            .join(Person, Person.id == Programme.peer_id)
+            .where(Programme.worker_id == worker_id, Programme.state == ProgrammeState.ACTIVE)
+            .order_by(Person.display_name)
+        )
+        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
+
+
+class ConversationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, person_id: int) -> Conversation | None:
+        return await self.session.get(Conversation, person_id)
+
+    async def put(
+        self, person_id: int, flow: str, step: str, data: dict[str, Any], now: datetime
+    ) -> None:
+        current = await self.session.get(Conversation, person_id)
+        if current is None:
+            self.session.add(
+                Conversation(person_id=person_id, flow=flow, step=step, data=data, updated_at=now)
+            )
+        else:
+            current.flow, current.step, current.data, current.updated_at = flow, step, data, now
+
+    async def clear(self, person_id: int) -> None:
+        current = await self.session.get(Conversation, person_id)
+        if current is not None:
+            await self.session.delete(current)
+
+
+class BotInfoRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, name: str) -> str | None:
+        row = await self.session.get(BotInfo, name)
+        return row.value if row else None
+
+    async def put(self, name: str, value: str) -> None:
+        row = await self.session.get(BotInfo, name)
+        if row is None:
+            self.session.add(BotInfo(name=name, value=value))
+        else:
+            row.value = value

@@ -1,0 +1,59 @@
+"""The unit of work: one per update or job. It commits; repositories never do."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import Database
+from storage.repositories import (
+    BotInfoRepository,
+    ConversationRepository,
+    InvitationRepository,
+    PeopleRepository,
+    ProgrammeRepository,
+)
+
+
+class UnitOfWork:
+    """`async with UnitOfWork(db) as uow:` … `await uow.commit()`.
+
+    Leaving the block without a commit rolls back, so a domain error changes nothing.
+    """
+
+    session: AsyncSession
+    people: PeopleRepository
+    invitations: InvitationRepository
+    programmes: ProgrammeRepository
+    conversations: ConversationRepository
+    bot_info: BotInfoRepository
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._db.sessionmaker()
+        self.people = PeopleRepository(self.session)
+        self.invitations = InvitationRepository(self.session)
+        self.programmes = ProgrammeRepository(self.session)
+        self.conversations = ConversationRepository(self.session)
+        self.bot_info = BotInfoRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def flush(self) -> None:
+        await self.session.flush()
