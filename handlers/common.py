@@ -7,7 +7,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot import texts
@@ -19,7 +20,10 @@ from bot.services.errors import (
     InvitationInvalid,
     NotAllowed,
     NotJoined,
+    NotYours,
+    Stale,
 )
+from bot.texts import sessions as session_texts
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +36,14 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotD
         return self.bot_data
 
 
-def error_text(error: DomainError, data: BotData) -> str:
+def error_text(error: DomainError, data: BotData, telegram_id: int | None = None) -> str:
     """The short answer a person reads for a domain error."""
+    if isinstance(error, Stale):
+        current = error.current
+        for_peer = getattr(current, "peer_telegram_id", None) == telegram_id
+        return session_texts.changed(current, for_peer)  # type: ignore[arg-type]
+    if isinstance(error, NotYours):
+        return session_texts.changed(None, False)
     if isinstance(error, NotJoined):
         return texts.stranger(data.settings.org_name)
     if isinstance(error, NotAllowed):
@@ -48,19 +58,20 @@ def error_text(error: DomainError, data: BotData) -> str:
 
 
 Handler = Callable[[Update, Context], Awaitable[None]]
-H = TypeVar("H", bound=Handler)
+H = TypeVar("H", bound=Callable[..., Awaitable[None]])
 
 
 def answers_errors(handler: H) -> H:
     """Reply to a domain error with its text; the unit of work has already rolled back."""
 
     @functools.wraps(handler)
-    async def wrapper(update: Update, context: Context) -> None:
+    async def wrapper(update: Update, context: Context, *args: Any) -> None:
         try:
-            await handler(update, context)
+            await handler(update, context, *args)  # type: ignore[call-arg]
         except DomainError as error:
             log.info("update %s: %s", update.update_id, type(error).__name__)
-            text = error_text(error, context.bot_data)
+            user = update.effective_user
+            text = error_text(error, context.bot_data, user.id if user else None)
             if update.callback_query is not None:
                 # Always answer a callback query, or the button keeps spinning.
                 await update.callback_query.answer(text[:200], show_alert=True)
@@ -89,3 +100,18 @@ def parse_button(data: str | None, feature: str) -> tuple[str, list[int]] | None
         return parts[1], [int(p) for p in parts[2:]]
     except ValueError:
         return None
+
+
+async def notify(
+    context: Context, telegram_id: int | None, text: str, markup: object | None = None
+) -> bool:
+    """Tell the other side of an action; False when they cannot be reached right now."""
+    if telegram_id is None:
+        return False
+    keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
+    try:
+        await context.bot.send_message(telegram_id, text, reply_markup=keyboard)
+    except TelegramError as error:
+        log.warning("could not notify chat %s: %s", telegram_id, type(error).__name__)
+        return False
+    return True

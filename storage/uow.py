@@ -47,10 +47,9 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        try:
-            await self.session.rollback()
-        finally:
-            await self.session.close()
+        # close() rolls back whatever was not committed, and (unlike rollback()) leaves the
+        # objects already loaded readable, detached, for the caller.
+        await self.session.close()
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -42,3 +42,16 @@ class BadInput(DomainError):
         super().__init__(problem)
         self.problem = problem
         self.details = details
+
+
+class NotYours(DomainError):
+    """The thing exists but belongs to someone else; the answer must not reveal it."""
+
+
+class Stale(DomainError):
+    """A button or step refers to something that has changed since; `current` is its state
+    now (a view the presser may see), or None."""
+
+    def __init__(self, current: object | None = None) -> None:
+        super().__init__("stale")
+        self.current = current

@@ -98,10 +98,20 @@ class ProgrammeRepository:
         return await self.session.scalar(stmt)
 
     async def active_for_worker(self, worker_id: int) -> list[tuple[Programme, Person]]:
+        return await self.for_worker(worker_id, (ProgrammeState.ACTIVE,))
+
+    async def for_worker(
+        self, worker_id: int, states: tuple[str, ...]
+    ) -> list[tuple[Programme, Person]]:
+        """The worker's programmes in these states with their (not erased) peers, by name."""
         stmt = (
             select(Programme, Person)
             .join(Person, Person.id == Programme.peer_id)
-            .where(Programme.worker_id == worker_id, Programme.state == ProgrammeState.ACTIVE)
+            .where(
+                Programme.worker_id == worker_id,
+                Programme.state.in_(states),
+                Person.left_at.is_(None),
+            )
             .order_by(Person.display_name)
         )
         return [(row[0], row[1]) for row in await self.session.execute(stmt)]
