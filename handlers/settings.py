@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
@@ -12,7 +14,7 @@ from handlers.common import Context, Handler
 _BY_ROLE: dict[str, Handler] = {}
 
 
-def settings_for(role: str) -> object:
+def settings_for(role: str) -> Callable[[Handler], Handler]:
     """Register the /settings handler of one role."""
 
     def register(handler: Handler) -> Handler:
