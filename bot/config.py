@@ -49,6 +49,7 @@ class Settings:
     crisis_contacts: tuple[str, ...] = DEFAULT_CRISIS_CONTACTS
     scheduler_tick_seconds: int = 30
     invitation_days: int = 14
+    retention_days: int = 365
     webhook_url: str | None = None
     webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -158,6 +159,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         crisis_contacts=_crisis_contacts(env),
         scheduler_tick_seconds=_int(env, "SCHEDULER_TICK_SECONDS", 30, 1, 3600),
         invitation_days=_int(env, "INVITATION_DAYS", 14, 1, 365),
+        retention_days=_int(env, "RETENTION_DAYS", 365, 1, 3650),
         webhook_url=webhook_url,
         webhook_secret=secret,
         webhook_listen=_text(env, "WEBHOOK_LISTEN") or "127.0.0.1",

@@ -127,6 +127,9 @@ async def owned_session(
     if found is None:
         raise NotYours()
     session, programme = found
+    if programme.state == ProgrammeState.ENDED:
+        # The peer left and their data was erased: nothing more is written about them.
+        raise NotYours()
     owner = programme.peer_id if person.role == Role.PEER else programme.worker_id
     if person.role not in (Role.PEER, Role.WORKER) or owner != person.id:
         raise NotYours()

@@ -85,6 +85,7 @@ class SessionRepository:
                 Programme.worker_id == worker_id,
                 PeerSession.starts_at >= start,
                 PeerSession.starts_at < end,
+                Person.left_at.is_(None),
             )
             .order_by(PeerSession.starts_at)
         )
