@@ -1,0 +1,162 @@
+"""The pre-session summary (SPEC §4): what a peer worker reads before a session.
+
+`build_summary` gathers the parts for one session; `bot.texts.summary.render_summary`
+turns them into a message. The automatic delivery (scheduler) and `/summary <peer name>`
+share both. Strategy texts and notes go only to the peer's own peer worker: the callers
+here check that, `build_summary` itself trusts its caller (the delivery engine addresses
+the summary to the programme's worker).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.services.errors import BadInput, DomainError
+from bot.services.onboarding import member
+from bot.services.sessions import session_number
+from storage.models import PeerSession, Person, Programme, RearrangeRequest, Role
+from storage.repositories.strategies import SessionFactsRepository, StrategyRepository
+from storage.uow import UnitOfWork
+
+
+class SessionNotFound(DomainError):
+    """No such session (or it is gone)."""
+
+
+@dataclass(frozen=True)
+class SummaryEntry:
+    name: str
+    outcome: str
+    note: str | None
+    logged_at: datetime
+
+
+@dataclass(frozen=True)
+class RearrangeAsk:
+    by_peer: bool
+    proposed_at: datetime | None
+    wish: str | None
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    session_id: int
+    worker_id: int
+    peer_name: str
+    timezone: str  # the worker's: every time in the summary is shown in it
+    number: int
+    planned: int
+    starts_at: datetime
+    duration_minutes: int
+    place: str | None
+    state: str
+    rearrange: RearrangeAsk | None
+    # The end of the previous held session; None before the first one.
+    since: datetime | None
+    entries: tuple[SummaryEntry, ...]
+    last_note: str | None
+    held: int
+    missed: int
+
+
+async def build_summary(uow: UnitOfWork, session_id: int, *, now: datetime) -> SessionSummary:
+    """Everything the peer worker needs to know before this session, as parts."""
+    facts = SessionFactsRepository(uow.session)
+    session = await facts.get(session_id)
+    programme = await uow.session.get(Programme, session.programme_id) if session else None
+    if session is None or programme is None:
+        raise SessionNotFound()
+    peer = await uow.people.get(programme.peer_id)
+    worker = await uow.people.get(programme.worker_id)
+    assert peer is not None and worker is not None
+
+    previous = await facts.last_held_before(programme.id, session.starts_at)
+    since = (
+        previous.starts_at + timedelta(minutes=previous.duration_minutes)
+        if previous is not None
+        else programme.started_at
+    )
+    rows = await StrategyRepository(uow.session).entries_since(peer.id, since, now)
+    last_outcome = await facts.last_outcome_before(programme.id, session.starts_at)
+    held, missed = await facts.held_and_missed(programme.id)
+    request = await facts.open_rearrange(session.id)
+    # The same "session k of N" as /next and the diary show.
+    number, planned = await session_number(uow, session)
+    return SessionSummary(
+        session_id=session.id,
+        worker_id=worker.id,
+        peer_name=peer.display_name or "",
+        timezone=worker.timezone,
+        number=number,
+        planned=planned,
+        starts_at=session.starts_at,
+        duration_minutes=session.duration_minutes,
+        place=session.place,
+        state=session.state,
+        rearrange=_rearrange(request),
+        since=since if previous is not None else None,
+        entries=tuple(SummaryEntry(name, e.outcome, e.note, e.logged_at) for e, name in rows),
+        last_note=last_outcome.outcome_note if last_outcome else None,
+        held=held,
+        missed=missed,
+    )
+
+
+def _rearrange(request: RearrangeRequest | None) -> RearrangeAsk | None:
+    if request is None:
+        return None
+    return RearrangeAsk(request.requested_by == "peer", request.proposed_at, request.wish)
+
+
+@dataclass(frozen=True)
+class PeerChoice:
+    programme_id: int
+    name: str
+
+
+async def my_peers(uow: UnitOfWork, telegram_id: int) -> tuple[PeerChoice, ...]:
+    """The peer worker's peers (active programmes), to pick whose summary to see."""
+    worker = await member(uow, telegram_id, Role.WORKER)
+    return tuple(
+        PeerChoice(programme.id, peer.display_name or "")
+        for programme, peer in await uow.programmes.active_for_worker(worker.id)
+    )
+
+
+async def _next_session(uow: UnitOfWork, programme: Programme, peer: Person, now: datetime) -> int:
+    session: PeerSession | None = await SessionFactsRepository(uow.session).next_of_programme(
+        programme.id, now
+    )
+    if session is None:
+        raise BadInput("summary_no_session", name=peer.display_name or "")
+    return session.id
+
+
+async def summary_for_peer(
+    uow: UnitOfWork, telegram_id: int, peer_name: str, *, now: datetime
+) -> SessionSummary:
+    """/summary <peer name>: the summary of that peer's next session, for their own worker."""
+    worker = await member(uow, telegram_id, Role.WORKER)
+    wanted = " ".join(peer_name.split()).casefold()
+    if not wanted:
+        raise BadInput("summary_name_missing")
+    for programme, peer in await uow.programmes.active_for_worker(worker.id):
+        if (peer.display_name or "").casefold() == wanted:
+            session_id = await _next_session(uow, programme, peer, now)
+            return await build_summary(uow, session_id, now=now)
+    # The same answer whether the peer exists elsewhere or not: another worker's peers
+    # are not even confirmed to exist.
+    raise BadInput("summary_unknown_peer", name=" ".join(peer_name.split())[:64])
+
+
+async def summary_for_programme(
+    uow: UnitOfWork, telegram_id: int, programme_id: int, *, now: datetime
+) -> SessionSummary:
+    """The summary for a peer picked with a button; the button is re-checked here."""
+    worker = await member(uow, telegram_id, Role.WORKER)
+    for programme, peer in await uow.programmes.active_for_worker(worker.id):
+        if programme.id == programme_id:
+            session_id = await _next_session(uow, programme, peer, now)
+            return await build_summary(uow, session_id, now=now)
+    raise BadInput("summary_peer_gone")

@@ -1,0 +1,171 @@
+"""A peer's strategies and log entries, and the few session facts the summary needs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import PeerSession, RearrangeRequest, SessionState, Strategy, StrategyEntry
+
+SESSION_HOURS_MAX = 4
+
+
+class StrategyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, strategy: Strategy) -> None:
+        self.session.add(strategy)
+
+    def add_entry(self, entry: StrategyEntry) -> None:
+        self.session.add(entry)
+
+    async def of_peer(self, peer_id: int) -> list[Strategy]:
+        """The peer's own list, the most recently used first."""
+        stmt = (
+            select(Strategy)
+            .where(Strategy.peer_id == peer_id)
+            .order_by(Strategy.last_used_at.desc(), Strategy.id.desc())
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def owned(self, peer_id: int, strategy_id: int) -> Strategy | None:
+        """The strategy if it is this peer's; None for anyone else's or a missing one."""
+        return await self.session.scalar(
+            select(Strategy).where(Strategy.id == strategy_id, Strategy.peer_id == peer_id)
+        )
+
+    async def named(self, peer_id: int, name: str) -> Strategy | None:
+        """The peer's strategy of this name, ignoring case (so a list has no near-twins)."""
+        stmt = select(Strategy).where(
+            Strategy.peer_id == peer_id, func.lower(Strategy.name) == name.lower()
+        )
+        return await self.session.scalar(stmt.limit(1))
+
+    async def remove(self, strategy: Strategy) -> None:
+        """Remove a strategy with its entries (explicitly: no reliance on FK cascades)."""
+        await self.session.execute(
+            delete(StrategyEntry).where(StrategyEntry.strategy_id == strategy.id)
+        )
+        await self.session.delete(strategy)
+
+    async def count_entries(self, strategy_id: int) -> int:
+        stmt = select(func.count()).where(StrategyEntry.strategy_id == strategy_id)
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def owned_entry(self, peer_id: int, entry_id: int) -> tuple[StrategyEntry, str] | None:
+        """An entry with its strategy's name, if the entry is this peer's."""
+        stmt = (
+            select(StrategyEntry, Strategy.name)
+            .join(Strategy, Strategy.id == StrategyEntry.strategy_id)
+            .where(StrategyEntry.id == entry_id, StrategyEntry.peer_id == peer_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        return (row[0], row[1]) if row else None
+
+    async def delete_entry(self, entry: StrategyEntry) -> None:
+        await self.session.delete(entry)
+
+    async def entries_since(
+        self, peer_id: int, since: datetime | None, until: datetime | None = None
+    ) -> list[tuple[StrategyEntry, str]]:
+        """The peer's entries logged after `since` (and up to `until`), oldest first."""
+        stmt = (
+            select(StrategyEntry, Strategy.name)
+            .join(Strategy, Strategy.id == StrategyEntry.strategy_id)
+            .where(StrategyEntry.peer_id == peer_id)
+            .order_by(StrategyEntry.logged_at, StrategyEntry.id)
+        )
+        if since is not None:
+            stmt = stmt.where(StrategyEntry.logged_at > since)
+        if until is not None:
+            stmt = stmt.where(StrategyEntry.logged_at <= until)
+        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
+
+    async def latest_entries(self, peer_id: int, limit: int) -> list[tuple[StrategyEntry, str]]:
+        """The peer's most recent entries, newest first."""
+        stmt = (
+            select(StrategyEntry, Strategy.name)
+            .join(Strategy, Strategy.id == StrategyEntry.strategy_id)
+            .where(StrategyEntry.peer_id == peer_id)
+            .order_by(StrategyEntry.logged_at.desc(), StrategyEntry.id.desc())
+            .limit(limit)
+        )
+        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
+
+
+class SessionFactsRepository:
+    """Read-only session facts for the pre-session summary (sessions are not ours to change)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, session_id: int) -> PeerSession | None:
+        return await self.session.get(PeerSession, session_id)
+
+    async def last_held_before(self, programme_id: int, when: datetime) -> PeerSession | None:
+        stmt = (
+            select(PeerSession)
+            .where(
+                PeerSession.programme_id == programme_id,
+                PeerSession.state == SessionState.HELD,
+                PeerSession.starts_at < when,
+            )
+            .order_by(PeerSession.starts_at.desc())
+            .limit(1)
+        )
+        return await self.session.scalar(stmt)
+
+    async def last_outcome_before(self, programme_id: int, when: datetime) -> PeerSession | None:
+        """The most recent held or missed session: it carries the worker's note for next time."""
+        stmt = (
+            select(PeerSession)
+            .where(
+                PeerSession.programme_id == programme_id,
+                PeerSession.state.in_([SessionState.HELD, SessionState.MISSED]),
+                PeerSession.starts_at < when,
+            )
+            .order_by(PeerSession.starts_at.desc())
+            .limit(1)
+        )
+        return await self.session.scalar(stmt)
+
+    async def held_and_missed(self, programme_id: int) -> tuple[int, int]:
+        stmt = (
+            select(PeerSession.state, func.count())
+            .where(
+                PeerSession.programme_id == programme_id,
+                PeerSession.state.in_([SessionState.HELD, SessionState.MISSED]),
+            )
+            .group_by(PeerSession.state)
+        )
+        counts = {row[0]: int(row[1]) for row in await self.session.execute(stmt)}
+        return counts.get(SessionState.HELD, 0), counts.get(SessionState.MISSED, 0)
+
+    async def open_rearrange(self, session_id: int) -> RearrangeRequest | None:
+        stmt = (
+            select(RearrangeRequest)
+            .where(RearrangeRequest.session_id == session_id, RearrangeRequest.state == "open")
+            .order_by(RearrangeRequest.created_at.desc(), RearrangeRequest.id.desc())
+            .limit(1)
+        )
+        return await self.session.scalar(stmt)
+
+    async def next_of_programme(self, programme_id: int, now: datetime) -> PeerSession | None:
+        """The first session not yet over that is neither cancelled nor has an outcome."""
+        stmt = (
+            select(PeerSession)
+            .where(
+                PeerSession.programme_id == programme_id,
+                PeerSession.state.in_([SessionState.SCHEDULED, SessionState.CONFIRMED]),
+                # Sessions last at most a few hours: a session under way is still "next".
+                PeerSession.starts_at > now - timedelta(hours=SESSION_HOURS_MAX),
+            )
+            .order_by(PeerSession.starts_at, PeerSession.id)
+        )
+        for candidate in await self.session.scalars(stmt):
+            if candidate.starts_at + timedelta(minutes=candidate.duration_minutes) > now:
+                return candidate
+        return None
