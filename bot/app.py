@@ -51,12 +51,11 @@ async def fetch_bot_username(settings: Settings) -> str | None:
 
 
 def _bot(settings: Settings) -> Bot:
-    kwargs: dict[str, str] = {}
-    if settings.telegram_base_url:
-        kwargs["base_url"] = settings.telegram_base_url
-    if settings.telegram_base_file_url:
-        kwargs["base_file_url"] = settings.telegram_base_file_url
-    return Bot(settings.require_token(), **kwargs)
+    return Bot(
+        settings.require_token(),
+        base_url=settings.telegram_base_url or "https://api.telegram.org/bot",
+        base_file_url=settings.telegram_base_file_url or "https://api.telegram.org/file/bot",
+    )
 
 
 def build_application(
@@ -78,7 +77,7 @@ def build_application(
         builder = builder.base_file_url(settings.telegram_base_file_url)
     if rate_limit:
         # Keeps bursts within Telegram's limits and waits out a 429 as told.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = builder.build()
     data: BotData = app.bot_data
     data.settings, data.db, data.clock = settings, db, clock

@@ -127,8 +127,8 @@ async def pressed(update: Update, context: Context) -> None:
             found = await rearrange.suggest_start(uow, uid, ids[0], now=now)
             rows = _slot_keys(found.slots, found.view.worker_tz, "rea", "sgt")
             await query.answer()
-            await query.message.reply_text(
-                t.SUGGEST_PROMPT, reply_markup=InlineKeyboardMarkup(rows)
+            await context.bot.send_message(
+                uid, t.SUGGEST_PROMPT, reply_markup=InlineKeyboardMarkup(rows)
             )
             return
         if action == "sgt" and len(ids) == 1:

@@ -112,7 +112,7 @@ async def answer_session(update: Update, context: Context) -> None:
                     ]
                 ]
             )
-            await query.message.reply_text(t.CANCEL_SURE, reply_markup=keyboard)
+            await context.bot.send_message(query.from_user.id, t.CANCEL_SURE, reply_markup=keyboard)
             return
         if action == "keep":
             await query.answer()
@@ -201,7 +201,7 @@ async def record_outcome(update: Update, context: Context) -> None:
     await query.answer()
     await query.edit_message_text(text, reply_markup=InlineKeyboardMarkup(rows))
     if done.completed:
-        await query.message.reply_text(t.completed_for_worker(done.view))  # type: ignore[union-attr]
+        await context.bot.send_message(query.from_user.id, t.completed_for_worker(done.view))
         await notify(context, done.view.peer_telegram_id, t.completed_for_peer(done.view))
 
 

@@ -144,6 +144,7 @@ REQUEST_SENT = "Thanks, I've asked your peer worker. I'll tell you when it's agr
 def request_for_worker(view: SessionView) -> str:
     v = view
     r = v.request
+    assert r is not None
     asked = (
         f"would like {when(r.proposed_at, v.worker_tz)} instead"
         if r.proposed_at
@@ -154,6 +155,7 @@ def request_for_worker(view: SessionView) -> str:
 
 def suggestion_for_peer(view: SessionView) -> str:
     v = view
+    assert v.request is not None and v.request.proposed_at is not None
     return f"{v.worker_name} suggests {when(v.request.proposed_at, v.peer_tz)} instead of {when(v.starts_at, v.peer_tz)}. Does that suit you?"
 
 
