@@ -1,4 +1,4 @@
-"""The `peerbot` command: run, db upgrade, invite coordinator."""
+"""The `peerbot` command: run, db upgrade, invite coordinator, sandbox."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import ConfigError, Settings, load
 
@@ -41,7 +42,64 @@ def _parser() -> argparse.ArgumentParser:
         choices=["coordinator"],
         help="the first coordinator's invitation (others are invited in the bot)",
     )
+    _sandbox_parser(verbs)
     return parser
+
+
+def _speed(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {raw!r}") from None
+    if not 0 < value <= 10_000:
+        raise argparse.ArgumentTypeError("must be above 0 and at most 10000")
+    return value
+
+
+def _sandbox_parser(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    sandbox = verbs.add_parser(
+        "sandbox",
+        help="the whole bot offline in the terminal: no token needed",
+        description=(
+            "Chat with the real bot as a coordinator, a peer worker and a peer, against a "
+            "built-in local Bot API server. No token, no internet."
+        ),
+    )
+    sandbox.add_argument(
+        "--db", metavar="FILE", type=Path, help="keep the SQLite database in FILE (and reuse it)"
+    )
+    sandbox.add_argument(
+        "--files",
+        metavar="DIR",
+        type=Path,
+        default=Path("sandbox-files"),
+        help="where pictures and files the bot sends are saved (default ./sandbox-files)",
+    )
+    sandbox.add_argument(
+        "--speed",
+        metavar="N",
+        type=_speed,
+        default=1.0,
+        help="run the bot's clock N times faster, to see reminders and summaries sooner",
+    )
+    sandbox.add_argument(
+        "--script",
+        metavar="FILE",
+        type=Path,
+        help="play the lines of FILE instead of reading the keyboard, and print the chat",
+    )
+
+
+def quiet_libraries() -> None:
+    """Keep libraries that log personal data at DEBUG above it, whatever LOG_LEVEL says.
+
+    httpx logs request URLs (with the bot token); python-telegram-bot dumps whole updates
+    (names, message text); the database drivers log SQL parameters.
+    """
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for name in ("telegram", "aiosqlite", "asyncpg", "sqlalchemy", "apscheduler", "aiohttp"):
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -57,14 +115,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=settings.log_level,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
-        # Quiet httpx's per-request lines: they would log the bot token in URLs.
-        logging.getLogger("httpx").setLevel(logging.WARNING)
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+        quiet_libraries()
         if args.verb == "run":
             settings.require_token()
             return _run(settings)
         if args.verb == "db":
             return _db_upgrade(settings)
+        if args.verb == "sandbox":
+            return _sandbox(settings, args)
         return _invite_coordinator(settings)
     except ConfigError as error:
         return _fail(str(error))
@@ -96,6 +154,16 @@ def _run(settings: Settings) -> int:
         return code
     asyncio.run(serve(settings))
     return 0
+
+
+def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.sandbox import Options, SandboxError, run
+
+    options = Options(db=args.db, files=args.files, speed=args.speed, script=args.script)
+    try:
+        return asyncio.run(run(settings, options))
+    except SandboxError as error:
+        return _fail(str(error))
 
 
 def _invite_coordinator(settings: Settings) -> int:

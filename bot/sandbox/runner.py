@@ -1,0 +1,195 @@
+"""`peerbot sandbox`: the local Bot API server, the real bot against it, and a terminal chat.
+
+The bot is built and started exactly as `peerbot run` does it (build_application,
+start_app, stop_app); only the Bot API's base URL and the database differ.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.app import build_application, start_app, stop_app
+from bot.config import Settings
+from bot.localapi import LocalBotApi
+from bot.sandbox.chat import Chat
+from bot.sandbox.clock import SpeedClock
+from bot.sandbox.screen import Screen
+from bot.sandbox.seed import NotASandbox, existing_cast, reuse, seed
+from storage.db import Database, open_database
+from storage.migrate import upgrade_engine
+
+log = logging.getLogger(__name__)
+
+# Due reminders and summaries are looked for this often (real seconds), so that even at
+# --speed 60 they arrive within a minute or so of their time.
+TICK_SECONDS = 1
+
+
+class SandboxError(Exception):
+    """A problem with the sandbox's options, worded for the command line."""
+
+
+@dataclass(frozen=True)
+class Options:
+    db: Path | None = None
+    files: Path = Path("sandbox-files")
+    speed: float = 1.0
+    script: Path | None = None
+
+
+def _say(line: str = "") -> None:
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        # The reader went away (`| head`): carry on quietly rather than fail at every line.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+async def run(settings: Settings, options: Options) -> int:
+    """Run the sandbox until the script ends or the person leaves; the exit code."""
+    lines: list[str] | None = None
+    if options.script is not None:
+        try:
+            lines = options.script.read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            problem = error.strerror or type(error).__name__
+            raise SandboxError(f"--script: cannot read {options.script} ({problem})") from None
+        except UnicodeDecodeError:
+            raise SandboxError(f"--script: {options.script} is not UTF-8 text") from None
+    if settings.log_level == "INFO":
+        # The chat is the output; the bot's routine log lines would drown it.
+        logging.getLogger().setLevel(logging.WARNING)
+    clock = SpeedClock(options.speed)
+    _banner(options)
+    with tempfile.TemporaryDirectory(prefix="peerbot-sandbox-") as scratch:
+        path = options.db or Path(scratch) / "sandbox.db"
+        async with _running_bot(settings, path, clock) as running:
+            screen = Screen(running.api, options.files, clock, running.settings.tz, _say)
+            interactive = lines is None and sys.stdin.isatty()
+            chat = Chat(
+                running.api,
+                screen,
+                clock,
+                running.settings.tz,
+                speed=options.speed,
+                echo=not interactive,
+            )
+            if running.cast is None:
+                await seed(chat, running.db, running.settings)
+            else:
+                chat.cast(reuse(running.api, running.cast))
+                _say(f"(carrying on with the people in {options.db})")
+            watcher = asyncio.create_task(chat.watch())
+            try:
+                _say(chat.help_line())
+                await _play(chat, lines, interactive)
+                # Let replies to the last line, and anything due right now, arrive.
+                async with chat.lock:
+                    await chat.settle()
+                    chat.drain(None, on_its_own=True)
+            finally:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
+    return 0
+
+
+@dataclass(frozen=True)
+class Running:
+    api: LocalBotApi
+    settings: Settings
+    db: Database
+    cast: dict[str, tuple[int, str]] | None
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path.absolute()}"
+
+
+@contextlib.asynccontextmanager
+async def _running_bot(
+    settings: Settings, path: Path, clock: Callable[[], datetime]
+) -> AsyncIterator[Running]:
+    """The database migrated, the local Bot API listening and the bot polling it."""
+    url = sqlite_url(path)
+    db = open_database(url)
+    try:
+        try:
+            await upgrade_engine(db.engine)
+            cast = await existing_cast(db)
+        except NotASandbox:
+            raise SandboxError(
+                f"--db: {path} holds people the sandbox did not make; "
+                "the sandbox only uses its own databases (give a new file name)"
+            ) from None
+        except (OSError, SQLAlchemyError) as error:
+            raise SandboxError(f"--db: cannot open {path} ({type(error).__name__})") from None
+        async with LocalBotApi() as api:
+            bot_settings = replace(
+                settings,
+                telegram_bot_token=api.token,
+                telegram_base_url=api.base_url,
+                telegram_base_file_url=api.base_file_url,
+                telegram_bot_username=api.bot_username,
+                database_url=url,
+                webhook_url=None,
+                scheduler_tick_seconds=min(settings.scheduler_tick_seconds, TICK_SECONDS),
+            )
+            app = build_application(bot_settings, db, clock=clock)
+            await start_app(app, bot_settings, poll_timeout=1)
+            try:
+                yield Running(api, bot_settings, db, cast)
+            finally:
+                await stop_app(app)
+    finally:
+        await db.dispose()
+
+
+def _banner(options: Options) -> None:
+    kept = f"Database: {options.db}" if options.db else "A throw-away database: --db FILE keeps one"
+    speed = f" The bot's clock runs {options.speed:g}x real time." if options.speed != 1 else ""
+    _say("peerbot sandbox: the whole bot, offline; nothing leaves this computer.")
+    _say(f"({kept}. Files the bot sends are saved in {options.files}/.{speed})")
+
+
+async def _play(chat: Chat, lines: list[str] | None, interactive: bool) -> None:
+    if lines is not None:
+        for line in lines:
+            if not await chat.handle(line):
+                return
+    elif interactive:
+        await _prompt(chat)
+    else:
+        while line := await asyncio.to_thread(sys.stdin.readline):
+            if not await chat.handle(line):
+                return
+
+
+async def _prompt(chat: Chat) -> None:
+    """Line editing and history with prompt_toolkit; the bot's own messages print above."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.patch_stdout import patch_stdout
+
+    session: PromptSession[str] = PromptSession(history=InMemoryHistory())
+    with patch_stdout():
+        while True:
+            assert chat.current is not None
+            try:
+                line = await session.prompt_async(f"{chat.current.prompt}> ")
+            except (EOFError, KeyboardInterrupt):
+                return
+            if not await chat.handle(line):
+                return

@@ -1,0 +1,226 @@
+"""The transcript: what the bot sends to the sandbox's people, printed as a chat.
+
+Buttons are numbered so a person can press one by typing its number; pictures and files
+are saved to a folder and their paths printed. Every message is printed once, and again
+when the bot edits it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.localapi import BotMessage, Button, LocalBotApi, Person
+from bot.localapi.models import MESSAGE_METHODS
+
+ROLE_TITLES = {"coordinator": "coordinator", "worker": "peer worker", "peer": "peer"}
+INDENT = "     "
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One of the sandbox's people: the role you switch to with `/as <role>`."""
+
+    role: str
+    name: str
+    person: Person
+
+    @property
+    def prompt(self) -> str:
+        return f"{self.role} {self.name}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} ({ROLE_TITLES[self.role]})"
+
+
+def pressable(message: BotMessage) -> list[Button]:
+    """The buttons a number can press, in reading order (link buttons never reach the bot)."""
+    return [b for row in message.buttons for b in row if b.callback_data is not None]
+
+
+def _picture_suffix(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return ".png"
+    if data.startswith(b"\xff\xd8"):
+        return ".jpg"
+    return ".bin"
+
+
+class Screen:
+    """Prints new and edited bot messages in the sandbox people's chats."""
+
+    def __init__(
+        self,
+        api: LocalBotApi,
+        files_dir: Path,
+        clock: Callable[[], datetime],
+        tz: ZoneInfo,
+        out: Callable[[str], None],
+    ) -> None:
+        self.api = api
+        self.files_dir = files_dir
+        self.clock = clock
+        self.tz = tz
+        self.out = out
+        self.actors: list[Actor] = []
+        # (chat, message) -> edits already printed; deleted messages are remembered too.
+        self._printed: dict[tuple[int, int], int] = {}
+        self._gone: set[tuple[int, int]] = set()
+        # chat -> the latest printed message with buttons: what typing a number presses.
+        self._keyboards: dict[int, int] = {}
+        self._saved: dict[str, Path] = {}
+        self._calls_seen = 0
+
+    # -- what a person can press ----------------------------------------------------
+
+    def keyboard(self, actor: Actor) -> BotMessage | None:
+        """The message whose buttons typing a number presses, as it is now."""
+        message_id = self._keyboards.get(actor.person.chat_id)
+        if message_id is None:
+            return None
+        message = self.api.message(actor.person.chat_id, message_id)
+        if message is None or message.deleted or not pressable(message):
+            return None
+        return message
+
+    def find_button(self, actor: Actor, choice: str) -> tuple[BotMessage, Button] | str:
+        """The button `choice` names (its number or part of its text), or why there is none."""
+        message = self.keyboard(actor)
+        if message is None:
+            return f"There are no buttons to press in {actor.name}'s chat."
+        buttons = pressable(message)
+        if choice.isdigit():
+            number = int(choice)
+            if 1 <= number <= len(buttons):
+                return message, buttons[number - 1]
+            return f"Pick a button from 1 to {len(buttons)}, or type \\{number} to send it as text."
+        wanted = choice.casefold()
+        exact = [b for b in buttons if b.text.casefold() == wanted]
+        partial = [b for b in buttons if wanted in b.text.casefold()]
+        found = exact or partial
+        if len(found) == 1:
+            return message, found[0]
+        names = ", ".join(f"[{b.text}]" for b in buttons)
+        return f"[{choice}] matches {'several' if found else 'no'} buttons; there are: {names}"
+
+    # -- printing ---------------------------------------------------------------------
+
+    def say(self, line: str = "") -> None:
+        self.out(line)
+
+    def drain(self, acting: Actor | None, *, on_its_own: bool = False) -> int:
+        """Print every message not printed yet (or edited since), in the order the bot
+        sent or changed them; returns how many."""
+        actors = {a.person.chat_id: a for a in self.actors}
+        calls = self.api.calls
+        order: list[tuple[int, int]] = []
+        for call in calls[self._calls_seen :]:
+            key = (call.chat_id or 0, call.message_id or 0)
+            if call.method in MESSAGE_METHODS and call.chat_id in actors and key not in order:
+                order.append(key)
+        self._calls_seen = len(calls)
+        # Then anything the call log did not name, so that nothing is ever left out.
+        order += [
+            (chat, m.message_id)
+            for chat in actors
+            for m in self.api.chat(chat)
+            if (chat, m.message_id) not in order
+        ]
+        printed = 0
+        for chat, message_id in order:
+            message = self.api.message(chat, message_id)
+            if message is not None and self._show(actors[chat], message, acting, on_its_own):
+                printed += 1
+        return printed
+
+    def _show(
+        self, actor: Actor, message: BotMessage, acting: Actor | None, on_its_own: bool
+    ) -> bool:
+        key = (message.chat_id, message.message_id)
+        if message.deleted:
+            if key not in self._printed or key in self._gone:
+                return False
+            self._gone.add(key)
+            self.out(f"{self._head(actor, acting, on_its_own)} (removed a message)")
+            return True
+        if self._printed.get(key) == message.edits:
+            return False
+        edited = key in self._printed
+        self._printed[key] = message.edits
+        self._print_message(self._head(actor, acting, on_its_own, edited=edited), message)
+        if pressable(message):
+            self._keyboards[message.chat_id] = message.message_id
+        return True
+
+    def pop_up(self, text: str) -> None:
+        self.out(f"bot (pop-up)> {text}")
+
+    def _head(
+        self, actor: Actor, acting: Actor | None, on_its_own: bool, *, edited: bool = False
+    ) -> str:
+        edit = " (edited)" if edited else ""
+        if not on_its_own and acting is not None and actor.person is acting.person:
+            return f"bot{edit}>"
+        stamp = ""
+        if on_its_own:
+            stamp = f"[{self.clock().astimezone(self.tz):%a %-d %b %H:%M}] "
+        return f"{stamp}bot{edit} → {actor.title}>"
+
+    def _print_message(self, head: str, message: BotMessage) -> None:
+        lines: list[str] = []
+        if message.file is not None:
+            lines.append(self._file_line(message))
+        lines.extend((message.text or "").splitlines())
+        number = 0
+        for row in message.buttons:
+            cells = []
+            for button in row:
+                if button.callback_data is not None:
+                    number += 1
+                    cells.append(f"[{number}] {button.text}")
+                elif button.url:
+                    cells.append(f"[link] {button.text}: {button.url}")
+            if cells:
+                lines.append("   ".join(cells))
+        if not lines:
+            lines = ["(an empty message)"]
+        self.out(f"{head} {lines[0]}")
+        for line in lines[1:]:
+            self.out(f"{INDENT}{line}" if line else "")
+
+    def _file_line(self, message: BotMessage) -> str:
+        stored = message.file
+        assert stored is not None
+        what = "picture" if message.kind == "photo" else "file"
+        if stored.data is None:
+            return f"[a {what} that was not uploaded: {stored.source or stored.file_id}]"
+        path = self._saved.get(stored.file_unique_id)
+        if path is None:
+            path = self._save(stored.data, stored.filename, message.kind)
+            self._saved[stored.file_unique_id] = path
+        return f"[{what} saved: {path}]"
+
+    def _save(self, data: bytes, filename: str | None, kind: str) -> Path:
+        if filename and kind != "photo":
+            name = _UNSAFE.sub("-", Path(filename).name).strip(".-") or "file"
+        else:
+            name = ("picture" if kind == "photo" else "file") + _picture_suffix(data)
+        stem, dot, suffix = name.rpartition(".")
+        if not dot:
+            stem, suffix = name, ""
+        suffix = f".{suffix}" if suffix else ""
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / name
+        counter = 1
+        # Never overwrite: an earlier run's files may still be wanted.
+        while path.exists():
+            counter += 1
+            path = self.files_dir / f"{stem}-{counter}{suffix}"
+        path.write_bytes(data)
+        return path
