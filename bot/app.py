@@ -7,6 +7,7 @@ import logging
 import signal
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from telegram import Bot, Update
 from telegram.error import TelegramError
@@ -97,7 +98,8 @@ async def start_app(app: PeerbotApp, settings: Settings, *, poll_timeout: int = 
         await app.updater.start_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
-            url_path="telegram",
+            # Listen on WEBHOOK_URL's own path, so a proxy can pass requests straight on.
+            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
             allowed_updates=Update.ALL_TYPES,

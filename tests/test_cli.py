@@ -51,7 +51,7 @@ async def test_run_without_a_token_exits_2_with_one_line_naming_it(tmp_path: Pat
     code, out, err = await peerbot(tmp_path, "run")
     assert code == 2
     assert out == ""
-    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
     assert err.startswith("peerbot: TELEGRAM_BOT_TOKEN: is not set")
 
 
@@ -69,7 +69,7 @@ async def test_a_bad_setting_stops_run_with_one_line(
 ) -> None:
     code, _, err = await peerbot(tmp_path, "run", TELEGRAM_BOT_TOKEN="1:abc", **{variable: value})
     assert code == 2
-    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
     assert err.startswith(f"peerbot: {variable}: ")
 
 
@@ -85,7 +85,7 @@ async def test_an_unreachable_database_is_named(tmp_path: Path) -> None:
     )
     assert code == 2
     assert err.startswith("peerbot: DATABASE_URL: cannot open the database")
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err
 
 
 async def test_db_upgrade_creates_the_default_sqlite_file(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ class AccountMethods:
     bot_first_name: str
     bot_username: str
     webhook_url: str
+    webhook_secret: str = ""
     _updates: list[PendingUpdate]
     _commands: dict[tuple[str, str], list[dict[str, Any]]]
 
@@ -40,10 +41,12 @@ class AccountMethods:
 
     def _set_webhook(self, p: dict[str, Any], u: dict[str, Upload]) -> Any:
         self.webhook_url = str(p.get("url") or "")
+        self.webhook_secret = str(p.get("secret_token") or "")
         return True
 
     def _delete_webhook(self, p: dict[str, Any], u: dict[str, Upload]) -> Any:
         self.webhook_url = ""
+        self.webhook_secret = ""
         if p.get("drop_pending_updates"):
             self._updates.clear()
         return True

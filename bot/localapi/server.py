@@ -13,11 +13,11 @@ import time
 from types import TracebackType
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 from .faults import FaultInjection
 from .methods import BotApiMethods
-from .models import ApiCall, ApiError, BotMessage, StoredFile
+from .models import ApiCall, ApiError, BotMessage, PendingUpdate, StoredFile
 from .params import canonical_scope, loggable, read_params
 from .people import Person
 
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 # Telegram's getUpdates never holds a request for longer than this.
 _MAX_POLL_TIMEOUT = 50.0
+_WEBHOOK_ATTEMPTS = 5
 
 
 class LocalBotApi(FaultInjection, BotApiMethods):
@@ -47,6 +48,8 @@ class LocalBotApi(FaultInjection, BotApiMethods):
         self._poll_generation = 0
         self.reset_faults()
         self._next_user_id = 1000
+        self._pushes: set[asyncio.Task[None]] = set()
+        self._push_lock = asyncio.Lock()
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -77,6 +80,8 @@ class LocalBotApi(FaultInjection, BotApiMethods):
 
     async def stop(self) -> None:
         self._stopping = True
+        for task in list(self._pushes):
+            task.cancel()
         self._bump()  # long polls see _stopping and answer immediately
         if self._runner is not None:
             await self._runner.cleanup()
@@ -94,6 +99,45 @@ class LocalBotApi(FaultInjection, BotApiMethods):
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+    # -- webhook delivery ---------------------------------------------------------------
+
+    def enqueue_update(self, kind: str, payload: dict[str, Any]) -> PendingUpdate:
+        """Queue an update; with a webhook set, push it there as Telegram does."""
+        update = super().enqueue_update(kind, payload)
+        if self.webhook_url:
+            task = asyncio.get_running_loop().create_task(self._push(update))
+            self._pushes.add(task)
+            task.add_done_callback(self._pushes.discard)
+        return update
+
+    async def _push(self, update: PendingUpdate) -> None:
+        # One at a time and in order, retrying a failed delivery a few times like Telegram.
+        async with self._push_lock:
+            headers = (
+                {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}
+                if self.webhook_secret
+                else {}
+            )
+            update.fetched_at = len(self.calls)
+            for attempt in range(_WEBHOOK_ATTEMPTS):
+                try:
+                    async with (
+                        ClientSession() as client,
+                        client.post(
+                            self.webhook_url, json=update.payload, headers=headers
+                        ) as answer,
+                    ):
+                        if answer.status == 200:
+                            self._updates = [u for u in self._updates if u is not update]
+                            self._bump()
+                            return
+                        logger.warning(
+                            "webhook answered %s for update %s", answer.status, update.update_id
+                        )
+                except OSError:
+                    logger.warning("webhook unreachable for update %s", update.update_id)
+                await asyncio.sleep(0.2 * (attempt + 1))
 
     # -- inspection ------------------------------------------------------------------
 
