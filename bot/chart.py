@@ -10,8 +10,6 @@ import io
 import threading
 from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
-
 from bot.texts import team as t
 
 if TYPE_CHECKING:
@@ -61,6 +59,9 @@ def digest_chart_png(digest: Digest) -> bytes:
 
 def _draw(rows: list[tuple[str, dict[str, int]]], digest: Digest) -> bytes:
     height = 1.6 + 1.25 * max(len(rows), 1)
+    # Imported here: matplotlib costs about half a second, which every start would pay.
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(7.2, height), dpi=150, layout="constrained")
     axes = figure.add_subplot()
     period = f"{digest.start:%-d %b} – {digest.end:%-d %b}"
