@@ -1,9 +1,56 @@
-"""Time-driven jobs: the database says what is due; PTB's JobQueue is only the clock."""
+"""Time-driven jobs: the database says what is due; PTB's JobQueue is only the clock.
+
+One repeating tick, nothing else: no job per session, nothing loaded from the future at
+start-up. Each tick asks the ledger what has fallen due since the last one (so downtime
+is noticed and either caught up or recorded as skipped), then claims, sends and records.
+"""
 
 from __future__ import annotations
 
-from telegram.ext import Application
+import logging
+
+from telegram.ext import Application, ContextTypes
+
+from bot.context import BotData
+from scheduler.engine import DeliveryEngine, sender_name
+from scheduler.sending import Sender
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "deliveries"
+
+
+async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send whatever is due now."""
+    data: BotData = context.bot_data  # type: ignore[assignment]
+    assert context.job is not None
+    engine = DeliveryEngine(
+        data.db,
+        Sender(context.bot),
+        owner=str(context.job.data),
+        default_timezone=data.settings.timezone,
+    )
+    try:
+        counts = await engine.tick(data.now)
+    except Exception:  # a failed tick must not stop the next one
+        log.exception("delivery tick failed")
+        return
+    if any(counts.values()):
+        log.info("delivery tick: %s", dict(counts))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Add the scheduler's repeating tick (none yet: reminders and digests come next)."""
+    """Add the scheduler's one repeating tick."""
+    data: BotData = app.bot_data
+    if app.job_queue is None:
+        raise RuntimeError("the job queue is missing: install python-telegram-bot[job-queue]")
+    interval = data.settings.scheduler_tick_seconds
+    app.job_queue.run_repeating(
+        tick,
+        interval=interval,
+        first=1,
+        name=JOB_NAME,
+        data=sender_name(),
+        # One tick at a time; a tick missed while the last one ran is not made up twice.
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )

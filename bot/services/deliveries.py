@@ -1,0 +1,264 @@
+"""The delivery ledger's life cycle: plan what is due, claim it, check it, record the end.
+
+The database is the source of truth: an occurrence gets one ledger row with a unique key
+(kind, subject, occurrence), so it can never be sent twice. A sender claims rows under a
+lease; every claimed row is checked against the current state right before it goes out
+(cancelled, moved, over, paused, turned off: skipped, with the reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from bot.services import delivery_times as t
+from bot.services.delivery_plan import LATE_GRACE, not_useful, plan, quiet, reachable, zone
+from storage.models import (
+    Delivery,
+    PeerSession,
+    Person,
+    Programme,
+    ReminderPrefs,
+    SessionState,
+)
+from storage.repositories.deliveries import (
+    FAILED,
+    MAYBE_SENT,
+    SENT,
+    SKIPPED,
+    DeliveryRepository,
+)
+from storage.uow import UnitOfWork
+
+__all__ = [
+    "LATE_GRACE",
+    "Due",
+    "SessionFacts",
+    "check",
+    "claim",
+    "mark_unreachable",
+    "plan",
+    "record",
+]
+
+# A claimed row is tried at most this many times (network failures, crashed senders).
+MAX_ATTEMPTS = 5
+_REMINDER_CHOICE = {
+    t.REMINDER_DAY_BEFORE: "day_before",
+    t.REMINDER_MORNING: "morning",
+    t.REMINDER_HOUR_BEFORE: "hour_before",
+}
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    session_id: int
+    version: int
+    starts_at: datetime
+    duration_minutes: int
+    place: str | None
+    state: str
+    peer_name: str
+    worker_name: str
+
+
+@dataclass(frozen=True)
+class Due:
+    """A claimed delivery that is still wanted: everything needed to render and send it."""
+
+    delivery_id: int
+    kind: str
+    key: str
+    due_at: datetime
+    recipient_id: int
+    telegram_id: int
+    timezone: str
+    session: SessionFacts | None = None
+    digest_day: date | None = None
+    attempts: int = 1
+
+
+async def claim(
+    uow: UnitOfWork, *, owner: str, now: datetime, lease: timedelta, limit: int
+) -> list[Delivery]:
+    """Claim up to `limit` due ledger rows for this sender (committed at once)."""
+    rows = await DeliveryRepository(uow.session).claim(
+        owner=owner, now=now, lease_until=now + lease, limit=limit
+    )
+    await uow.commit()
+    return rows
+
+
+def _session_problem(
+    row: Delivery, s: PeerSession | None, prefs: ReminderPrefs | None
+) -> str | None:
+    if s is None:
+        return "session_gone"
+    if s.state == SessionState.CANCELLED:
+        return "cancelled"
+    if s.state in (SessionState.HELD, SessionState.MISSED) or s.outcome_at is not None:
+        return "outcome_recorded"
+    if t.key_version(row.key) != s.version:
+        return "moved"
+    choice = _REMINDER_CHOICE.get(row.kind)
+    if choice is not None and (prefs is None or not getattr(prefs, choice)):
+        return "turned_off"
+    return None
+
+
+async def check(
+    uow: UnitOfWork,
+    claimed: Sequence[Delivery],
+    *,
+    owner: str,
+    now: datetime,
+    default_timezone: str,
+) -> list[Due]:
+    """The claimed rows still worth sending; the others are recorded as skipped now."""
+    if not claimed:
+        return []
+    people = {
+        p.id: p
+        for p in await uow.session.scalars(
+            select(Person).where(Person.id.in_({r.recipient_id for r in claimed}))
+        )
+    }
+    peer, worker = aliased(Person), aliased(Person)
+    session_ids = {r.session_id for r in claimed if r.session_id is not None}
+    sessions: dict[int, tuple[PeerSession, str, str]] = {}
+    if session_ids:
+        stmt = (
+            select(PeerSession, peer.display_name, worker.display_name)
+            .join(Programme, Programme.id == PeerSession.programme_id)
+            .join(peer, peer.id == Programme.peer_id)
+            .join(worker, worker.id == Programme.worker_id)
+            .where(PeerSession.id.in_(session_ids))
+        )
+        for s, peer_name, worker_name in await uow.session.execute(stmt):
+            sessions[s.id] = (s, peer_name or "", worker_name or "")
+    prefs = {
+        p.person_id: p
+        for p in await uow.session.scalars(
+            select(ReminderPrefs).where(
+                ReminderPrefs.person_id.in_(
+                    {r.recipient_id for r in claimed if r.kind in t.REMINDER_KINDS}
+                )
+            )
+        )
+    }
+    repo = DeliveryRepository(uow.session)
+    ready: list[Due] = []
+    for row in claimed:
+        person = people.get(row.recipient_id)
+        found = sessions.get(row.session_id) if row.session_id is not None else None
+        current = found[0] if found else None
+        reason: str | None = None
+        if row.attempts > MAX_ATTEMPTS:
+            await repo.finish(row.id, owner=owner, state=FAILED, now=now, reason="gave_up")
+            continue
+        if person is None or not reachable(person):
+            reason = "left"
+        elif person.paused:
+            reason = "paused"
+        elif person.unreachable_at is not None:
+            reason = "unreachable"
+        elif row.kind in t.SESSION_KINDS:
+            reason = _session_problem(row, current, prefs.get(row.recipient_id))
+        if reason is None:
+            reason = not_useful(row.kind, row.due_at, current, now)
+        if reason is None and person is not None and row.kind in t.REMINDER_KINDS:
+            late = now - row.due_at > LATE_GRACE
+            if late and quiet(prefs.get(row.recipient_id), now, zone(person, default_timezone)):
+                reason = "quiet_hours"
+        if reason is not None or person is None or person.telegram_id is None:
+            await repo.finish(row.id, owner=owner, state=SKIPPED, now=now, reason=reason)
+            continue
+        facts = None
+        if found is not None:
+            s, peer_name, worker_name = found
+            facts = SessionFacts(
+                s.id,
+                s.version,
+                s.starts_at,
+                s.duration_minutes,
+                s.place,
+                s.state,
+                peer_name,
+                worker_name,
+            )
+        ready.append(
+            Due(
+                row.id,
+                row.kind,
+                row.key,
+                row.due_at,
+                person.id,
+                person.telegram_id,
+                person.timezone or default_timezone,
+                facts,
+                t.key_day(row.key) if row.kind == t.DIGEST else None,
+                row.attempts,
+            )
+        )
+    await uow.commit()
+    return ready
+
+
+async def record(
+    uow: UnitOfWork,
+    delivery_id: int,
+    *,
+    owner: str,
+    state: str,
+    now: datetime,
+    reason: str | None = None,
+    message_id: int | None = None,
+) -> bool:
+    """Record how a claimed delivery ended (sent, maybe_sent, failed)."""
+    assert state in (SENT, MAYBE_SENT, FAILED, SKIPPED)
+    done = await DeliveryRepository(uow.session).finish(
+        delivery_id, owner=owner, state=state, now=now, reason=reason, message_id=message_id
+    )
+    await uow.commit()
+    return done
+
+
+async def retry_later(
+    uow: UnitOfWork, delivery_id: int, *, owner: str, attempts: int, now: datetime, reason: str
+) -> bool:
+    """Give a delivery back after a network failure, with back-off; fail it when tried out."""
+    repo = DeliveryRepository(uow.session)
+    if attempts >= MAX_ATTEMPTS:
+        done = await repo.finish(delivery_id, owner=owner, state=FAILED, now=now, reason=reason)
+    else:
+        not_before = now + timedelta(minutes=2 ** (attempts - 1))
+        done = await repo.release(delivery_id, owner=owner, not_before=not_before)
+    await uow.commit()
+    return done
+
+
+async def mark_unreachable(
+    uow: UnitOfWork, delivery_id: int, person_id: int, *, owner: str, now: datetime
+) -> None:
+    """Telegram answered 403: the person blocked the bot. Stop sending to them."""
+    person = await uow.people.get(person_id)
+    if person is not None and person.unreachable_at is None:
+        person.unreachable_at = now
+    await DeliveryRepository(uow.session).finish(
+        delivery_id, owner=owner, state=FAILED, now=now, reason="blocked"
+    )
+    await uow.commit()
+
+
+async def session_counts(uow: UnitOfWork, start: datetime, end: datetime) -> dict[str, int]:
+    """Sessions by state that started in [start, end): the plain weekly digest's figures."""
+    stmt = (
+        select(PeerSession.state, func.count())
+        .where(PeerSession.starts_at >= start, PeerSession.starts_at < end)
+        .group_by(PeerSession.state)
+    )
+    return {state: int(n) for state, n in await uow.session.execute(stmt)}

@@ -1,0 +1,120 @@
+"""When each message the bot sends on its own falls due: pure functions, no database.
+
+Every occurrence is computed in the recipient's own time zone and returned in UTC, so
+"the day before at 18:00" is 18:00 on the wall clock on both sides of a clock change.
+Ledger keys name (kind, subject, occurrence); a session's key carries its version, so a
+moved session's old occurrences stop matching and the new time's apply.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+REMINDER_DAY_BEFORE = "reminder_day_before"
+REMINDER_MORNING = "reminder_morning"
+REMINDER_HOUR_BEFORE = "reminder_hour_before"
+SUMMARY = "summary"
+OUTCOME_PROMPT = "outcome_prompt"
+DIGEST = "digest"
+
+REMINDER_KINDS = (REMINDER_DAY_BEFORE, REMINDER_MORNING, REMINDER_HOUR_BEFORE)
+SESSION_KINDS = (*REMINDER_KINDS, SUMMARY, OUTCOME_PROMPT)
+ALL_KINDS = (*SESSION_KINDS, DIGEST)
+
+# How long after its due time each kind is still worth sending (beyond the kind's own
+# limit, such as "before the session starts").
+OUTCOME_PROMPT_USEFUL = timedelta(days=2)
+DIGEST_USEFUL = timedelta(days=1)
+
+
+def local_moment(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """`at` on the wall clock of `day` in `tz`, as a UTC moment.
+
+    In the hour that does not exist in spring, zoneinfo's fold=0 reads the time with the
+    offset from before the change, i.e. one hour later on the wall clock: never skipped.
+    In the hour that repeats in autumn, fold=0 takes the first of the two: never doubled.
+    """
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
+def day_before(starts_at: datetime, at: time, tz: ZoneInfo) -> datetime:
+    local_day = starts_at.astimezone(tz).date()
+    return local_moment(local_day - timedelta(days=1), at, tz)
+
+
+def morning_of(starts_at: datetime, at: time, tz: ZoneInfo) -> datetime | None:
+    """The morning reminder, or None when the session starts before it (nothing to remind)."""
+    due = local_moment(starts_at.astimezone(tz).date(), at, tz)
+    return due if due < starts_at else None
+
+
+def an_hour_before(starts_at: datetime) -> datetime:
+    return starts_at - timedelta(hours=1)
+
+
+def reminder_times(
+    starts_at: datetime,
+    tz: ZoneInfo,
+    *,
+    day_before_at: time | None,
+    morning_at: time | None,
+    hour_before: bool,
+) -> list[tuple[str, datetime]]:
+    """(kind, UTC moment) of each reminder chosen for a session (None / False: not chosen)."""
+    found = []
+    if day_before_at is not None:
+        found.append((REMINDER_DAY_BEFORE, day_before(starts_at, day_before_at, tz)))
+    if morning_at is not None and (due := morning_of(starts_at, morning_at, tz)) is not None:
+        found.append((REMINDER_MORNING, due))
+    if hour_before:
+        found.append((REMINDER_HOUR_BEFORE, an_hour_before(starts_at)))
+    return found
+
+
+def in_quiet_hours(moment: datetime, quiet_from: time, quiet_until: time, tz: ZoneInfo) -> bool:
+    """Whether `moment` falls inside the quiet hours; equal ends mean no quiet hours."""
+    if quiet_from == quiet_until:
+        return False
+    local = moment.astimezone(tz).time().replace(tzinfo=None)
+    if quiet_from < quiet_until:
+        return quiet_from <= local < quiet_until
+    return local >= quiet_from or local < quiet_until  # across midnight, e.g. 21:00–08:00
+
+
+def digest_times(
+    weekday: int, at: time, tz: ZoneInfo, after: datetime, until: datetime
+) -> list[tuple[date, datetime]]:
+    """The (local date, UTC moment) of each weekly digest due in (after, until]."""
+    found = []
+    day = after.astimezone(tz).date() - timedelta(days=1)
+    last = until.astimezone(tz).date() + timedelta(days=1)
+    while day <= last:
+        if day.isoweekday() == weekday:
+            due = local_moment(day, at, tz)
+            if after < due <= until:
+                found.append((day, due))
+        day += timedelta(days=1)
+    return found
+
+
+def session_key(kind: str, session_id: int, version: int) -> str:
+    return f"{kind}:session:{session_id}:v{version}"
+
+
+def digest_key(person_id: int, local_day: date) -> str:
+    return f"{DIGEST}:person:{person_id}:{local_day.isoformat()}"
+
+
+def key_version(key: str) -> int | None:
+    """The session version a session key was made for (None for other keys)."""
+    last = key.rsplit(":", 1)[-1]
+    return int(last[1:]) if last.startswith("v") and last[1:].isdigit() else None
+
+
+def key_day(key: str) -> date | None:
+    """The local date a digest key was made for."""
+    try:
+        return date.fromisoformat(key.rsplit(":", 1)[-1])
+    except ValueError:
+        return None

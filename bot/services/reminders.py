@@ -1,0 +1,228 @@
+"""A peer's own reminder choice, quiet hours, and pausing (SPEC §1.1, §3).
+
+Reminders are off until the peer turns them on: no ReminderPrefs row, or a row with every
+choice off, means nothing is sent. The peer is offered the choice once after joining and
+never asked again unprompted; /stop pauses everything the bot would send on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from bot.services.errors import BadInput
+from bot.services.onboarding import member
+from storage.models import Person, ReminderPrefs, Role
+from storage.uow import UnitOfWork
+
+DAY_BEFORE = "day_before"
+MORNING = "morning"
+HOUR_BEFORE = "hour_before"
+CHOICES = (DAY_BEFORE, MORNING, HOUR_BEFORE)
+
+DEFAULT_DAY_BEFORE_AT = time(18, 0)
+DEFAULT_MORNING_AT = time(8, 30)
+DEFAULT_QUIET = (time(21, 0), time(8, 0))
+
+_HHMM = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*$")
+_RANGE = re.compile(r"^\s*(\S+)\s*(?:-|–|—|to)\s*(\S+)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class ReminderChoice:
+    day_before: bool
+    day_before_at: time
+    morning: bool
+    morning_at: time
+    hour_before: bool
+    quiet_from: time
+    quiet_until: time
+    paused: bool
+
+    @property
+    def any(self) -> bool:
+        return self.day_before or self.morning or self.hour_before
+
+    @property
+    def has_quiet_hours(self) -> bool:
+        return self.quiet_from != self.quiet_until
+
+
+def _choice(prefs: ReminderPrefs | None, person: Person) -> ReminderChoice:
+    if prefs is None:
+        return ReminderChoice(
+            False,
+            DEFAULT_DAY_BEFORE_AT,
+            False,
+            DEFAULT_MORNING_AT,
+            False,
+            *DEFAULT_QUIET,
+            paused=person.paused,
+        )
+    return ReminderChoice(
+        prefs.day_before,
+        prefs.day_before_at,
+        prefs.morning,
+        prefs.morning_at,
+        prefs.hour_before,
+        prefs.quiet_from,
+        prefs.quiet_until,
+        paused=person.paused,
+    )
+
+
+async def _prefs(uow: UnitOfWork, person_id: int, now: datetime) -> ReminderPrefs:
+    """The peer's row, created with everything off (the default) when missing."""
+    prefs = await uow.session.get(ReminderPrefs, person_id)
+    if prefs is None:
+        prefs = ReminderPrefs(
+            person_id=person_id,
+            day_before=False,
+            day_before_at=DEFAULT_DAY_BEFORE_AT,
+            morning=False,
+            morning_at=DEFAULT_MORNING_AT,
+            hour_before=False,
+            quiet_from=DEFAULT_QUIET[0],
+            quiet_until=DEFAULT_QUIET[1],
+        )
+        uow.session.add(prefs)
+    prefs.updated_at = now
+    return prefs
+
+
+def _check_choice(choice: str) -> None:
+    if choice not in CHOICES:
+        raise BadInput("reminder_unknown")
+
+
+async def my_reminders(uow: UnitOfWork, telegram_id: int) -> ReminderChoice:
+    """The peer's current choice (everything off when they never chose)."""
+    peer = await member(uow, telegram_id, Role.PEER)
+    return _choice(await uow.session.get(ReminderPrefs, peer.id), peer)
+
+
+async def toggle(
+    uow: UnitOfWork, telegram_id: int, choice: str, *, now: datetime
+) -> ReminderChoice:
+    """Turn one reminder on or off."""
+    _check_choice(choice)
+    peer = await member(uow, telegram_id, Role.PEER)
+    prefs = await _prefs(uow, peer.id, now)
+    setattr(prefs, choice, not getattr(prefs, choice))
+    prefs.asked_at = prefs.asked_at or now
+    await uow.commit()
+    return _choice(prefs, peer)
+
+
+async def turn_on(
+    uow: UnitOfWork, telegram_id: int, choice: str, *, now: datetime
+) -> ReminderChoice:
+    """Turn one reminder on (an answer to the offer: pressing twice changes nothing more)."""
+    _check_choice(choice)
+    peer = await member(uow, telegram_id, Role.PEER)
+    prefs = await _prefs(uow, peer.id, now)
+    setattr(prefs, choice, True)
+    prefs.asked_at = prefs.asked_at or now
+    await uow.commit()
+    return _choice(prefs, peer)
+
+
+async def set_time(
+    uow: UnitOfWork, telegram_id: int, choice: str, at: time, *, now: datetime
+) -> ReminderChoice:
+    """Set when "the day before" or "on the morning" comes, and turn it on."""
+    if choice not in (DAY_BEFORE, MORNING):
+        raise BadInput("reminder_unknown")
+    peer = await member(uow, telegram_id, Role.PEER)
+    prefs = await _prefs(uow, peer.id, now)
+    setattr(prefs, f"{choice}_at", at)
+    setattr(prefs, choice, True)
+    prefs.asked_at = prefs.asked_at or now
+    await uow.commit()
+    return _choice(prefs, peer)
+
+
+async def set_quiet_hours(
+    uow: UnitOfWork, telegram_id: int, quiet_from: time, quiet_until: time, *, now: datetime
+) -> ReminderChoice:
+    """Set the quiet hours (equal ends: none)."""
+    peer = await member(uow, telegram_id, Role.PEER)
+    prefs = await _prefs(uow, peer.id, now)
+    prefs.quiet_from, prefs.quiet_until = quiet_from, quiet_until
+    await uow.commit()
+    return _choice(prefs, peer)
+
+
+async def choose_none(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> ReminderChoice:
+    """No reminders at all ("No thanks" and "None" alike); the peer has been asked."""
+    peer = await member(uow, telegram_id, Role.PEER)
+    prefs = await _prefs(uow, peer.id, now)
+    prefs.day_before = prefs.morning = prefs.hour_before = False
+    prefs.asked_at = prefs.asked_at or now
+    await uow.commit()
+    return _choice(prefs, peer)
+
+
+async def offer_once(uow: UnitOfWork, person_id: int, *, now: datetime) -> bool:
+    """Whether to offer reminders to this peer now; True only the first time, ever."""
+    person = await uow.people.get(person_id)
+    if person is None or person.role != Role.PEER:
+        return False
+    prefs = await uow.session.get(ReminderPrefs, person_id)
+    if prefs is not None and prefs.asked_at is not None:
+        return False
+    prefs = await _prefs(uow, person_id, now)
+    prefs.asked_at = now
+    await uow.commit()
+    return True
+
+
+async def pause(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> bool:
+    """/stop: pause every message the bot would send on its own; False if already paused."""
+    person = await member(uow, telegram_id)
+    if person.paused:
+        return False
+    person.paused = True
+    await uow.commit()
+    return True
+
+
+async def resume(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> bool:
+    """Plain /start from a member: resume if paused, and they can be reached again.
+
+    A person who blocked the bot and unblocks it sends /start (Telegram's Restart
+    button), so it also clears `unreachable_at`. True when the person had been paused.
+    """
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None or person.joined_at is None or person.left_at is not None:
+        return False
+    was_paused = person.paused
+    if not was_paused and person.unreachable_at is None:
+        return False
+    person.paused = False
+    person.unreachable_at = None
+    await uow.commit()
+    return was_paused
+
+
+def parse_time(text: str) -> time:
+    """A typed time: "18:00", "8:30", "7.45", "19"; BadInput otherwise."""
+    found = _HHMM.match(text or "")
+    if found is None:
+        raise BadInput("time_unclear", typed=(text or "").strip()[:20])
+    hour, minute = int(found[1]), int(found[2] or 0)
+    if hour > 23 or minute > 59:
+        raise BadInput("time_unclear", typed=(text or "").strip()[:20])
+    return time(hour, minute)
+
+
+def parse_range(text: str) -> tuple[time, time]:
+    """Typed hours like "21:00-08:00" or "22:00 to 7:00"; BadInput otherwise."""
+    found = _RANGE.match(text or "")
+    if found is None:
+        raise BadInput("hours_unclear", typed=(text or "").strip()[:20])
+    try:
+        return parse_time(found[1]), parse_time(found[2])
+    except BadInput:
+        raise BadInput("hours_unclear", typed=(text or "").strip()[:20]) from None

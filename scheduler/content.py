@@ -1,0 +1,91 @@
+"""What each kind of clock-driven message says, and the buttons that come with it.
+
+The pre-session summary and the weekly digest are the content built by their own
+features (`bot.services.summary`, `bot.services.digest`); should building one fail, a plain
+text still goes out on time rather than nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.chart import digest_chart_png
+from bot.services import deliveries
+from bot.services import delivery_times as t
+from bot.services.deliveries import LATE_GRACE, Due
+from bot.services.digest import build_digest, digest_csv
+from bot.services.summary import build_summary
+from bot.texts import reminders as texts
+from bot.texts.summary import render_summary
+from bot.texts.team import render_digest
+from handlers.sessions import outcome_keyboard, session_keyboard
+from scheduler.sending import Part
+from storage.db import Database
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def _local(moment: datetime, zone: str) -> datetime:
+    try:
+        return moment.astimezone(ZoneInfo(zone))
+    except (ValueError, KeyError):
+        return moment
+
+
+async def summary_parts(db: Database, due: Due, now: datetime) -> list[Part]:
+    """The worker's pre-session summary (bot.services.summary), else a plain line."""
+    s = due.session
+    assert s is not None
+    try:
+        async with UnitOfWork(db) as uow:
+            summary = await build_summary(uow, s.session_id, now=now)
+        return [Part(text=render_summary(summary))]
+    except Exception:  # a bug there must not cost the worker the message
+        log.exception("summary for session %s failed; sending the plain one", s.session_id)
+    starts = _local(s.starts_at, due.timezone)
+    return [Part(text=texts.summary_plain(s.peer_name, starts, s.duration_minutes, s.place))]
+
+
+async def digest_parts(db: Database, due: Due, now: datetime) -> list[Part]:
+    """The coordinator's weekly digest with its chart and CSV, else plain counts."""
+    end = due.due_at
+    start = end - timedelta(days=7)
+    try:
+        async with UnitOfWork(db) as uow:
+            digest = await build_digest(uow, start=start, end=end)
+        return [
+            Part(text=render_digest(digest)),
+            Part(photo=digest_chart_png(digest)),
+            Part(document=digest_csv(digest), filename=f"digest-{due.digest_day}.csv"),
+        ]
+    except Exception:
+        log.exception("digest for person %s failed; sending the plain one", due.recipient_id)
+    async with UnitOfWork(db) as uow:
+        counts = await deliveries.session_counts(uow, start, end)
+    local_start, local_end = _local(start, due.timezone), _local(end, due.timezone)
+    return [Part(text=texts.digest_plain(local_start.date(), local_end.date(), counts))]
+
+
+async def parts_for(db: Database, due: Due, now: datetime) -> list[Part]:
+    """Render one due delivery as the messages to send."""
+    s = due.session
+    if due.kind in t.REMINDER_KINDS:
+        assert s is not None
+        starts = _local(s.starts_at, due.timezone)
+        late = now - due.due_at > LATE_GRACE
+        text = texts.reminder(
+            due.kind, starts, s.duration_minutes, s.place, s.worker_name, late=late
+        )
+        return [Part(text=text, markup=session_keyboard(s.session_id, s.version))]
+    if due.kind == t.SUMMARY:
+        return await summary_parts(db, due, now)
+    if due.kind == t.OUTCOME_PROMPT:
+        assert s is not None
+        text = texts.outcome_prompt(s.peer_name, _local(s.starts_at, due.timezone))
+        return [Part(text=text, markup=outcome_keyboard(s.session_id))]
+    if due.kind == t.DIGEST:
+        return await digest_parts(db, due, now)
+    raise ValueError(f"unknown delivery kind {due.kind}")

@@ -1,0 +1,164 @@
+"""One tick of the delivery engine: plan what is due, claim it, send it, record the result.
+
+Every step goes through the database, so any number of ticks, restarts or replicas give
+the same answer: each occurrence is sent once. Results are recorded one message at a
+time, so a crash between Telegram's answer and the commit repeats at most the messages
+in flight (one per concurrent slot), never a batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from bot.services import deliveries
+from bot.services.deliveries import Due
+from scheduler.content import parts_for
+from scheduler.sending import Outcome, Result, Sender
+from storage.db import Database
+from storage.repositories.deliveries import FAILED, MAYBE_SENT, SENT
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Now = datetime | Callable[[], datetime]
+
+
+def sender_name() -> str:
+    """This process's name in the ledger's claimed_by (host, pid, and a random tail)."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class DeliveryEngine:
+    def __init__(
+        self,
+        db: Database,
+        sender: Sender,
+        *,
+        owner: str,
+        default_timezone: str,
+        batch: int = 200,
+        concurrency: int = 8,
+        lease: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self.db = db
+        self.sender = sender
+        self.owner = owner
+        self.default_timezone = default_timezone
+        self.batch = batch
+        self.concurrency = concurrency
+        self.lease = lease
+        # SQLite has one writer at a time and its busy handler backs off in growing sleeps;
+        # taking turns in the process is much faster than contending for the file lock.
+        self._writes = asyncio.Lock() if db.is_sqlite else contextlib.nullcontext()
+
+    async def plan(self, now: datetime) -> tuple[int, int]:
+        """Write what has fallen due to the ledger; (pending, skipped) new rows."""
+        try:
+            async with UnitOfWork(self.db) as uow:
+                return await deliveries.plan(uow, now=now, default_timezone=self.default_timezone)
+        except (IntegrityError, DBAPIError) as error:
+            # Another replica planned the same moment first (or the database is busy);
+            # the ledger is unchanged and the next tick plans the same window again.
+            log.warning("planning deliveries skipped this tick: %s", type(error).__name__)
+            return 0, 0
+
+    async def claim(self, now: datetime) -> tuple[int, list[Due]]:
+        """Claim a batch: (rows claimed, those still wanted); the rest is recorded skipped."""
+        async with UnitOfWork(self.db) as uow:
+            rows = await deliveries.claim(
+                uow, owner=self.owner, now=now, lease=self.lease, limit=self.batch
+            )
+        if not rows:
+            return 0, []
+        async with UnitOfWork(self.db) as uow:
+            wanted = await deliveries.check(
+                uow, rows, owner=self.owner, now=now, default_timezone=self.default_timezone
+            )
+        return len(rows), wanted
+
+    async def deliver(self, due: Due, now: datetime) -> str:
+        """Render, send and record one delivery; returns its final state (or "retry")."""
+        try:
+            parts = await parts_for(self.db, due, now)
+        except Exception:
+            log.exception("delivery %s could not be rendered", due.delivery_id)
+            parts, result = [], Result(Outcome.FAILED, reason="render_failed")
+        if parts:
+            result = await self.sender.send(due.telegram_id, parts)
+        async with self._writes, UnitOfWork(self.db) as uow:
+            if result.outcome == Outcome.BLOCKED:
+                await deliveries.mark_unreachable(
+                    uow, due.delivery_id, due.recipient_id, owner=self.owner, now=now
+                )
+                log.info(
+                    "delivery %s: person %s blocked the bot", due.delivery_id, due.recipient_id
+                )
+                return "blocked"
+            if result.outcome == Outcome.RETRY:
+                await deliveries.retry_later(
+                    uow,
+                    due.delivery_id,
+                    owner=self.owner,
+                    attempts=due.attempts,
+                    now=now,
+                    reason=result.reason or "network",
+                )
+                return "retry"
+            state = {Outcome.SENT: SENT, Outcome.MAYBE_SENT: MAYBE_SENT}.get(result.outcome, FAILED)
+            await deliveries.record(
+                uow,
+                due.delivery_id,
+                owner=self.owner,
+                state=state,
+                now=now,
+                reason=result.reason,
+                message_id=result.message_id,
+            )
+        log.info("delivery %s (%s): %s", due.delivery_id, due.kind, state)
+        return state
+
+    async def send_due(self, now: Now) -> Counter[str]:
+        """Claim and send until nothing due is left; counts of final states.
+
+        `now` may be a clock: a long tick (thousands due, 30 a second) then claims each
+        batch at the time it really is, so its lease is never already over when taken.
+        """
+        clock = now if callable(now) else lambda: now
+        counts: Counter[str] = Counter()
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def one(due: Due, at: datetime) -> None:
+            async with slots:
+                counts[await self.deliver(due, at)] += 1
+
+        while True:
+            at = clock()
+            claimed, batch = await self.claim(at)
+            counts["skipped"] += claimed - len(batch)
+            if not claimed:
+                break
+            results = await asyncio.gather(*(one(due, at) for due in batch), return_exceptions=True)
+            for error in results:
+                if isinstance(error, Exception):
+                    # The claim's lease runs out and the delivery is tried again later.
+                    log.error("a delivery failed unexpectedly", exc_info=error)
+                    counts["error"] += 1
+        return counts
+
+    async def tick(self, now: Now) -> Counter[str]:
+        """Plan, then send everything due at `now` (a moment, or a clock)."""
+        pending, skipped = await self.plan(now() if callable(now) else now)
+        counts = await self.send_due(now)
+        counts["planned"] += pending
+        counts["skipped_at_planning"] += skipped
+        return counts

@@ -1,0 +1,149 @@
+"""The delivery ledger: one row per occurrence, claimed by one sender, finished once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import BotInfo, Delivery
+
+PENDING = "pending"
+CLAIMED = "claimed"
+SENT = "sent"
+MAYBE_SENT = "maybe_sent"
+SKIPPED = "skipped"
+FAILED = "failed"
+FINISHED = (SENT, MAYBE_SENT, SKIPPED, FAILED)
+
+
+class DeliveryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add_new(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert ledger rows whose key is not there yet; returns how many were new.
+
+        ON CONFLICT DO NOTHING rather than check-then-insert: two replicas planning the
+        same occurrence at the same moment both succeed and only one row exists.
+        """
+        if not rows:
+            return 0
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        added = 0
+        # Chunked: SQLite allows at most 32,766 bound parameters in one statement.
+        for start in range(0, len(rows), 500):
+            stmt = insert(Delivery).values(list(rows[start : start + 500]))
+            result = await self.session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
+            added += max(result.rowcount, 0)  # type: ignore[attr-defined]
+        return added
+
+    async def claim(
+        self, *, owner: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Delivery]:
+        """Take up to `limit` due rows for `owner` until `lease_until`.
+
+        A row is free when pending (and any retry back-off has passed) or when another
+        sender's lease ran out (it crashed). On PostgreSQL, FOR UPDATE SKIP LOCKED lets
+        several replicas claim at once without waiting for or taking each other's rows; on
+        SQLite the statement runs under the single write lock, which gives the same answer.
+        """
+        free = or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= now)
+        due = Delivery.state.in_((PENDING, CLAIMED)) & (Delivery.due_at <= now) & free
+        pick = (
+            select(Delivery.id)
+            .where(due)
+            .order_by(Delivery.due_at, Delivery.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        stmt = (
+            update(Delivery)
+            .where(Delivery.id.in_(pick.scalar_subquery()), due)
+            .values(
+                state=CLAIMED,
+                claimed_by=owner,
+                claimed_until=lease_until,
+                attempts=Delivery.attempts + 1,
+            )
+            .returning(Delivery)
+            .execution_options(synchronize_session=False)
+        )
+        rows = list(await self.session.scalars(stmt))
+        return sorted(rows, key=lambda row: (row.due_at, row.id))
+
+    async def finish(
+        self,
+        delivery_id: int,
+        *,
+        owner: str,
+        state: str,
+        now: datetime,
+        reason: str | None = None,
+        message_id: int | None = None,
+    ) -> bool:
+        """Record the end of a claimed row; False if the claim was lost to another sender."""
+        stmt = (
+            update(Delivery)
+            .where(
+                Delivery.id == delivery_id,
+                Delivery.claimed_by == owner,
+                Delivery.state == CLAIMED,
+            )
+            .values(
+                state=state,
+                finished_at=now,
+                reason=reason,
+                telegram_message_id=message_id,
+                claimed_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def release(self, delivery_id: int, *, owner: str, not_before: datetime) -> bool:
+        """Give a claimed row back for a later try (after a network failure)."""
+        stmt = (
+            update(Delivery)
+            .where(
+                Delivery.id == delivery_id,
+                Delivery.claimed_by == owner,
+                Delivery.state == CLAIMED,
+            )
+            .values(state=PENDING, claimed_until=not_before)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def advance_mark(self, name: str, value: str) -> None:
+        """Move a watermark forward (never back), safely when replicas race to create it.
+
+        Values are fixed-width UTC timestamps, so text order is time order.
+        """
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = insert(BotInfo).values(name=name, value=value)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["name"],
+            set_={"value": stmt.excluded.value},
+            where=BotInfo.value < stmt.excluded.value,
+        )
+        await self.session.execute(stmt)
+
+    async def by_key(self, key: str) -> Delivery | None:
+        return await self.session.scalar(select(Delivery).where(Delivery.key == key))
+
+    async def for_session(self, session_id: int) -> list[Delivery]:
+        stmt = select(Delivery).where(Delivery.session_id == session_id).order_by(Delivery.id)
+        return list(await self.session.scalars(stmt))
+
+    async def for_recipient(self, person_id: int) -> list[Delivery]:
+        stmt = select(Delivery).where(Delivery.recipient_id == person_id).order_by(Delivery.id)
+        return list(await self.session.scalars(stmt))
