@@ -12,6 +12,7 @@ import logging
 from telegram.ext import Application, ContextTypes
 
 from bot.context import BotData
+from scheduler import retention
 from scheduler.engine import DeliveryEngine, sender_name
 from scheduler.sending import Sender
 
@@ -40,7 +41,7 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Add the scheduler's one repeating tick."""
+    """Add the scheduler's one repeating tick, and the daily retention run."""
     data: BotData = app.bot_data
     if app.job_queue is None:
         raise RuntimeError("the job queue is missing: install python-telegram-bot[job-queue]")
@@ -54,3 +55,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         # One tick at a time; a tick missed while the last one ran is not made up twice.
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )
+    # Once a day: erase peers whose programme ended more than RETENTION_DAYS ago.
+    retention.register(app)

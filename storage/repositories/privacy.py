@@ -1,0 +1,215 @@
+"""What is stored about one person, for /mydata and /calendar, and erasing it (/forget)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.models import (
+    Conversation,
+    CoordinatorPrefs,
+    Delivery,
+    Invitation,
+    PeerSession,
+    Person,
+    Programme,
+    ProgrammeState,
+    RearrangeRequest,
+    ReminderPrefs,
+    SessionState,
+    Strategy,
+    StrategyEntry,
+    WorkerPrefs,
+)
+
+LIVE = (SessionState.SCHEDULED, SessionState.CONFIRMED)
+
+
+class PrivacyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # -- reading a person's own data ------------------------------------------------
+
+    async def programmes_of_peer(self, peer_id: int) -> list[tuple[Programme, Person]]:
+        """The peer's programmes with their peer worker, oldest first."""
+        stmt = (
+            select(Programme, Person)
+            .join(Person, Person.id == Programme.worker_id)
+            .where(Programme.peer_id == peer_id)
+            .order_by(Programme.started_at, Programme.id)
+        )
+        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
+
+    async def programmes_of_worker(self, worker_id: int) -> list[tuple[Programme, Person]]:
+        """The worker's programmes with their peer, oldest first."""
+        stmt = (
+            select(Programme, Person)
+            .join(Person, Person.id == Programme.peer_id)
+            .where(Programme.worker_id == worker_id)
+            .order_by(Programme.started_at, Programme.id)
+        )
+        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
+
+    async def sessions_of(self, programme_ids: Sequence[int]) -> list[PeerSession]:
+        stmt = (
+            select(PeerSession)
+            .where(PeerSession.programme_id.in_(programme_ids))
+            .order_by(PeerSession.starts_at, PeerSession.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def rearrange_requests(self, session_ids: Sequence[int]) -> list[RearrangeRequest]:
+        stmt = (
+            select(RearrangeRequest)
+            .where(RearrangeRequest.session_id.in_(session_ids))
+            .order_by(RearrangeRequest.created_at, RearrangeRequest.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def strategies_of(self, peer_id: int) -> list[Strategy]:
+        stmt = select(Strategy).where(Strategy.peer_id == peer_id).order_by(Strategy.id)
+        return list(await self.session.scalars(stmt))
+
+    async def entries_of(self, peer_id: int) -> list[StrategyEntry]:
+        stmt = (
+            select(StrategyEntry)
+            .where(StrategyEntry.peer_id == peer_id)
+            .order_by(StrategyEntry.logged_at, StrategyEntry.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def reminder_prefs(self, person_id: int) -> ReminderPrefs | None:
+        return await self.session.get(ReminderPrefs, person_id)
+
+    async def worker_prefs(self, person_id: int) -> WorkerPrefs | None:
+        return await self.session.get(WorkerPrefs, person_id)
+
+    async def coordinator_prefs(self, person_id: int) -> CoordinatorPrefs | None:
+        return await self.session.get(CoordinatorPrefs, person_id)
+
+    async def deliveries_to(self, person_id: int) -> list[Delivery]:
+        stmt = (
+            select(Delivery)
+            .where(Delivery.recipient_id == person_id)
+            .order_by(Delivery.due_at, Delivery.id)
+        )
+        return list(await self.session.scalars(stmt))
+
+    async def upcoming_for_peer(
+        self, peer_id: int, now: datetime
+    ) -> list[tuple[PeerSession, Person]]:
+        """The peer's live sessions from now on, each with the peer worker."""
+        stmt = (
+            select(PeerSession, Person)
+            .join(Programme, Programme.id == PeerSession.programme_id)
+            .join(Person, Person.id == Programme.worker_id)
+            .where(
+                Programme.peer_id == peer_id,
+                PeerSession.state.in_(LIVE),
+                PeerSession.starts_at >= now,
+            )
+            .order_by(PeerSession.starts_at, PeerSession.id)
+        )
+        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
+
+    async def upcoming_for_worker(
+        self, worker_id: int, now: datetime
+    ) -> list[tuple[PeerSession, Person]]:
+        """The worker's live sessions from now on, each with the peer."""
+        stmt = (
+            select(PeerSession, Person)
+            .join(Programme, Programme.id == PeerSession.programme_id)
+            .join(Person, Person.id == Programme.peer_id)
+            .where(
+                Programme.worker_id == worker_id,
+                PeerSession.state.in_(LIVE),
+                PeerSession.starts_at >= now,
+            )
+            .order_by(PeerSession.starts_at, PeerSession.id)
+        )
+        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
+
+    # -- erasing -------------------------------------------------------------------
+
+    async def erase_peer(self, peer: Person, now: datetime) -> None:
+        """Delete or blank everything personal about a peer; keep sessions as bare counts.
+
+        Sessions stay (state and times) so that past digests still add up; what a person
+        wrote or what was written about them goes. Upcoming sessions are cancelled so no
+        summary, reminder or prompt is built for someone who has left.
+        """
+        programme_ids = select(Programme.id).where(Programme.peer_id == peer.id)
+        session_ids = select(PeerSession.id).where(PeerSession.programme_id.in_(programme_ids))
+        s = self.session
+        await s.execute(delete(StrategyEntry).where(StrategyEntry.peer_id == peer.id))
+        await s.execute(delete(Strategy).where(Strategy.peer_id == peer.id))
+        await s.execute(delete(ReminderPrefs).where(ReminderPrefs.person_id == peer.id))
+        await s.execute(delete(Conversation).where(Conversation.person_id == peer.id))
+        await s.execute(delete(Invitation).where(Invitation.person_id == peer.id))
+        # The ledger of what was sent to them says when and what they chose to hear.
+        await s.execute(delete(Delivery).where(Delivery.recipient_id == peer.id))
+        # Whatever was still due about their sessions (to anyone) must not go out now.
+        await s.execute(
+            delete(Delivery).where(
+                Delivery.session_id.in_(session_ids), Delivery.finished_at.is_(None)
+            )
+        )
+        # A peer worker half-way through a step about one of their sessions (an outcome
+        # note, a suggested time) must not go on to write about someone who has left.
+        ids = set(await s.scalars(session_ids))
+        worker_ids = select(Programme.worker_id).where(Programme.peer_id == peer.id)
+        for row in await s.scalars(
+            select(Conversation).where(Conversation.person_id.in_(worker_ids))
+        ):
+            if isinstance(row.data, dict) and row.data.get("session_id") in ids:
+                await s.delete(row)
+        await s.execute(
+            update(RearrangeRequest)
+            .where(RearrangeRequest.session_id.in_(session_ids))
+            .values(wish=None)
+        )
+        await s.execute(
+            update(PeerSession)
+            .where(PeerSession.programme_id.in_(programme_ids))
+            .values(outcome_note=None, place=None)
+        )
+        await s.execute(
+            update(PeerSession)
+            .where(
+                PeerSession.programme_id.in_(programme_ids),
+                PeerSession.state.in_(LIVE),
+                PeerSession.starts_at >= now,
+            )
+            .values(state=SessionState.CANCELLED, cancelled_at=now, cancelled_by="peer")
+        )
+        await s.execute(
+            update(Programme)
+            .where(Programme.peer_id == peer.id, Programme.ended_at.is_(None))
+            .values(state=ProgrammeState.ENDED, ended_at=now)
+        )
+        peer.display_name = None
+        peer.telegram_id = None
+        peer.unreachable_at = None
+        peer.paused = True
+        peer.left_at = now
+        await s.flush()
+
+    async def peers_ended_before(self, cutoff: datetime) -> list[Person]:
+        """Peers not yet erased whose every programme ended before `cutoff`."""
+        later = aliased(Programme)
+        still_running = exists().where(
+            later.peer_id == Person.id,
+            (later.ended_at.is_(None)) | (later.ended_at >= cutoff),
+        )
+        ended = exists().where(Programme.peer_id == Person.id, Programme.ended_at < cutoff)
+        stmt = (
+            select(Person)
+            .where(Person.role == "peer", Person.left_at.is_(None), ended, ~still_running)
+            .order_by(Person.id)
+        )
+        return list(await self.session.scalars(stmt))
