@@ -10,8 +10,10 @@ from telegram.ext import Application, CommandHandler
 from bot import texts
 from bot.qr import qr_png
 from bot.services import onboarding
+from handlers import reminders
 from handlers.common import Context, answers_errors
 from handlers.menus import set_menu
+from storage.models import Role
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,9 @@ async def start_with_token(update: Update, context: Context) -> None:
         )
     )
     await set_menu(context.bot, update.message.chat_id, joined.role, data.commands)
+    if joined.role == Role.PEER:
+        # Asked once, right after the welcome; "No thanks" is a first-class answer.
+        await reminders.offer(update.message, context, joined.person_id)
 
 
 async def start(update: Update, context: Context) -> None:

@@ -11,11 +11,13 @@ from bot.texts import sessions as t
 from handlers import rearrange, schedule
 from handlers.common import Context, answers_errors, button, notify, parse_button
 from handlers.conversation import text_step
+from handlers.privacy import calendar_button
 from storage.models import Conversation
 
 
 def session_keyboard(session_id: int, version: int) -> InlineKeyboardMarkup:
-    """The peer's three answers to a session; the version makes buttons of an old time stale."""
+    """The peer's three answers to a session (the version makes buttons of an old time
+    stale), and the session for their own calendar."""
     ids = (session_id, version)
     return InlineKeyboardMarkup(
         [
@@ -24,6 +26,7 @@ def session_keyboard(session_id: int, version: int) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(t.BUTTON_REARRANGE, callback_data=button("ses", "re", *ids)),
                 InlineKeyboardButton(t.BUTTON_CANCEL, callback_data=button("ses", "no", *ids)),
             ],
+            [calendar_button()],
         ]
     )
 

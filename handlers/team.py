@@ -58,11 +58,12 @@ async def send_digest(update: Update, context: Context) -> None:
     data = context.bot_data
     async with data.uow() as uow:
         digest = await digest_now(uow, update.effective_user.id, now=data.now())
+    # Drawing takes a moment of CPU: off the event loop, so other chats go on; and before
+    # the text, so the figures, the chart and the file arrive together.
+    await update.message.chat.send_action(ChatAction.TYPING)
+    picture = await asyncio.to_thread(digest_chart_png, digest)
     for part in message_parts(t.render_digest(digest)):
         await update.message.reply_text(part)
-    # Drawing takes a moment of CPU: off the event loop, so other chats go on.
-    await update.message.chat.send_action(ChatAction.UPLOAD_PHOTO)
-    picture = await asyncio.to_thread(digest_chart_png, digest)
     await update.message.reply_photo(picture, caption=t.CHART_CAPTION)
     await update.message.reply_document(
         digest_csv(digest),

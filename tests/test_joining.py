@@ -186,3 +186,31 @@ async def test_an_account_that_joined_cannot_take_a_second_role(bot: Harness) ->
     worker = bot.api.person("Wren")
     replies = await worker.send(f"/start {token}")
     assert "joined as a peer worker" in replies[0].text
+
+
+async def test_a_peer_is_asked_once_about_reminders_and_no_thanks_is_an_answer(
+    bot: Harness,
+) -> None:
+    from storage.models import ReminderPrefs
+
+    coordinator = await bot.join_coordinator()
+    worker = await bot.join_worker(coordinator)
+    token = token_in((await worker.send("/addpeer Sam"))[0].text)
+    peer = bot.api.person("Sam")
+    replies = await peer.send(f"/start {token}")
+    assert replies[-1].text.startswith("Would you like reminders before your sessions?")
+    assert [b.text for row in replies[-1].buttons for b in row] == [
+        "The day before",
+        "On the morning",
+        "An hour before",
+        "No thanks",
+    ]
+    await peer.press("No thanks")
+    assert peer.last.text.startswith("Okay, no reminders.")
+    async with bot.uow() as uow:
+        prefs = (await uow.session.scalars(select(ReminderPrefs))).all()
+    assert all(not (p.day_before or p.morning or p.hour_before) for p in prefs)
+
+    replies = await peer.send("/start")
+    assert not any("Would you like reminders" in (m.text or "") for m in replies)
+    assert not any("Would you like reminders" in (m.text or "") for m in worker.messages)

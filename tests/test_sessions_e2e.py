@@ -37,7 +37,11 @@ async def test_one_line_scheduling_tells_the_worker_and_the_peer(bot: Harness) -
         "I'll be there",
         "Rearrange",
         "Can't make it",
+        "Add to my calendar",
     ]
+    replies = await peer.press("Add to my calendar")
+    assert replies[-1].filename == "peerbot-sessions.ics"
+    assert b"DTSTART;TZID=Europe/London:20261203T100000" in (replies[-1].document or b"")
     [row] = await sessions(bot)
     assert row.starts_at == datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
     assert (row.duration_minutes, row.place, row.state) == (60, "Community room", "scheduled")

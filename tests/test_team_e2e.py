@@ -67,7 +67,8 @@ async def a_week_of_two_workers(bot: Harness) -> tuple[Actor, Actor, Actor]:
         await session(sam_p, 3, SessionState.MISSED)
         await session(sam_p, 1, SessionState.MISSED)
         await session(sam_p, -2, SessionState.CONFIRMED, confirmed_at=ago(0.5))
-        uow.session.add(ReminderPrefs(person_id=people["Sam"].id, day_before=True))
+        # merge: joining offered Sam reminders, which made the row already.
+        await uow.session.merge(ReminderPrefs(person_id=people["Sam"].id, day_before=True))
         strategy = Strategy(
             peer_id=people["Sam"].id,
             name="Walk by the river",

@@ -128,6 +128,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
     "peer": [
         ("next", "Your next session"),
         ("sessions", "Your sessions"),
+        ("rearrange", "Ask to move your next session"),
         ("log", "Log what you tried this week"),
         ("strategies", "Your strategies"),
         ("reminders", "Choose reminders, if you want them"),
@@ -147,6 +148,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("calendar", "Your diary for your calendar"),
         ("settings", "Summaries, hours and time zone"),
         ("mydata", "Your data, as a file"),
+        ("stop", "Pause messages I'd send on my own"),
         ("help", "What I can do, and crisis contacts"),
     ],
     "coordinator": [
@@ -154,6 +156,8 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("digest", "The weekly digest, now"),
         ("invite", "Invite a new peer worker"),
         ("settings", "Digest day, time and time zone"),
+        ("mydata", "Your data, as a file"),
+        ("stop", "Pause messages I'd send on my own"),
         ("help", "What I can do, and crisis contacts"),
     ],
 }
