@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.services import sessions
-from bot.services.errors import BadInput, Stale
+from bot.services.errors import Stale
 from bot.texts import sessions as t
 from handlers import rearrange, schedule
 from handlers.common import Context, answers_errors, button, notify, parse_button
@@ -182,14 +182,6 @@ async def record_outcome(update: Update, context: Context) -> None:
         done = await sessions.record_outcome(
             uow, query.from_user.id, session_id, action, now=data.now()
         )
-        await uow.conversations.put(
-            (await uow.people.by_telegram_id(query.from_user.id)).id,  # type: ignore[union-attr]
-            "outcome_note",
-            "note",
-            {"session_id": session_id},
-            data.now(),
-        )
-        await uow.commit()
     rows = [[InlineKeyboardButton(t.BUTTON_SKIP, callback_data=button("out", "skip", session_id))]]
     text = t.outcome_recorded(done.view)
     if action == "cancelled":
@@ -216,29 +208,18 @@ async def _after_outcome(update: Update, context: Context, action: str, session_
         if action == "count":
             await sessions.count_against(uow, query.from_user.id, session_id)
         else:
-            # Skip keeps any note already typed; it only ends the wait for one.
-            me = await uow.people.by_telegram_id(query.from_user.id)
-            await uow.conversations.clear(me.id)  # type: ignore[union-attr]
-            await uow.commit()
+            await sessions.skip_note(uow, query.from_user.id, session_id)
     await query.answer(t.COUNTED if action == "count" else t.NOTE_SKIPPED)
     await query.edit_message_reply_markup(None)
 
 
-@text_step("outcome_note")
+@text_step(sessions.NOTE_FLOW)
 @answers_errors
 async def outcome_note(update: Update, context: Context, conversation: Conversation) -> None:
     """Keep the worker's typed note for next time."""
     assert update.effective_user and update.message and update.message.text
-    note = " ".join(update.message.text.split())
-    if len(note) > t.NOTE_MAX:
-        raise BadInput("note_too_long", limit=t.NOTE_MAX)
-    data = context.bot_data
-    async with data.uow() as uow:
-        await sessions.note_outcome(
-            uow, update.effective_user.id, int(conversation.data["session_id"]), note
-        )
-        await uow.conversations.clear(conversation.person_id)
-        await uow.commit()
+    async with context.bot_data.uow() as uow:
+        await sessions.note_outcome(uow, update.effective_user.id, update.message.text)
     await update.message.reply_text(t.NOTE_SAVED)
 
 

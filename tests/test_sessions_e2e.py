@@ -246,6 +246,9 @@ async def test_a_cancelled_outcome_counts_only_when_the_worker_says_so(bot: Harn
     replies = await worker.press("Cancelled")
     assert "won't count against the programme unless you say so" in replies[0].text
     assert (await sessions(bot))[0].counts_against is False
+    replies = await worker.send("x" * 501)
+    assert replies[0].text == "That note is a bit long. Please keep it to 500 characters."
+    assert (await sessions(bot))[0].outcome_note is None
     await worker.press("Count it against the programme")
     [row] = await sessions(bot)
     assert (row.state, row.cancelled_by, row.counts_against) == ("cancelled", "worker", True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.services.errors import NotYours, Stale
+from bot.services.errors import BadInput, NotYours, Stale
 from bot.services.onboarding import member
 from storage.models import (
     PeerSession,
@@ -18,6 +18,9 @@ from storage.models import (
 )
 from storage.repositories.sessions import LIVE, SessionRepository
 from storage.uow import UnitOfWork
+
+NOTE_FLOW = "outcome_note"
+NOTE_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -289,21 +292,38 @@ async def record_outcome(
         held = (await repo(uow).counts(programme.id)).get(SessionState.HELD, 0)
         if held >= programme.planned_sessions:
             programme.state, programme.ended_at, completed = ProgrammeState.COMPLETED, now, True
+    # The worker's next typed message is their note for next time (or Skip).
+    await uow.conversations.put(worker.id, NOTE_FLOW, "note", {"session_id": session.id}, now)
     await uow.commit()
     return Outcome(await view_of(uow, session), completed)
 
 
-async def note_outcome(
-    uow: UnitOfWork, telegram_id: int, session_id: int, note: str | None
-) -> SessionView:
-    """The worker's short note for next time, on a session they have marked."""
+async def note_outcome(uow: UnitOfWork, telegram_id: int, text: str) -> SessionView:
+    """The worker's typed note for next time, on the session they have just marked."""
     worker = await member(uow, telegram_id, Role.WORKER)
-    session, _ = await owned_session(uow, worker, session_id)
+    conversation = await uow.conversations.get(worker.id)
+    if conversation is None or conversation.flow != NOTE_FLOW:
+        raise Stale()
+    note = " ".join(text.split())
+    if len(note) > NOTE_MAX:
+        raise BadInput("note_too_long", limit=NOTE_MAX)
+    session, _ = await owned_session(uow, worker, int(conversation.data["session_id"]))
     if session.outcome_at is None:
         raise Stale(await view_of(uow, session))
-    session.outcome_note = note
+    session.outcome_note = note or None
+    await uow.conversations.clear(worker.id)
     await uow.commit()
     return await view_of(uow, session)
+
+
+async def skip_note(uow: UnitOfWork, telegram_id: int, session_id: int) -> None:
+    """No note this time; a note already typed is kept."""
+    worker = await member(uow, telegram_id, Role.WORKER)
+    await owned_session(uow, worker, session_id)
+    conversation = await uow.conversations.get(worker.id)
+    if conversation is not None and conversation.flow == NOTE_FLOW:
+        await uow.conversations.clear(worker.id)
+        await uow.commit()
 
 
 async def count_against(uow: UnitOfWork, telegram_id: int, session_id: int) -> SessionView:

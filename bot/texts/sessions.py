@@ -236,7 +236,6 @@ CANCELLED_NOT_COUNTED = "It won't count against the programme unless you say so.
 COUNTED = "Noted: it counts against the programme."
 NOTE_SAVED = "Note saved for next time."
 NOTE_SKIPPED = "No note, that's fine."
-NOTE_MAX = 500
 
 
 def completed_for_worker(view: SessionView) -> str:
