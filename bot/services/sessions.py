@@ -306,7 +306,7 @@ async def note_outcome(uow: UnitOfWork, telegram_id: int, text: str) -> SessionV
         raise Stale()
     note = " ".join(text.split())
     if len(note) > NOTE_MAX:
-        raise BadInput("note_too_long", limit=NOTE_MAX)
+        raise BadInput("outcome_note_too_long", limit=NOTE_MAX)
     session, _ = await owned_session(uow, worker, int(conversation.data["session_id"]))
     if session.outcome_at is None:
         raise Stale(await view_of(uow, session))

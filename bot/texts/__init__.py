@@ -18,7 +18,11 @@ def _problems() -> dict[str, str]:
     merged: dict[str, str] = {}
     for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
         module = importlib.import_module(f"{__name__}.{info.name}")
-        merged.update(getattr(module, "PROBLEMS", {}))
+        problems = getattr(module, "PROBLEMS", {})
+        # Two features answering the same key would silently shadow one another.
+        if clash := merged.keys() & problems.keys():
+            raise RuntimeError(f"bot.texts.{info.name} repeats problem keys {sorted(clash)}")
+        merged.update(problems)
     return merged
 
 

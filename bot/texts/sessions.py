@@ -265,7 +265,7 @@ PROBLEMS = {
     "wish_empty": "Please type a day and time that would suit you.",
     "wish_too_long": "That's a bit long. Please keep it to {limit} characters.",
     "suggest_usage": "Please type the time as YYYY-MM-DD HH:MM, like 2026-12-03 14:30.",
-    "note_too_long": "That note is a bit long. Please keep it to {limit} characters.",
+    "outcome_note_too_long": "That note is a bit long. Please keep it to {limit} characters.",
 }
 
 PICK_BUTTON = "Please pick one of the buttons above."
