@@ -96,9 +96,10 @@ def quiet_libraries() -> None:
     httpx logs request URLs (with the bot token); python-telegram-bot dumps whole updates
     (names, message text); the database drivers log SQL parameters.
     """
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    for name in ("telegram", "aiosqlite", "asyncpg", "sqlalchemy", "apscheduler", "aiohttp"):
+    # httpx and alembic chatter at INFO; APScheduler logs two lines a tick (every 30 s).
+    for name in ("httpx", "alembic", "apscheduler"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    for name in ("telegram", "aiosqlite", "asyncpg", "sqlalchemy", "aiohttp"):
         logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger(name).level))
 
 
