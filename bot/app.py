@@ -25,6 +25,9 @@ from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+# What the bot asks Telegram for: no edits, channel posts, inline queries or polls.
+UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
 PeerbotApp = Application  # type: ignore[type-arg]
 
 
@@ -102,11 +105,11 @@ async def start_app(app: PeerbotApp, settings: Settings, *, poll_timeout: int = 
             url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=UPDATES,
         )
     else:
         await app.updater.start_polling(
-            poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+            poll_interval=0, timeout=poll_timeout, allowed_updates=UPDATES
         )
 
 

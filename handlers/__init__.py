@@ -19,6 +19,8 @@ from handlers import (
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add every handler, in order: PTB takes the first that matches in a group."""
+    # Edited messages are dropped before any handler sees them.
+    fallback.register_first(app)
     # Joining, welcomes, /help, invitations (deep-link /start before plain /start).
     onboarding.register(app)
     # Sessions: /schedule, /next, /sessions, /diary, /peers, /outcome and their buttons.

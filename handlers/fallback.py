@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import texts
 from bot.services import onboarding
@@ -36,6 +42,11 @@ async def stale_button(update: Update, context: Context) -> None:
     await update.callback_query.answer(text[:200], show_alert=me is None)
 
 
+async def ignore_edit(update: Update, context: Context) -> None:
+    """Ignore an edited message: acting on it again could, say, add a peer twice."""
+    raise ApplicationHandlerStop
+
+
 async def on_error(update: object, context: Context) -> None:
     """Log the failure by ids (never text), then tell the person nothing changed."""
     update_id = update.update_id if isinstance(update, Update) else None
@@ -49,6 +60,11 @@ async def on_error(update: object, context: Context) -> None:
             await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)
     except Exception:  # the report must never raise out of the error handler
         log.exception("could not report the failure of update %s", update_id)
+
+
+def register_first(app: Application) -> None:  # type: ignore[type-arg]
+    # Before everything else: edits of earlier messages are not new requests.
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, ignore_edit), group=-2)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

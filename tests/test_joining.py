@@ -214,3 +214,21 @@ async def test_a_peer_is_asked_once_about_reminders_and_no_thanks_is_an_answer(
     replies = await peer.send("/start")
     assert not any("Would you like reminders" in (m.text or "") for m in replies)
     assert not any("Would you like reminders" in (m.text or "") for m in worker.messages)
+
+
+async def test_an_edited_message_is_not_a_new_request(bot: Harness) -> None:
+    coordinator = await bot.join_coordinator()
+    worker = await bot.join_worker(coordinator)
+    await worker.send("/addpeer Sam")
+    edited = {
+        "message_id": 1,
+        "date": 0,
+        "edit_date": 1,
+        "chat": bot.api.chat_json(worker.chat_id),
+        "from": dict(worker.user),
+        "text": "/addpeer Jo",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 8}],
+    }
+    bot.api.enqueue_update("edited_message", edited)
+    await worker.expect_silence(1.0)
+    assert await count(bot, Programme) == 1
