@@ -15,7 +15,7 @@ from bot.services.localtime import local, parse_date, parse_time, to_utc
 from bot.services.onboarding import member
 from bot.services.scheduling import clash, free_slots
 from bot.services.sessions import LIVE, SessionView, live_for_peer, owned_session, repo, view_of
-from storage.models import Person, RearrangeRequest, Role, SessionState
+from storage.models import Person, Programme, RearrangeRequest, Role, SessionState
 from storage.uow import UnitOfWork
 
 PEER_FLOW = "rearrange"
@@ -171,7 +171,7 @@ async def accept(
     request, view = await _open_request(uow, person, request_id)
     if request.proposed_at is None:
         raise Stale(view)
-    programme = (await repo(uow).with_programme(view.id) or (None, None))[1]
+    programme = await uow.session.get(Programme, view.programme_id)
     assert programme is not None
     await _check_free(uow, view, programme.worker_id, request.proposed_at, now)
     if not await repo(uow).move(view.id, view.version, request.proposed_at):

@@ -25,8 +25,7 @@ from storage.models import (
     StrategyEntry,
     WorkerPrefs,
 )
-
-LIVE = (SessionState.SCHEDULED, SessionState.CONFIRMED)
+from storage.repositories.sessions import LIVE
 
 
 class PrivacyRepository:
