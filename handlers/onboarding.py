@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram import ChatMember, Update
+from telegram.ext import Application, ChatMemberHandler, CommandHandler
 
 from bot import texts
 from bot.qr import qr_png
@@ -106,6 +106,23 @@ async def add_peer(update: Update, context: Context) -> None:
     await update.message.reply_photo(qr_png(link), caption=texts.QR_CAPTION)
 
 
+async def chat_status(update: Update, context: Context) -> None:
+    """Note that a person blocked or unblocked the bot; nobody is sent anything."""
+    change = update.my_chat_member
+    assert change is not None
+    blocked = change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT)
+    data = context.bot_data
+    async with data.uow() as uow:
+        changed = await onboarding.note_blocked(uow, change.from_user.id, blocked, now=data.now())
+    if changed:
+        log.info(
+            "update %s: chat %s %s",
+            update.update_id,
+            change.chat.id,
+            "blocked" if blocked else "unblocked",
+        )
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
     # Deep-link /start <token> must come before plain /start.
     app.add_handler(CommandHandler("start", start_with_token, has_args=True))
@@ -117,3 +134,5 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("invite", invite))
     # Peer workers add peers.
     app.add_handler(CommandHandler("addpeer", add_peer))
+    # A person blocking or unblocking the bot.
+    app.add_handler(ChatMemberHandler(chat_status, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -367,3 +367,27 @@ async def test_the_worker_sees_peers_with_progress_and_who_cannot_be_reached(bot
         in text
     )
     assert "can't be reached on Telegram" in (await worker.send("/diary"))[0].text
+
+
+def member_update(bot: Harness, person: Person, status: str) -> dict[str, object]:
+    bot_user = {"id": bot.api.bot_id, "is_bot": True, "first_name": "peerbot"}
+    return {
+        "chat": bot.api.chat_json(person.chat_id),
+        "from": dict(person.user),
+        "date": 0,
+        "old_chat_member": {"user": bot_user, "status": "member"},
+        "new_chat_member": {"user": bot_user, "status": status}
+        | ({"until_date": 0} if status == "kicked" else {}),
+    }
+
+
+async def test_a_peer_who_blocks_the_bot_shows_as_unreachable_until_they_unblock(
+    bot: Harness,
+) -> None:
+    _, worker, peer = await team(bot)
+    bot.api.enqueue_update("my_chat_member", member_update(bot, peer, "kicked"))
+    await peer.expect_silence(1.0)
+    assert "Sam ⚠ can't be reached on Telegram" in (await worker.send("/peers"))[0].text
+    bot.api.enqueue_update("my_chat_member", member_update(bot, peer, "member"))
+    await peer.expect_silence(1.0)
+    assert "can't be reached" not in (await worker.send("/peers"))[0].text

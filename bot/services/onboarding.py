@@ -220,3 +220,19 @@ async def join(
         worker_name=worker.display_name if worker else None,
         worker_telegram_id=worker.telegram_id if worker else None,
     )
+
+
+async def note_blocked(uow: UnitOfWork, telegram_id: int, blocked: bool, *, now: datetime) -> bool:
+    """Telegram says the person blocked (or unblocked) the bot; True if that changed anything.
+
+    Blocked, they are shown to their peer worker as unreachable and sent nothing on the
+    clock; unblocking makes them reachable again. Strangers are not recorded.
+    """
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None or person.left_at is not None:
+        return False
+    if blocked == (person.unreachable_at is not None):
+        return False
+    person.unreachable_at = now if blocked else None
+    await uow.commit()
+    return True
