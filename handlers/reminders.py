@@ -11,7 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import texts as common
-from bot.services import reminders
+from bot.services import conversations, reminders
 from bot.services.delivery_times import in_quiet_hours
 from bot.services.errors import BadInput, DomainError
 from bot.services.reminders import ReminderChoice
@@ -152,21 +152,14 @@ async def _ask(
     data = context.bot_data
     async with data.uow() as uow:
         await reminders.my_reminders(uow, update.effective_user.id)  # peers only
-        me = await uow.people.by_telegram_id(update.effective_user.id)
-        assert me is not None
-        await uow.conversations.put(me.id, FLOW, step, {}, data.now())
-        await uow.commit()
+        await conversations.expect_typed(uow, update.effective_user.id, FLOW, step, now=data.now())
     await update.callback_query.answer()
     await edit(update.callback_query, text, reply_markup=markup)
 
 
 async def _forget_step(context: Context, telegram_id: int) -> None:
     async with context.bot_data.uow() as uow:
-        me = await uow.people.by_telegram_id(telegram_id)
-        conversation = await uow.conversations.get(me.id) if me else None
-        if me is not None and conversation is not None and conversation.flow == FLOW:
-            await uow.conversations.clear(me.id)
-            await uow.commit()
+        await conversations.stop_expecting(uow, telegram_id, FLOW)
 
 
 @answers_errors

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot import texts as common
-from bot.services import reminders, worker_settings
+from bot.services import conversations, reminders, worker_settings
 from bot.services.errors import BadInput, DomainError
 from bot.services.worker_settings import LEAD_CHOICES, WorkerSettings
 from bot.texts import reminders as t
@@ -88,15 +88,10 @@ async def _remember(context: Context, telegram_id: int, step: str | None) -> Non
     """Keep (or forget) which typed answer the worker is about to give."""
     data = context.bot_data
     async with data.uow() as uow:
-        me = await uow.people.by_telegram_id(telegram_id)
-        if me is None:
-            return
-        current = await uow.conversations.get(me.id)
         if step is not None:
-            await uow.conversations.put(me.id, FLOW, step, {}, data.now())
-        elif current is not None and current.flow == FLOW:
-            await uow.conversations.clear(me.id)
-        await uow.commit()
+            await conversations.expect_typed(uow, telegram_id, FLOW, step, now=data.now())
+        else:
+            await conversations.stop_expecting(uow, telegram_id, FLOW)
 
 
 @answers_errors
