@@ -12,10 +12,11 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import Application, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot.services import onboarding
-from handlers.common import Context
+from bot import texts
+from bot.services import conversations, onboarding
+from handlers.common import Context, answers_errors
 from handlers.fallback import not_understood
 from storage.models import Conversation
 
@@ -56,7 +57,18 @@ async def route_text(update: Update, context: Context) -> None:
     await step(update, context, conversation)
 
 
+@answers_errors
+async def cancel(update: Update, context: Context) -> None:
+    """Leave the current flow, whatever it is, so typed text means nothing special again."""
+    assert update.effective_user and update.message
+    async with context.bot_data.uow() as uow:
+        stopped = await conversations.stop_all(uow, update.effective_user.id)
+    await update.message.reply_text(texts.FLOW_STOPPED if stopped else texts.NO_FLOW)
+
+
 def register(app: Application) -> None:  # type: ignore[type-arg]
+    # /cancel: leave a half-finished flow (guided /schedule, /log, a rearrangement, …).
+    app.add_handler(CommandHandler("cancel", cancel))
     # Typed text (not commands) goes to the flow the person is in, if any.
     app.add_handler(
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, route_text)

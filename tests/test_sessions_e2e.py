@@ -391,3 +391,18 @@ async def test_a_peer_who_blocks_the_bot_shows_as_unreachable_until_they_unblock
     bot.api.enqueue_update("my_chat_member", member_update(bot, peer, "member"))
     await peer.expect_silence(1.0)
     assert "can't be reached" not in (await worker.send("/peers"))[0].text
+
+
+async def test_cancel_leaves_a_half_finished_flow(bot: Harness) -> None:
+    _, worker, _ = await team(bot)
+    await worker.send("/schedule")
+    await worker.press("Sam")
+    days = worker.last
+    replies = await worker.send("/cancel")
+    assert replies[0].text == "Okay, stopped there. Nothing more was changed."
+    replies = await worker.send("10:00")
+    assert replies[0].text == "Sorry, I didn't catch that. /help lists what I can do."
+    await worker.press("Thu 3 Dec", message=days)
+    assert worker.last_answer is not None and worker.last_answer.startswith("This has changed")
+    assert (await worker.send("/cancel"))[0].text == "There's nothing to stop right now."
+    assert await sessions(bot) == []

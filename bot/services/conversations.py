@@ -24,3 +24,13 @@ async def stop_expecting(uow: UnitOfWork, telegram_id: int, flow: str) -> None:
     if current is not None and current.flow == flow:
         await uow.conversations.clear(person.id)
         await uow.commit()
+
+
+async def stop_all(uow: UnitOfWork, telegram_id: int) -> bool:
+    """Leave whatever flow the person is in; True if they were in one."""
+    person = await member(uow, telegram_id)
+    if await uow.conversations.get(person.id) is None:
+        return False
+    await uow.conversations.clear(person.id)
+    await uow.commit()
+    return True

@@ -136,6 +136,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("mydata", "All your data, as a file"),
         ("forget", "Erase your data"),
         ("stop", "Pause messages I'd send on my own"),
+        ("cancel", "Stop what we were in the middle of"),
         ("help", "What I can do, and crisis contacts"),
     ],
     "worker": [
@@ -149,6 +150,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("settings", "Summaries, hours and time zone"),
         ("mydata", "Your data, as a file"),
         ("stop", "Pause messages I'd send on my own"),
+        ("cancel", "Stop what we were in the middle of"),
         ("help", "What I can do, and crisis contacts"),
     ],
     "coordinator": [
@@ -158,6 +160,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("settings", "Digest day, time and time zone"),
         ("mydata", "Your data, as a file"),
         ("stop", "Pause messages I'd send on my own"),
+        ("cancel", "Stop what we were in the middle of"),
         ("help", "What I can do, and crisis contacts"),
     ],
 }
@@ -179,3 +182,6 @@ def help_text(role: str | None, contacts: Sequence[str], available: Collection[s
 
 
 BUTTON_GONE = "This button is out of date, so nothing was changed."
+
+FLOW_STOPPED = "Okay, stopped there. Nothing more was changed."
+NO_FLOW = "There's nothing to stop right now."
