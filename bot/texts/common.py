@@ -104,7 +104,6 @@ def invitation_for_peer(name: str, sessions: int, link: str, expires: datetime) 
 
 
 QR_CAPTION = "Scan with the phone's camera to join."
-ADDPEER_USAGE = "Please add the peer's name after the command, like this: /addpeer Sam"
 
 PROBLEMS = {
     "name_missing": "Please add the peer's name after the command, like this: /addpeer Sam",

@@ -19,12 +19,9 @@ BUTTON_YES_CANCEL = "Yes, cancel it"
 BUTTON_KEEP = "No, keep it"
 BUTTON_ACCEPT = "Accept"
 BUTTON_SUGGEST = "Suggest another time"
-BUTTON_TYPE_WISH = "None of these suit me"
 BUTTON_SKIP = "Skip"
 BUTTON_COUNT_IT = "Count it against the programme"
-BUTTON_LAST_PLACE = "{place}"
 BUTTON_NO_PLACE = "Decide later"
-BUTTON_TYPE_TIME = "Another time…"
 
 # The state of a session, as each side reads it.
 STATUS = {
@@ -137,7 +134,6 @@ def offer_times(has_slots: bool) -> str:
     )
 
 
-WISH_PROMPT = "Type a day and time that would suit you, like “Thursday afternoon”."
 REQUEST_SENT = "Thanks, I've asked your peer worker. I'll tell you when it's agreed."
 
 
