@@ -50,6 +50,9 @@ class LocalBotApi(FaultInjection, BotApiMethods):
         self._next_user_id = 1000
         self._pushes: set[asyncio.Task[None]] = set()
         self._push_lock = asyncio.Lock()
+        # Tests of several replicas: a load balancer's addresses, taken in turn.
+        self.balance_across: list[str] = []
+        self._pushed = 0
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -111,6 +114,12 @@ class LocalBotApi(FaultInjection, BotApiMethods):
             task.add_done_callback(self._pushes.discard)
         return update
 
+    def _next_target(self) -> str:
+        if not self.balance_across:
+            return self.webhook_url
+        self._pushed += 1
+        return self.balance_across[(self._pushed - 1) % len(self.balance_across)]
+
     async def _push(self, update: PendingUpdate) -> None:
         # One at a time and in order, retrying a failed delivery a few times like Telegram.
         async with self._push_lock:
@@ -125,7 +134,7 @@ class LocalBotApi(FaultInjection, BotApiMethods):
                     async with (
                         ClientSession() as client,
                         client.post(
-                            self.webhook_url, json=update.payload, headers=headers
+                            self._next_target(), json=update.payload, headers=headers
                         ) as answer,
                     ):
                         if answer.status == 200:
