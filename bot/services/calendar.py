@@ -123,11 +123,11 @@ async def calendar_for(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> C
     repo = PrivacyRepository(uow.session)
     items: list[tuple[PeerSession, str]]
     if person.role == Role.PEER:
-        rows = await repo.upcoming_for_peer(person.id, now)
+        rows = await repo.upcoming(person.id, as_peer=True, now=now)
         items = [(row, t.event_title_peer(worker.display_name)) for row, worker in rows]
         prefs = await repo.reminder_prefs(person.id)
     else:
-        rows = await repo.upcoming_for_worker(person.id, now)
+        rows = await repo.upcoming(person.id, as_peer=False, now=now)
         items = [(row, t.event_title_worker(peer.display_name)) for row, peer in rows]
         prefs = None  # peer workers get their summary before each session instead
     log.info("person %s: calendar of %d sessions", person.id, len(items))

@@ -99,36 +99,20 @@ class PrivacyRepository:
         )
         return list(await self.session.scalars(stmt))
 
-    async def upcoming_for_peer(
-        self, peer_id: int, now: datetime
+    async def upcoming(
+        self, person_id: int, *, as_peer: bool, now: datetime
     ) -> list[tuple[PeerSession, Person]]:
-        """The peer's live sessions from now on, each with the peer worker."""
-        stmt = (
-            select(PeerSession, Person)
-            .join(Programme, Programme.id == PeerSession.programme_id)
-            .join(Person, Person.id == Programme.worker_id)
-            .where(
-                Programme.peer_id == peer_id,
-                PeerSession.state.in_(LIVE),
-                PeerSession.starts_at >= now,
-            )
-            .order_by(PeerSession.starts_at, PeerSession.id)
+        """A person's live sessions from now on, each with the other side (worker or peer)."""
+        own, other = (
+            (Programme.peer_id, Programme.worker_id)
+            if as_peer
+            else (Programme.worker_id, Programme.peer_id)
         )
-        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
-
-    async def upcoming_for_worker(
-        self, worker_id: int, now: datetime
-    ) -> list[tuple[PeerSession, Person]]:
-        """The worker's live sessions from now on, each with the peer."""
         stmt = (
             select(PeerSession, Person)
             .join(Programme, Programme.id == PeerSession.programme_id)
-            .join(Person, Person.id == Programme.peer_id)
-            .where(
-                Programme.worker_id == worker_id,
-                PeerSession.state.in_(LIVE),
-                PeerSession.starts_at >= now,
-            )
+            .join(Person, Person.id == other)
+            .where(own == person_id, PeerSession.state.in_(LIVE), PeerSession.starts_at >= now)
             .order_by(PeerSession.starts_at, PeerSession.id)
         )
         return [(row[0], row[1]) for row in await self.session.execute(stmt)]
