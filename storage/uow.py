@@ -10,9 +10,16 @@ from storage.db import Database
 from storage.repositories import (
     BotInfoRepository,
     ConversationRepository,
+    DeliveryRepository,
+    DigestRepository,
     InvitationRepository,
     PeopleRepository,
+    PrefsRepository,
+    PrivacyRepository,
     ProgrammeRepository,
+    SessionRepository,
+    StrategyRepository,
+    TeamRepository,
 )
 
 
@@ -20,6 +27,7 @@ class UnitOfWork:
     """`async with UnitOfWork(db) as uow:` … `await uow.commit()`.
 
     Leaving the block without a commit rolls back, so a domain error changes nothing.
+    Every repository is an attribute; services reach the database only through them.
     """
 
     session: AsyncSession
@@ -28,6 +36,13 @@ class UnitOfWork:
     programmes: ProgrammeRepository
     conversations: ConversationRepository
     bot_info: BotInfoRepository
+    sessions: SessionRepository
+    strategies: StrategyRepository
+    prefs: PrefsRepository
+    privacy: PrivacyRepository
+    deliveries: DeliveryRepository
+    digest: DigestRepository
+    team: TeamRepository
 
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -39,6 +54,13 @@ class UnitOfWork:
         self.programmes = ProgrammeRepository(self.session)
         self.conversations = ConversationRepository(self.session)
         self.bot_info = BotInfoRepository(self.session)
+        self.sessions = SessionRepository(self.session)
+        self.strategies = StrategyRepository(self.session)
+        self.prefs = PrefsRepository(self.session)
+        self.privacy = PrivacyRepository(self.session)
+        self.deliveries = DeliveryRepository(self.session)
+        self.digest = DigestRepository(self.session)
+        self.team = TeamRepository(self.session)
         return self
 
     async def __aexit__(

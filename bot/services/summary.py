@@ -15,8 +15,7 @@ from datetime import datetime, timedelta
 from bot.services.errors import BadInput, DomainError
 from bot.services.onboarding import member
 from bot.services.sessions import session_number
-from storage.models import PeerSession, Person, Programme, RearrangeRequest, Role
-from storage.repositories.strategies import SessionFactsRepository, StrategyRepository
+from storage.models import PeerSession, Person, Programme, RearrangeRequest, Role, SessionState
 from storage.uow import UnitOfWork
 
 
@@ -62,25 +61,25 @@ class SessionSummary:
 
 async def build_summary(uow: UnitOfWork, session_id: int, *, now: datetime) -> SessionSummary:
     """Everything the peer worker needs to know before this session, as parts."""
-    facts = SessionFactsRepository(uow.session)
-    session = await facts.get(session_id)
-    programme = await uow.session.get(Programme, session.programme_id) if session else None
-    if session is None or programme is None:
+    found = await uow.sessions.with_programme(session_id)
+    if found is None:
         raise SessionNotFound()
+    session, programme = found
     peer = await uow.people.get(programme.peer_id)
     worker = await uow.people.get(programme.worker_id)
     assert peer is not None and worker is not None
 
-    previous = await facts.last_held_before(programme.id, session.starts_at)
+    previous = await uow.sessions.last_held_before(programme.id, session.starts_at)
     since = (
         previous.starts_at + timedelta(minutes=previous.duration_minutes)
         if previous is not None
         else programme.started_at
     )
-    rows = await StrategyRepository(uow.session).entries_since(peer.id, since, now)
-    last_outcome = await facts.last_outcome_before(programme.id, session.starts_at)
-    held, missed = await facts.held_and_missed(programme.id)
-    request = await facts.open_rearrange(session.id)
+    rows = await uow.strategies.entries_since(peer.id, since, now)
+    last_outcome = await uow.sessions.last_outcome_before(programme.id, session.starts_at)
+    counts = await uow.sessions.counts(programme.id)
+    held, missed = counts.get(SessionState.HELD, 0), counts.get(SessionState.MISSED, 0)
+    request = await uow.sessions.open_request(session.id)
     # The same "session k of N" as /next and the diary show.
     number, planned = await session_number(uow, session)
     return SessionSummary(
@@ -125,9 +124,7 @@ async def my_peers(uow: UnitOfWork, telegram_id: int) -> tuple[PeerChoice, ...]:
 
 
 async def _next_session(uow: UnitOfWork, programme: Programme, peer: Person, now: datetime) -> int:
-    session: PeerSession | None = await SessionFactsRepository(uow.session).next_of_programme(
-        programme.id, now
-    )
+    session: PeerSession | None = await uow.sessions.next_live(programme.id, now)
     if session is None:
         raise BadInput("summary_no_session", name=peer.display_name or "")
     return session.id

@@ -1,17 +1,31 @@
 """Repositories: intention-revealing queries over one AsyncSession. They never commit."""
 
+from storage.repositories.conversations import ConversationRepository
+from storage.repositories.deliveries import DeliveryRepository
+from storage.repositories.digest import DigestRepository
 from storage.repositories.people import (
     BotInfoRepository,
-    ConversationRepository,
     InvitationRepository,
     PeopleRepository,
     ProgrammeRepository,
 )
+from storage.repositories.prefs import PrefsRepository
+from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.sessions import SessionRepository
+from storage.repositories.strategies import StrategyRepository
+from storage.repositories.team import TeamRepository
 
 __all__ = [
     "BotInfoRepository",
     "ConversationRepository",
+    "DeliveryRepository",
+    "DigestRepository",
     "InvitationRepository",
     "PeopleRepository",
+    "PrefsRepository",
+    "PrivacyRepository",
     "ProgrammeRepository",
+    "SessionRepository",
+    "StrategyRepository",
+    "TeamRepository",
 ]

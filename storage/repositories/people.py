@@ -1,14 +1,13 @@
-"""People, invitations, programmes, conversation state and small deployment facts."""
+"""People, invitations, programmes and small deployment facts."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import BotInfo, Conversation, Invitation, Person, Programme, ProgrammeState
+from storage.models import BotInfo, Invitation, Person, Programme, ProgrammeState
 
 
 class PeopleRepository:
@@ -115,30 +114,6 @@ class ProgrammeRepository:
             .order_by(Person.display_name)
         )
         return [(row[0], row[1]) for row in await self.session.execute(stmt)]
-
-
-class ConversationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, person_id: int) -> Conversation | None:
-        return await self.session.get(Conversation, person_id)
-
-    async def put(
-        self, person_id: int, flow: str, step: str, data: dict[str, Any], now: datetime
-    ) -> None:
-        current = await self.session.get(Conversation, person_id)
-        if current is None:
-            self.session.add(
-                Conversation(person_id=person_id, flow=flow, step=step, data=data, updated_at=now)
-            )
-        else:
-            current.flow, current.step, current.data, current.updated_at = flow, step, data, now
-
-    async def clear(self, person_id: int) -> None:
-        current = await self.session.get(Conversation, person_id)
-        if current is not None:
-            await self.session.delete(current)
 
 
 class BotInfoRepository:

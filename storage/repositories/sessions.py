@@ -57,7 +57,7 @@ class SessionRepository:
         return list(await self.session.scalars(stmt))
 
     async def next_live(self, programme_id: int, now: datetime) -> PeerSession | None:
-        """The next session not yet over and not cancelled."""
+        """The next session: the first live one (not cancelled, no outcome) not yet over."""
         stmt = (
             select(PeerSession)
             .where(
@@ -66,12 +66,39 @@ class SessionRepository:
                 # No session is longer than this; the exact end is checked below.
                 PeerSession.starts_at > now - MAX_LENGTH,
             )
-            .order_by(PeerSession.starts_at)
+            .order_by(PeerSession.starts_at, PeerSession.id)
         )
         for row in await self.session.scalars(stmt):
             if row.starts_at + timedelta(minutes=row.duration_minutes) > now:
                 return row
         return None
+
+    async def last_held_before(self, programme_id: int, when: datetime) -> PeerSession | None:
+        stmt = (
+            select(PeerSession)
+            .where(
+                PeerSession.programme_id == programme_id,
+                PeerSession.state == SessionState.HELD,
+                PeerSession.starts_at < when,
+            )
+            .order_by(PeerSession.starts_at.desc())
+            .limit(1)
+        )
+        return await self.session.scalar(stmt)
+
+    async def last_outcome_before(self, programme_id: int, when: datetime) -> PeerSession | None:
+        """The most recent held or missed session: it carries the worker's note for next time."""
+        stmt = (
+            select(PeerSession)
+            .where(
+                PeerSession.programme_id == programme_id,
+                PeerSession.state.in_([SessionState.HELD, SessionState.MISSED]),
+                PeerSession.starts_at < when,
+            )
+            .order_by(PeerSession.starts_at.desc())
+            .limit(1)
+        )
+        return await self.session.scalar(stmt)
 
     async def worker_between(
         self, worker_id: int, start: datetime, end: datetime, *, live_only: bool = False
@@ -120,7 +147,7 @@ class SessionRepository:
         stmt = (
             select(RearrangeRequest)
             .where(RearrangeRequest.session_id == session_id, RearrangeRequest.state == "open")
-            .order_by(RearrangeRequest.created_at.desc())
+            .order_by(RearrangeRequest.created_at.desc(), RearrangeRequest.id.desc())
             .limit(1)
         )
         return await self.session.scalar(stmt)

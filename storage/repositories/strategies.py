@@ -1,15 +1,13 @@
-"""A peer's strategies and log entries, and the few session facts the summary needs."""
+"""A peer's strategies and log entries."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import PeerSession, RearrangeRequest, SessionState, Strategy, StrategyEntry
-
-SESSION_HOURS_MAX = 4
+from storage.models import Strategy, StrategyEntry
 
 
 class StrategyRepository:
@@ -94,78 +92,3 @@ class StrategyRepository:
             .limit(limit)
         )
         return [(row[0], row[1]) for row in await self.session.execute(stmt)]
-
-
-class SessionFactsRepository:
-    """Read-only session facts for the pre-session summary (sessions are not ours to change)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, session_id: int) -> PeerSession | None:
-        return await self.session.get(PeerSession, session_id)
-
-    async def last_held_before(self, programme_id: int, when: datetime) -> PeerSession | None:
-        stmt = (
-            select(PeerSession)
-            .where(
-                PeerSession.programme_id == programme_id,
-                PeerSession.state == SessionState.HELD,
-                PeerSession.starts_at < when,
-            )
-            .order_by(PeerSession.starts_at.desc())
-            .limit(1)
-        )
-        return await self.session.scalar(stmt)
-
-    async def last_outcome_before(self, programme_id: int, when: datetime) -> PeerSession | None:
-        """The most recent held or missed session: it carries the worker's note for next time."""
-        stmt = (
-            select(PeerSession)
-            .where(
-                PeerSession.programme_id == programme_id,
-                PeerSession.state.in_([SessionState.HELD, SessionState.MISSED]),
-                PeerSession.starts_at < when,
-            )
-            .order_by(PeerSession.starts_at.desc())
-            .limit(1)
-        )
-        return await self.session.scalar(stmt)
-
-    async def held_and_missed(self, programme_id: int) -> tuple[int, int]:
-        stmt = (
-            select(PeerSession.state, func.count())
-            .where(
-                PeerSession.programme_id == programme_id,
-                PeerSession.state.in_([SessionState.HELD, SessionState.MISSED]),
-            )
-            .group_by(PeerSession.state)
-        )
-        counts = {row[0]: int(row[1]) for row in await self.session.execute(stmt)}
-        return counts.get(SessionState.HELD, 0), counts.get(SessionState.MISSED, 0)
-
-    async def open_rearrange(self, session_id: int) -> RearrangeRequest | None:
-        stmt = (
-            select(RearrangeRequest)
-            .where(RearrangeRequest.session_id == session_id, RearrangeRequest.state == "open")
-            .order_by(RearrangeRequest.created_at.desc(), RearrangeRequest.id.desc())
-            .limit(1)
-        )
-        return await self.session.scalar(stmt)
-
-    async def next_of_programme(self, programme_id: int, now: datetime) -> PeerSession | None:
-        """The first session not yet over that is neither cancelled nor has an outcome."""
-        stmt = (
-            select(PeerSession)
-            .where(
-                PeerSession.programme_id == programme_id,
-                PeerSession.state.in_([SessionState.SCHEDULED, SessionState.CONFIRMED]),
-                # Sessions last at most a few hours: a session under way is still "next".
-                PeerSession.starts_at > now - timedelta(hours=SESSION_HOURS_MAX),
-            )
-            .order_by(PeerSession.starts_at, PeerSession.id)
-        )
-        for candidate in await self.session.scalars(stmt):
-            if candidate.starts_at + timedelta(minutes=candidate.duration_minutes) > now:
-                return candidate
-        return None
