@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import JSON, Column
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _json_default_differs(
+    context: MigrationContext,
+    inspected_column: Column[Any],
+    metadata_column: Column[Any],
+    inspected_default: str | None,
+    metadata_default: Any,
+    rendered_metadata_default: str | None,
+) -> bool | None:
+    """Compare a JSON column's default as text: PostgreSQL has no `json = json`, so
+    Alembic's own comparison (a SELECT on the server) fails there. None: Alembic decides."""
+    if not isinstance(metadata_column.type, JSON):
+        return None
+
+    def bare(sql: str | None) -> str | None:
+        return None if sql is None else re.sub(r"::jsonb?$", "", sql.strip("()"))
+
+    return bare(inspected_default) != bare(rendered_metadata_default)
+
+
+# How the models are compared with a database: by env.py for autogenerate, and by
+# differences() below (what the tests and CI check).
+COMPARE_OPTIONS: dict[str, Any] = {
+    "compare_type": True,
+    "compare_server_default": _json_default_differs,
+}
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -36,8 +67,24 @@ async def upgrade_engine(engine: AsyncEngine, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+    async with engine.connect() as connection:
+        try:
+            await connection.run_sync(_upgrade)
+            await connection.commit()
+        finally:
+            if connection.dialect.name == "sqlite":
+                # env.py switched foreign keys off on this connection, and SQLite cannot
+                # switch them back on until the transaction is over: rather than let the
+                # pool hand it to the bot like that, drop it (a new one gets them on).
+                await connection.invalidate()
+
+
+def differences(connection: Connection) -> list[Any]:
+    """What `alembic check` would report: the models against the migrated database."""
+    from storage.models import Base
+
+    context = MigrationContext.configure(connection, opts=COMPARE_OPTIONS)
+    return compare_metadata(context, Base.metadata)
 
 
 async def is_current(engine: AsyncEngine) -> bool:

@@ -8,25 +8,53 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.db import create_engine
+from storage.migrate import COMPARE_OPTIONS
 from storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
 
 
+def _foreign_keys_off(connection: Connection) -> None:
+    """SQLite batch mode copies a table, drops the old one and renames the copy. With
+    foreign keys on, dropping `people` would first delete its rows, and ON DELETE CASCADE
+    would take every programme, session and strategy with them. The pragma is ignored
+    inside a transaction that has written anything, so that case is refused."""
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    if connection.exec_driver_sql("PRAGMA foreign_keys").scalar():
+        raise RuntimeError(
+            "SQLite foreign keys are still on (a transaction was already open): "
+            "migrating now could cascade deletes; migrate on a fresh connection"
+        )
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({row[0] for row in broken})
+        raise RuntimeError(f"migration left rows with missing parents in {tables}")
+
+
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _foreign_keys_off(connection)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         # SQLite cannot ALTER most things in place; batch mode copies the table.
-        render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
+        render_as_batch=sqlite,
+        **COMPARE_OPTIONS,
     )
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            _check_foreign_keys(connection)
 
 
 async def _run_async(url: str) -> None:
+    # A new engine, disposed at the end: the connection left with foreign keys off
+    # goes with it.
     engine = create_engine(url)
     try:
         async with engine.begin() as connection:
