@@ -12,6 +12,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot import texts
+from bot.callbacks import Callback
 from bot.context import BotData
 from bot.keyboards import Keyboard
 from bot.services.errors import (
@@ -80,6 +81,20 @@ def answers_errors(handler: H) -> H:
                 await update.effective_message.reply_text(text)
 
     return wrapper  # type: ignore[return-value]
+
+
+def parse_press(update: Update, button: Callback) -> tuple[Any, ...] | None:
+    """The values of the pressed button, if it is one of `button`'s and in bounds."""
+    assert update.callback_query
+    return button.parse(update.callback_query.data)
+
+
+def pressed(update: Update, button: Callback, problem: str | None = None) -> tuple[Any, ...]:
+    """The values of the pressed button; for a malformed or forged one, Stale (or `problem`)."""
+    values = parse_press(update, button)
+    if values is None:
+        raise BadInput(problem) if problem else Stale()
+    return values
 
 
 def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Message, Update
 
 from bot import callbacks as cb
@@ -13,15 +11,7 @@ from bot.services.errors import Stale
 from bot.services.flows import Where
 from bot.services.sessions import SessionView
 from bot.texts import sessions as t
-from handlers.common import Context, answers_errors, markup, notify
-
-
-def _parsed(update: Update, button: cb.Callback) -> tuple[Any, ...]:
-    assert update.callback_query
-    parsed = button.parse(update.callback_query.data)
-    if parsed is None:
-        raise Stale()
-    return parsed
+from handlers.common import Context, answers_errors, markup, notify, pressed
 
 
 async def _send_offer(message: Message, found: rearrange.Offer) -> None:
@@ -47,7 +37,7 @@ async def _suggested(update: Update, context: Context, view: SessionView) -> Non
 @answers_errors
 async def offer_new_times(update: Update, context: Context) -> None:
     """Offer the peer free times for a session (its Rearrange button)."""
-    query, (session_id, version) = update.callback_query, _parsed(update, cb.SES_REARRANGE)
+    query, (session_id, version) = update.callback_query, pressed(update, cb.SES_REARRANGE)
     assert query and isinstance(query.message, Message)
     data = context.bot_data
     async with data.uow() as uow:
@@ -72,7 +62,7 @@ async def rearrange_next(update: Update, context: Context) -> None:
 @answers_errors
 async def request_time(update: Update, context: Context) -> None:
     """Ask the peer worker for the time the peer picked."""
-    query, (session_id, version, when) = update.callback_query, _parsed(update, cb.REA_PICK)
+    query, (session_id, version, when) = update.callback_query, pressed(update, cb.REA_PICK)
     assert query
     data = context.bot_data
     async with data.uow() as uow:
@@ -87,7 +77,7 @@ async def request_time(update: Update, context: Context) -> None:
 @answers_errors
 async def accept_time(update: Update, context: Context) -> None:
     """Accept the time the other side asked for or suggested; tell both sides."""
-    query, (request_id,) = update.callback_query, _parsed(update, cb.REA_ACCEPT)
+    query, (request_id,) = update.callback_query, pressed(update, cb.REA_ACCEPT)
     assert query
     data = context.bot_data
     async with data.uow() as uow:
@@ -102,7 +92,7 @@ async def accept_time(update: Update, context: Context) -> None:
 @answers_errors
 async def ask_for_suggestion(update: Update, context: Context) -> None:
     """Offer the peer worker free times to suggest instead."""
-    query, (request_id,) = update.callback_query, _parsed(update, cb.REA_SUGGEST)
+    query, (request_id,) = update.callback_query, pressed(update, cb.REA_SUGGEST)
     assert query
     data = context.bot_data
     async with data.uow() as uow:
@@ -115,7 +105,7 @@ async def ask_for_suggestion(update: Update, context: Context) -> None:
 @answers_errors
 async def suggest_time(update: Update, context: Context) -> None:
     """Send the time the peer worker picked to the peer as a suggestion."""
-    query, (when,) = update.callback_query, _parsed(update, cb.REA_SUGGESTED)
+    query, (when,) = update.callback_query, pressed(update, cb.REA_SUGGESTED)
     assert query
     data = context.bot_data
     async with data.uow() as uow:

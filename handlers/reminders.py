@@ -19,17 +19,12 @@ from bot.services import conversations, reminders
 from bot.services.flows import Flow, RemindersStep, Where
 from bot.services.reminders import ReminderChoice
 from bot.texts import reminders as t
-from handlers.common import Context, answers_errors, edit, markup
+from handlers.common import Context, answers_errors, edit, markup, parse_press
 
 log = logging.getLogger(__name__)
 
 KINDS = dict(enumerate(cb.REMINDER_KINDS, 1))  # the codes the buttons carry
 ASK_TIME_STEP = {1: RemindersStep.DAY_BEFORE_TIME, 2: RemindersStep.MORNING_TIME}
-
-
-def _pressed(update: Update, button: cb.Callback) -> tuple[Any, ...] | None:
-    assert update.callback_query
-    return button.parse(update.callback_query.data)
 
 
 async def _show_choice(update: Update, choice: ReminderChoice, answer: str | None = None) -> None:
@@ -82,7 +77,7 @@ async def _change(update: Update, context: Context, change: Any, *args: Any) -> 
 @answers_errors
 async def toggle_reminder(update: Update, context: Context) -> None:
     """Turn one of the three reminders on or off."""
-    if (code := _pressed(update, cb.REM_TOGGLE)) is None:
+    if (code := parse_press(update, cb.REM_TOGGLE)) is None:
         return await show_reminder_choice(update, context)
     await _change(update, context, reminders.toggle, KINDS[code[0]])
 
@@ -90,7 +85,7 @@ async def toggle_reminder(update: Update, context: Context) -> None:
 @answers_errors
 async def turn_on_reminder(update: Update, context: Context) -> None:
     """Turn on the reminder chosen from the one-time offer."""
-    if (code := _pressed(update, cb.REM_TURN_ON)) is None:
+    if (code := parse_press(update, cb.REM_TURN_ON)) is None:
         return await show_reminder_choice(update, context)
     await _change(update, context, reminders.turn_on, KINDS[code[0]])
 
@@ -98,7 +93,7 @@ async def turn_on_reminder(update: Update, context: Context) -> None:
 @answers_errors
 async def set_reminder_time(update: Update, context: Context) -> None:
     """Set the time of the reminder the day before or on the morning."""
-    if (picked := _pressed(update, cb.REM_SET_TIME)) is None:
+    if (picked := parse_press(update, cb.REM_SET_TIME)) is None:
         return await show_reminder_choice(update, context)
     code, at = picked
     await _change(update, context, reminders.set_time, KINDS[code], at)
@@ -107,7 +102,7 @@ async def set_reminder_time(update: Update, context: Context) -> None:
 @answers_errors
 async def set_quiet_hours(update: Update, context: Context) -> None:
     """Set the quiet hours from a button (00:00–00:00: none)."""
-    if (span := _pressed(update, cb.REM_SET_QUIET)) is None:
+    if (span := parse_press(update, cb.REM_SET_QUIET)) is None:
         return await show_reminder_choice(update, context)
     await _change(update, context, reminders.set_quiet_hours, *span)
 
@@ -142,7 +137,7 @@ async def _ask(update: Update, context: Context, step: RemindersStep, text: str,
 @answers_errors
 async def ask_reminder_time(update: Update, context: Context) -> None:
     """Offer times for a reminder; a typed time works too."""
-    if (code := _pressed(update, cb.REM_ASK_TIME)) is None:
+    if (code := parse_press(update, cb.REM_ASK_TIME)) is None:
         return await show_reminder_choice(update, context)
     text = t.ASK_TIME[KINDS[code[0]]]
     await _ask(update, context, ASK_TIME_STEP[code[0]], text, keyboards.reminder_times(code[0]))

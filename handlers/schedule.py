@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
 
 from bot import callbacks as cb
@@ -13,16 +11,7 @@ from bot.services.errors import Stale
 from bot.services.flows import Where
 from bot.services.sessions import SessionView
 from bot.texts import sessions as t
-from handlers.common import Context, answers_errors, edit, markup, notify
-
-
-def _value(update: Update, button: cb.Callback) -> Any:
-    """The one value of a guided step's button; Stale for a malformed payload."""
-    assert update.callback_query
-    parsed = button.parse(update.callback_query.data)
-    if parsed is None:
-        raise Stale()
-    return parsed[0]
+from handlers.common import Context, answers_errors, edit, markup, notify, pressed
 
 
 async def _scheduled(update: Update, context: Context, view: SessionView) -> None:
@@ -57,8 +46,9 @@ async def schedule(update: Update, context: Context) -> None:
 @answers_errors
 async def pick_peer(update: Update, context: Context) -> None:
     """Take the peer of a guided /schedule; ask for the day."""
-    programme_id, query, data = _value(update, cb.SCH_PEER), update.callback_query, context.bot_data
+    [programme_id], query = pressed(update, cb.SCH_PEER), update.callback_query
     assert query
+    data = context.bot_data
     async with data.uow() as uow:
         _zone, days = await scheduling.guided_peer(
             uow, query.from_user.id, programme_id, now=data.now()
@@ -70,8 +60,9 @@ async def pick_peer(update: Update, context: Context) -> None:
 @answers_errors
 async def pick_day(update: Update, context: Context) -> None:
     """Take the day of a guided /schedule; ask for the time."""
-    day, query, data = _value(update, cb.SCH_DAY), update.callback_query, context.bot_data
+    [day], query = pressed(update, cb.SCH_DAY), update.callback_query
     assert query
+    data = context.bot_data
     async with data.uow() as uow:
         await scheduling.guided_day(uow, query.from_user.id, day, now=data.now())
     await query.answer()
@@ -81,8 +72,9 @@ async def pick_day(update: Update, context: Context) -> None:
 @answers_errors
 async def pick_time(update: Update, context: Context) -> None:
     """Take the time of a guided /schedule from a button; ask for the length."""
-    at, query, data = _value(update, cb.SCH_TIME), update.callback_query, context.bot_data
+    [at], query = pressed(update, cb.SCH_TIME), update.callback_query
     assert query
+    data = context.bot_data
     async with data.uow() as uow:
         await scheduling.guided_time(uow, query.from_user.id, f"{at:%H:%M}", now=data.now())
     await query.answer()
@@ -92,8 +84,9 @@ async def pick_time(update: Update, context: Context) -> None:
 @answers_errors
 async def pick_length(update: Update, context: Context) -> None:
     """Take the length of a guided /schedule; ask for the place."""
-    minutes, query, data = _value(update, cb.SCH_LENGTH), update.callback_query, context.bot_data
+    [minutes], query = pressed(update, cb.SCH_LENGTH), update.callback_query
     assert query
+    data = context.bot_data
     async with data.uow() as uow:
         last = await scheduling.guided_length(uow, query.from_user.id, minutes, now=data.now())
     await query.answer()
@@ -103,8 +96,9 @@ async def pick_length(update: Update, context: Context) -> None:
 @answers_errors
 async def pick_place(update: Update, context: Context) -> None:
     """Book the guided session at the last place used, or with the place left open."""
-    use_last, query, data = _value(update, cb.SCH_PLACE), update.callback_query, context.bot_data
+    [use_last], query = pressed(update, cb.SCH_PLACE), update.callback_query
     assert query
+    data = context.bot_data
     async with data.uow() as uow:
         view = await scheduling.guided_place(
             uow, query.from_user.id, None, use_last=use_last == 1, now=data.now()

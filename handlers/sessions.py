@@ -10,7 +10,7 @@ from bot.services import sessions
 from bot.services.errors import Stale
 from bot.services.flows import Where
 from bot.texts import sessions as t
-from handlers.common import Context, answers_errors, edit, markup, notify
+from handlers.common import Context, answers_errors, edit, markup, notify, pressed
 
 
 def session_keyboard(session_id: int, version: int) -> InlineKeyboardMarkup:
@@ -25,15 +25,6 @@ def outcome_keyboard(session_id: int) -> InlineKeyboardMarkup:
     made = markup(keyboards.outcome(session_id))
     assert made is not None
     return made
-
-
-def _ids(update: Update, button: cb.Callback) -> tuple[int, int]:
-    """The (session, version) of a press of `button`; Stale for a malformed payload."""
-    assert update.callback_query
-    parsed = button.parse(update.callback_query.data)
-    if parsed is None:
-        raise Stale()
-    return parsed[0], parsed[1]
 
 
 @answers_errors
@@ -66,7 +57,7 @@ async def list_sessions(update: Update, context: Context) -> None:
 @answers_errors
 async def confirm_session(update: Update, context: Context) -> None:
     """Confirm the peer will be at the session."""
-    query, (session_id, version) = update.callback_query, _ids(update, cb.SES_CONFIRM)
+    query, (session_id, version) = update.callback_query, pressed(update, cb.SES_CONFIRM)
     assert query
     data = context.bot_data
     async with data.uow() as uow:
@@ -81,7 +72,7 @@ async def confirm_session(update: Update, context: Context) -> None:
 @answers_errors
 async def ask_to_cancel_session(update: Update, context: Context) -> None:
     """Ask the peer whether they really cannot make it, before cancelling."""
-    query, (session_id, version) = update.callback_query, _ids(update, cb.SES_ASK_CANCEL)
+    query, (session_id, version) = update.callback_query, pressed(update, cb.SES_ASK_CANCEL)
     assert query
     data = context.bot_data
     async with data.uow() as uow:
@@ -99,7 +90,7 @@ async def ask_to_cancel_session(update: Update, context: Context) -> None:
 @answers_errors
 async def cancel_session(update: Update, context: Context) -> None:
     """Cancel the session the peer cannot make, and tell their peer worker."""
-    query, (session_id, version) = update.callback_query, _ids(update, cb.SES_CANCEL)
+    query, (session_id, version) = update.callback_query, pressed(update, cb.SES_CANCEL)
     assert query
     data = context.bot_data
     async with data.uow() as uow:
@@ -113,7 +104,7 @@ async def cancel_session(update: Update, context: Context) -> None:
 async def keep_session(update: Update, context: Context) -> None:
     """Keep the session after all (the peer said No to cancelling)."""
     assert update.callback_query
-    _ids(update, cb.SES_KEEP)
+    pressed(update, cb.SES_KEEP)
     await update.callback_query.answer()
     await edit(update.callback_query, t.CANCEL_KEPT)
 
@@ -192,10 +183,8 @@ async def record_outcome(update: Update, context: Context) -> None:
 @answers_errors
 async def skip_outcome_note(update: Update, context: Context) -> None:
     """Leave no note for next time."""
-    query, parsed = update.callback_query, cb.OUT_SKIP_NOTE.parse(update.callback_query.data)  # type: ignore[union-attr]
+    query, parsed = update.callback_query, pressed(update, cb.OUT_SKIP_NOTE)
     assert query
-    if parsed is None:
-        raise Stale()
     async with context.bot_data.uow() as uow:
         await sessions.skip_note(uow, query.from_user.id, parsed[0])
     await query.answer(t.NOTE_SKIPPED)
@@ -205,10 +194,8 @@ async def skip_outcome_note(update: Update, context: Context) -> None:
 @answers_errors
 async def count_cancelled_session(update: Update, context: Context) -> None:
     """Count a cancelled session against the programme, as the worker says."""
-    query, parsed = update.callback_query, cb.OUT_COUNT.parse(update.callback_query.data)  # type: ignore[union-attr]
+    query, parsed = update.callback_query, pressed(update, cb.OUT_COUNT)
     assert query
-    if parsed is None:
-        raise Stale()
     async with context.bot_data.uow() as uow:
         await sessions.count_against(uow, query.from_user.id, parsed[0])
     await query.answer(t.COUNTED)

@@ -7,7 +7,6 @@ goes on where the peer was. The peer's own list (/strategies) lives in strategie
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram import Update
 
@@ -20,7 +19,7 @@ from bot.services.errors import BadInput
 from bot.services.flows import LogStep, Where
 from bot.texts import strategies as t
 from bot.texts import summary as ts
-from handlers.common import Context, answers_errors, edit, markup
+from handlers.common import Context, answers_errors, edit, markup, pressed
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +31,6 @@ def _start_text(start: service.LogStart) -> str:
 def _note_text(context: Context, step: service.Step) -> str:
     assert step.outcome
     return t.note_prompt(step.name, step.outcome, context.bot_data.settings.crisis_contacts)
-
-
-def _pressed(update: Update, button: cb.Callback) -> tuple[Any, ...]:
-    """The values of a /log button; an old or malformed one is stale."""
-    assert update.callback_query
-    parsed = button.parse(update.callback_query.data)
-    if parsed is None:
-        raise BadInput("log_stale")
-    return parsed
 
 
 @answers_errors
@@ -58,7 +48,7 @@ async def start_log(update: Update, context: Context) -> None:
 @answers_errors
 async def pick_logged_strategy(update: Update, context: Context) -> None:
     """Take the strategy the peer tried; ask how it went."""
-    query, (nonce, strategy_id) = update.callback_query, _pressed(update, cb.LOG_PICK)
+    query, (nonce, strategy_id) = update.callback_query, pressed(update, cb.LOG_PICK, "log_stale")
     assert query
     data = context.bot_data
     async with data.uow() as uow:
@@ -74,7 +64,7 @@ async def pick_logged_strategy(update: Update, context: Context) -> None:
 @answers_errors
 async def choose_how_it_went(update: Update, context: Context) -> None:
     """Take how the strategy went; ask for a note."""
-    query, (nonce, i) = update.callback_query, _pressed(update, cb.LOG_OUTCOME)
+    query, (nonce, i) = update.callback_query, pressed(update, cb.LOG_OUTCOME, "log_stale")
     assert query
     if i >= len(service.OUTCOMES):
         raise BadInput("log_stale")
@@ -90,7 +80,7 @@ async def choose_how_it_went(update: Update, context: Context) -> None:
 @answers_errors
 async def skip_log_note(update: Update, context: Context) -> None:
     """Save the entry without a note."""
-    query, (nonce,) = update.callback_query, _pressed(update, cb.LOG_SKIP)
+    query, (nonce,) = update.callback_query, pressed(update, cb.LOG_SKIP, "log_stale")
     assert query
     data = context.bot_data
     async with data.uow() as uow:
@@ -204,9 +194,7 @@ async def show_summary_of_peer(update: Update, context: Context) -> None:
     """Show the summary for the peer picked under /summary (re-checked: the worker's own)."""
     query = update.callback_query
     assert query is not None
-    parsed = cb.STR_SUMMARY.parse(query.data)
-    if parsed is None:
-        raise BadInput("summary_peer_gone")
+    parsed = pressed(update, cb.STR_SUMMARY, "summary_peer_gone")
     data = context.bot_data
     async with data.uow() as uow:
         found = await summaries.summary_for_programme(

@@ -15,18 +15,11 @@ from bot.services import strategies as service
 from bot.services.errors import BadInput
 from bot.services.flows import Flow, Where
 from bot.texts import strategies as t
-from handlers.common import Context, answers_errors, edit, markup
+from handlers.common import Context, answers_errors, edit, markup, pressed
 
 ENTRIES_SHOWN = 10
-
-
-def _id(update: Update, button: cb.Callback) -> int:
-    """The strategy or entry id of a press; a malformed payload is "not there"."""
-    assert update.callback_query
-    parsed = button.parse(update.callback_query.data)
-    if parsed is None:
-        raise BadInput("strategy_gone")
-    return int(parsed[0])
+# What a person reads for a strategy or entry that is not theirs, gone, or forged.
+GONE = "strategy_gone"
 
 
 async def _show(update: Update, text: str, keys: Keyboard | None) -> None:
@@ -74,7 +67,7 @@ async def pick_strategy_to_change(update: Update, context: Context) -> None:
 @answers_errors
 async def show_strategy(update: Update, context: Context) -> None:
     """Show one strategy, how often it was logged, and Rename / Remove."""
-    strategy_id, query = _id(update, cb.STR_SHOW), update.callback_query
+    [strategy_id], query = pressed(update, cb.STR_SHOW, GONE), update.callback_query
     assert query
     async with context.bot_data.uow() as uow:
         item, count = await service.strategy(uow, query.from_user.id, strategy_id)
@@ -84,8 +77,9 @@ async def show_strategy(update: Update, context: Context) -> None:
 @answers_errors
 async def ask_new_name(update: Update, context: Context) -> None:
     """Ask for the strategy's new name (typed next)."""
-    strategy_id, query, data = _id(update, cb.STR_RENAME), update.callback_query, context.bot_data
+    [strategy_id], query = pressed(update, cb.STR_RENAME, GONE), update.callback_query
     assert query
+    data = context.bot_data
     async with data.uow() as uow:
         item = await service.start_rename(uow, query.from_user.id, strategy_id, now=data.now())
     await _show(update, t.ask_new_name(item.name), keyboards.keep_name())
@@ -94,7 +88,7 @@ async def ask_new_name(update: Update, context: Context) -> None:
 @answers_errors
 async def ask_to_remove_strategy(update: Update, context: Context) -> None:
     """Ask before removing a strategy from the list."""
-    strategy_id, query = _id(update, cb.STR_ASK_REMOVE), update.callback_query
+    [strategy_id], query = pressed(update, cb.STR_ASK_REMOVE, GONE), update.callback_query
     assert query
     async with context.bot_data.uow() as uow:
         item, count = await service.strategy(uow, query.from_user.id, strategy_id)
@@ -104,7 +98,7 @@ async def ask_to_remove_strategy(update: Update, context: Context) -> None:
 @answers_errors
 async def remove_strategy(update: Update, context: Context) -> None:
     """Remove a strategy from the peer's list."""
-    strategy_id, query = _id(update, cb.STR_REMOVE), update.callback_query
+    [strategy_id], query = pressed(update, cb.STR_REMOVE, GONE), update.callback_query
     assert query
     async with context.bot_data.uow() as uow:
         item = await service.remove_strategy(uow, query.from_user.id, strategy_id)
@@ -128,7 +122,7 @@ async def list_entries(update: Update, context: Context) -> None:
 @answers_errors
 async def ask_to_delete_entry(update: Update, context: Context) -> None:
     """Ask before deleting one entry."""
-    entry_id, query = _id(update, cb.STR_ENTRY), update.callback_query
+    [entry_id], query = pressed(update, cb.STR_ENTRY, GONE), update.callback_query
     assert query
     async with context.bot_data.uow() as uow:
         tz, entry = await service.entry(uow, query.from_user.id, entry_id)
@@ -139,7 +133,7 @@ async def ask_to_delete_entry(update: Update, context: Context) -> None:
 @answers_errors
 async def delete_entry(update: Update, context: Context) -> None:
     """Delete one entry of the peer's log."""
-    entry_id, query = _id(update, cb.STR_DELETE), update.callback_query
+    [entry_id], query = pressed(update, cb.STR_DELETE, GONE), update.callback_query
     assert query
     async with context.bot_data.uow() as uow:
         tz, entry = await service.delete_entry(uow, query.from_user.id, entry_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import time
-from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatAction
@@ -23,7 +22,7 @@ from bot.services.digest import digest_csv, digest_now
 from bot.services.flows import Where
 from bot.services.team import CoordinatorSettings
 from bot.texts import team as t
-from handlers.common import Context, answers_errors, edit, markup
+from handlers.common import Context, answers_errors, edit, markup, parse_press
 
 log = logging.getLogger(__name__)
 
@@ -71,11 +70,6 @@ async def show_digest_settings(update: Update, context: Context) -> None:
     )
 
 
-def _pressed(update: Update, button: cb.Callback) -> tuple[Any, ...] | None:
-    assert update.callback_query
-    return button.parse(update.callback_query.data)
-
-
 async def _saved(update: Update, current: CoordinatorSettings) -> None:
     assert update.callback_query
     await update.callback_query.answer()
@@ -109,7 +103,7 @@ async def ask_digest_day(update: Update, context: Context) -> None:
 async def set_digest_day(update: Update, context: Context) -> None:
     """Set the digest's day of the week."""
     assert update.callback_query
-    if (day := _pressed(update, cb.TEAM_SET_DAY)) is None:
+    if (day := parse_press(update, cb.TEAM_SET_DAY)) is None:
         return await show_digest_settings_again(update, context)
     async with context.bot_data.uow() as uow:
         current = await service.set_digest_day(uow, update.callback_query.from_user.id, day[0])
@@ -131,7 +125,7 @@ async def ask_digest_time(update: Update, context: Context) -> None:
 async def set_digest_time(update: Update, context: Context) -> None:
     """Set the digest's time of day from a button."""
     assert update.callback_query
-    picked = _pressed(update, cb.TEAM_SET_TIME)
+    picked = parse_press(update, cb.TEAM_SET_TIME)
     if picked is None or time(*picked) not in cb.DIGEST_TIMES:
         return await show_digest_settings_again(update, context)
     at = f"{picked[0]:02d}:{picked[1]:02d}"
@@ -157,7 +151,7 @@ async def ask_digest_zone(update: Update, context: Context) -> None:
 async def set_digest_zone(update: Update, context: Context) -> None:
     """Set the coordinator's time zone from a button."""
     assert update.callback_query
-    if (picked := _pressed(update, cb.TEAM_SET_ZONE)) is None:
+    if (picked := parse_press(update, cb.TEAM_SET_ZONE)) is None:
         return await show_digest_settings_again(update, context)
     zone = cb.DIGEST_ZONES[picked[0]]
     async with context.bot_data.uow() as uow:

@@ -17,12 +17,7 @@ from bot.services import conversations, reminders, worker_settings
 from bot.services.flows import Flow, Where, WorkerSettingsStep
 from bot.services.worker_settings import LEAD_CHOICES
 from bot.texts import reminders as t
-from handlers.common import Context, answers_errors, edit, markup
-
-
-def _pressed(update: Update, button: cb.Callback) -> tuple[Any, ...] | None:
-    assert update.callback_query
-    return button.parse(update.callback_query.data)
+from handlers.common import Context, answers_errors, edit, markup, parse_press
 
 
 @answers_errors
@@ -54,14 +49,14 @@ async def _save(
 @answers_errors
 async def show_worker_settings_again(update: Update, context: Context) -> None:
     """Go back to the settings as they are now (Back, Done, or a stale or forged button)."""
-    gone = _pressed(update, cb.WSET_BACK) is None
+    gone = parse_press(update, cb.WSET_BACK) is None
     await _save(update, context, None, gone=gone)
 
 
 @answers_errors
 async def set_summary_lead(update: Update, context: Context) -> None:
     """Set how long before each session the summary arrives."""
-    picked = _pressed(update, cb.WSET_SET_LEAD)
+    picked = parse_press(update, cb.WSET_SET_LEAD)
     if picked is None or picked[0] not in LEAD_CHOICES:
         return await _save(update, context, None, gone=True)
     await _save(update, context, worker_settings.set_lead, picked[0])
@@ -70,7 +65,7 @@ async def set_summary_lead(update: Update, context: Context) -> None:
 @answers_errors
 async def set_working_hours(update: Update, context: Context) -> None:
     """Set working hours from a button."""
-    if (span := _pressed(update, cb.WSET_SET_HOURS)) is None:
+    if (span := parse_press(update, cb.WSET_SET_HOURS)) is None:
         return await _save(update, context, None, gone=True)
     await _save(update, context, worker_settings.set_hours, *span)
 
@@ -78,7 +73,7 @@ async def set_working_hours(update: Update, context: Context) -> None:
 @answers_errors
 async def set_time_zone(update: Update, context: Context) -> None:
     """Set the time zone from a button."""
-    if (picked := _pressed(update, cb.WSET_SET_ZONE)) is None:
+    if (picked := parse_press(update, cb.WSET_SET_ZONE)) is None:
         return await _save(update, context, None, gone=True)
     await _save(update, context, worker_settings.set_timezone, cb.WORKER_ZONES[picked[0]])
 
@@ -87,7 +82,7 @@ async def set_time_zone(update: Update, context: Context) -> None:
 async def toggle_working_day(update: Update, context: Context) -> None:
     """Turn one working day on or off, staying on the days picker."""
     assert update.effective_user and update.callback_query
-    if (day := _pressed(update, cb.WSET_TOGGLE_DAY)) is None:
+    if (day := parse_press(update, cb.WSET_TOGGLE_DAY)) is None:
         return await _save(update, context, None, gone=True)
     async with context.bot_data.uow() as uow:
         await worker_settings.my_settings(uow, update.effective_user.id)  # peer workers only
