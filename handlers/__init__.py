@@ -52,7 +52,9 @@ from storage.models import Role
 EDITS, COMMANDS, BEFORE = -3, -2, -1
 # Every command but /cancel (which says whether there was a flow to leave).
 ANY_COMMAND = filters.COMMAND & ~filters.Regex(r"^/cancel(@\w+)?(\s|$)")
+PRIVATE = filters.ALL & filters.ChatType.PRIVATE
 PRIVATE_TEXT = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+EDITED = filters.UpdateType.EDITED
 
 # Who takes typed text at each step of each flow (bot.services.flows declares the flows).
 TYPED: TextSteps = {
@@ -71,8 +73,8 @@ TYPED: TextSteps = {
     (Flow.REMINDERS, RemindersStep.DAY_BEFORE_TIME): reminders.type_reminder_time,  # "19:30"
     (Flow.REMINDERS, RemindersStep.MORNING_TIME): reminders.type_reminder_time,  # "07:45"
     (Flow.REMINDERS, RemindersStep.QUIET): reminders.type_quiet_hours,  # "22:00-07:00"
-    (Flow.WORKER_SETTINGS, WorkerSettingsStep.HOURS): worker_settings.type_working_hours,
-    (Flow.WORKER_SETTINGS, WorkerSettingsStep.TIMEZONE): worker_settings.type_time_zone,
+    (Flow.WORKER_SETTINGS, WorkerSettingsStep.HOURS): worker_settings.type_working_hours,  # 9-5
+    (Flow.WORKER_SETTINGS, WorkerSettingsStep.TIMEZONE): worker_settings.type_time_zone,  # a zone
     (Flow.TEAM_SETTINGS, TeamSettingsStep.TIME): team.type_digest_time,  # "18:30"
     (Flow.TEAM_SETTINGS, TeamSettingsStep.ZONE): team.type_digest_zone,  # "Europe/Paris"
 }
@@ -94,12 +96,10 @@ def _stale(handler: object, prefix: str) -> CallbackQueryHandler:  # type: ignor
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add every handler of the bot, in order."""
     add = app.add_handler
-    # Before everything: edits of earlier messages are not new requests.
-    add(MessageHandler(filters.UpdateType.EDITED, fallback.ignore_edit), group=EDITS)
-    # Any command ends a half-finished flow (then the command itself runs, in group 0).
-    add(MessageHandler(ANY_COMMAND, conversation.end_flow), group=COMMANDS)
-    # Plain /start resumes after /stop, and lets onboarding's greeting run too.
-    add(CommandHandler("start", reminders.resume, has_args=False), group=BEFORE)
+    # Groups before the features' (each runs its first match, then the next group runs).
+    add(MessageHandler(EDITED, fallback.ignore_edit), group=EDITS)  # edits are not requests
+    add(MessageHandler(ANY_COMMAND, conversation.end_flow), group=COMMANDS)  # ends any flow
+    add(CommandHandler("start", reminders.resume, has_args=False), group=BEFORE)  # after /stop
 
     # Joining: deep-link /start <token> must come before plain /start.
     add(CommandHandler("start", onboarding.start_with_token, has_args=True))  # join by link
@@ -225,6 +225,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     add(MessageHandler(PRIVATE_TEXT, conversation.route_typed_text(TYPED)))  # by TYPED
 
     # Last: whatever nobody else took, and the error handler.
-    add(MessageHandler(filters.ALL & filters.ChatType.PRIVATE, fallback.not_understood))
+    add(MessageHandler(PRIVATE, fallback.not_understood))  # nobody else took it: /help, politely
     add(CallbackQueryHandler(fallback.stale_button))  # a button nobody handles
     app.add_error_handler(fallback.on_error)  # type: ignore[arg-type]  # log, then report

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from telegram.ext import ApplicationBuilder, CallbackQueryHandler
+from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler
 
 import handlers
 from bot.services.flows import SPECS
@@ -140,3 +140,11 @@ def test_the_table_gives_every_button_handler_an_anchored_pattern() -> None:
 def test_every_step_of_every_flow_has_a_handler_for_typed_text() -> None:
     declared = {(spec.flow, step) for spec in SPECS.values() for step in spec.steps}
     assert declared == set(handlers.TYPED)
+
+
+def test_the_deep_link_start_comes_before_plain_start_and_flows_end_before_commands() -> None:
+    app = ApplicationBuilder().token("1:table").build()
+    handlers.register(app)
+    starts = [h for h in app.handlers[0] if isinstance(h, CommandHandler) and "start" in h.commands]
+    assert [h.has_args for h in starts] == [True, None]
+    assert sorted(app.handlers) == [handlers.EDITS, handlers.COMMANDS, handlers.BEFORE, 0]
