@@ -16,13 +16,16 @@ from telegram.constants import ChatAction
 from bot import callbacks as cb
 from bot import keyboards, texts
 from bot.chart import digest_chart_png
-from bot.messages import message_parts
+from bot.messages import MESSAGE_LIMIT, message_parts
 from bot.services import team as service
 from bot.services.digest import digest_csv, digest_now
 from bot.services.flows import Where
 from bot.services.team import CoordinatorSettings
 from bot.texts import team as t
 from handlers.common import Context, answers_errors, edit, markup, parse_press
+
+# Re-exported for code written against the old home of message_parts; the lead drops it.
+__all__ = ["MESSAGE_LIMIT", "message_parts"]
 
 log = logging.getLogger(__name__)
 
