@@ -1,41 +1,230 @@
-"""Telegram handlers: read ids and arguments, call one service, render with texts, reply."""
+"""Every handler of the bot, in order: the whole table (PTB takes the first match in a group).
+
+Handlers read ids and arguments, call one service, render with the texts and reply. Button
+patterns come from the codec in `bot.callbacks`, keyboards from `bot.keyboards`; typed text
+inside a flow is routed by `TYPED` below from the (flow, step) the person is at.
+"""
 
 from __future__ import annotations
 
-from telegram.ext import Application
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
+from bot import callbacks as cb
+from bot.services.flows import (
+    Flow,
+    LogStep,
+    NoteStep,
+    RearrangeStep,
+    RemindersStep,
+    ScheduleStep,
+    StrategiesStep,
+    SuggestStep,
+    TeamSettingsStep,
+    WorkerSettingsStep,
+)
 from handlers import (
     conversation,
     fallback,
     onboarding,
     privacy,
+    rearrange,
     reminders,
+    schedule,
     sessions,
-    settings,
     strategies,
+    strategies_list,
     team,
+    worker_settings,
 )
+from handlers.common import Handler
+from handlers.conversation import TextSteps
+from handlers.settings import settings_by_role
+from storage.models import Role
+
+# Groups run in this order, each taking its first match; group 0 is the features'.
+EDITS, COMMANDS, BEFORE = -3, -2, -1
+# Every command but /cancel (which says whether there was a flow to leave).
+ANY_COMMAND = filters.COMMAND & ~filters.Regex(r"^/cancel(@\w+)?(\s|$)")
+PRIVATE = filters.ALL & filters.ChatType.PRIVATE
+PRIVATE_TEXT = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+EDITED = filters.UpdateType.EDITED
+
+# Who takes typed text at each step of each flow (bot.services.flows declares the flows).
+TYPED: TextSteps = {
+    (Flow.SCHEDULE, ScheduleStep.PEER): schedule.ask_for_a_button,  # buttons only
+    (Flow.SCHEDULE, ScheduleStep.DAY): schedule.ask_for_a_button,  # buttons only
+    (Flow.SCHEDULE, ScheduleStep.TIME): schedule.type_session_time,  # "14:30"
+    (Flow.SCHEDULE, ScheduleStep.LENGTH): schedule.ask_for_a_button,  # buttons only
+    (Flow.SCHEDULE, ScheduleStep.PLACE): schedule.type_session_place,  # books the session
+    (Flow.REARRANGE, RearrangeStep.CHOOSE): rearrange.pass_on_wish,  # the peer's own wish
+    (Flow.SUGGEST, SuggestStep.TIME): rearrange.send_typed_suggestion,  # the worker's time
+    (Flow.OUTCOME_NOTE, NoteStep.NOTE): sessions.take_outcome_note,  # a note for next time
+    (Flow.LOG, LogStep.STRATEGY): strategies.type_new_strategy,  # a strategy not listed
+    (Flow.LOG, LogStep.OUTCOME): strategies.type_how_it_went,  # "it helped"
+    (Flow.LOG, LogStep.NOTE): strategies.type_log_note,  # the note, or "skip"
+    (Flow.STRATEGIES, StrategiesStep.RENAME): strategies_list.type_new_name,  # a new name
+    (Flow.REMINDERS, RemindersStep.DAY_BEFORE_TIME): reminders.type_reminder_time,  # "19:30"
+    (Flow.REMINDERS, RemindersStep.MORNING_TIME): reminders.type_reminder_time,  # "07:45"
+    (Flow.REMINDERS, RemindersStep.QUIET): reminders.type_quiet_hours,  # "22:00-07:00"
+    (Flow.WORKER_SETTINGS, WorkerSettingsStep.HOURS): worker_settings.type_working_hours,  # 9-5
+    (Flow.WORKER_SETTINGS, WorkerSettingsStep.TIMEZONE): worker_settings.type_time_zone,  # a zone
+    (Flow.TEAM_SETTINGS, TeamSettingsStep.TIME): team.type_digest_time,  # "18:30"
+    (Flow.TEAM_SETTINGS, TeamSettingsStep.ZONE): team.type_digest_zone,  # "Europe/Paris"
+}
+# /settings shows each role its own.
+SETTINGS: dict[str, Handler] = {
+    Role.WORKER: worker_settings.show_worker_settings,
+    Role.COORDINATOR: team.show_digest_settings,
+}
+
+
+def _button(handler: object, button: cb.Callback) -> CallbackQueryHandler:  # type: ignore[type-arg]
+    return CallbackQueryHandler(handler, pattern=button.pattern)  # type: ignore[arg-type]
+
+
+def _stale(handler: object, prefix: str) -> CallbackQueryHandler:  # type: ignore[type-arg]
+    return CallbackQueryHandler(handler, pattern=cb.feature_pattern(prefix))  # type: ignore[arg-type]
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Add every handler, in order: PTB takes the first that matches in a group."""
-    # Edited messages are dropped before any handler sees them.
-    fallback.register_first(app)
-    # Joining, welcomes, /help, invitations (deep-link /start before plain /start).
-    onboarding.register(app)
-    # Sessions: /schedule, /next, /sessions, /diary, /peers, /outcome and their buttons.
-    sessions.register(app)
-    # The strategy log (/log, /strategies) and /summary.
-    strategies.register(app)
-    # Reminders, /stop, and peer workers' settings.
-    reminders.register(app)
-    # Coordinators: /team, /digest.
-    team.register(app)
-    # /mydata, /forget, /calendar.
-    privacy.register(app)
-    # /settings, dispatched by role (after the features that register their settings).
-    settings.register(app)
-    # Typed text inside a flow (kept in the database), before the fallback.
-    conversation.register(app)
+    """Add every handler of the bot, in order."""
+    add = app.add_handler
+    # Groups before the features' (each runs its first match, then the next group runs).
+    add(MessageHandler(EDITED, fallback.ignore_edit), group=EDITS)  # edits are not requests
+    add(MessageHandler(ANY_COMMAND, conversation.end_flow), group=COMMANDS)  # ends any flow
+    add(CommandHandler("start", reminders.resume, has_args=False), group=BEFORE)  # after /stop
+
+    # Joining: deep-link /start <token> must come before plain /start.
+    add(CommandHandler("start", onboarding.start_with_token, has_args=True))  # join by link
+    add(CommandHandler("start", onboarding.start))  # welcome a stranger, greet a member
+    add(CommandHandler("help", onboarding.show_help))  # every role's commands, crisis contacts
+    add(CommandHandler("invite", onboarding.invite))  # a coordinator invites a peer worker
+    add(CommandHandler("addpeer", onboarding.add_peer))  # a peer worker adds a peer
+    add(ChatMemberHandler(onboarding.chat_status, ChatMemberHandler.MY_CHAT_MEMBER))  # blocked?
+
+    # Peers: their sessions and the answers under a session.
+    add(CommandHandler("next", sessions.next_session))  # the next session, with answers
+    add(CommandHandler("sessions", sessions.list_sessions))  # upcoming and past
+    add(_button(sessions.confirm_session, cb.SES_CONFIRM))  # "I'll be there"
+    add(_button(rearrange.offer_new_times, cb.SES_REARRANGE))  # "Rearrange": free times
+    add(_button(sessions.ask_to_cancel_session, cb.SES_ASK_CANCEL))  # "Can't make it": sure?
+    add(_button(sessions.cancel_session, cb.SES_CANCEL))  # "Yes, cancel it"
+    add(_button(sessions.keep_session, cb.SES_KEEP))  # "No, keep it"
+    add(_stale(sessions.refuse_stale_session_button, "ses"))  # malformed or forged
+
+    # Peer workers: /schedule in one line, or guided by buttons.
+    add(CommandHandler("schedule", schedule.schedule))  # one line, or the guided start
+    add(_button(schedule.pick_peer, cb.SCH_PEER))  # who with
+    add(_button(schedule.pick_day, cb.SCH_DAY))  # which day
+    add(_button(schedule.pick_time, cb.SCH_TIME))  # what time
+    add(_button(schedule.pick_length, cb.SCH_LENGTH))  # how long
+    add(_button(schedule.pick_place, cb.SCH_PLACE))  # where, then booked
+    add(_stale(schedule.refuse_stale_schedule_button, "sch"))  # malformed or forged
+
+    # Rearranging, from either side.
+    add(CommandHandler("rearrange", rearrange.rearrange_next))  # the peer's next session
+    add(_button(rearrange.request_time, cb.REA_PICK))  # the peer asks for a free time
+    add(_button(rearrange.accept_time, cb.REA_ACCEPT))  # either side accepts
+    add(_button(rearrange.ask_for_suggestion, cb.REA_SUGGEST))  # the worker: another time?
+    add(_button(rearrange.suggest_time, cb.REA_SUGGESTED))  # the worker suggests it
+    add(_stale(rearrange.refuse_stale_rearrange_button, "rea"))  # malformed or forged
+
+    # Peer workers: the diary, their peers, outcomes of past sessions.
+    add(CommandHandler("diary", sessions.show_diary))  # the next 14 days
+    add(CommandHandler("peers", sessions.show_peers))  # each peer's progress
+    add(CommandHandler("outcome", sessions.ask_outcomes))  # past sessions with no outcome
+    add(_button(sessions.record_outcome, cb.OUT_HELD))  # "Held"
+    add(_button(sessions.record_outcome, cb.OUT_MISSED))  # "Missed"
+    add(_button(sessions.record_outcome, cb.OUT_CANCELLED))  # "Cancelled"
+    add(_button(sessions.skip_outcome_note, cb.OUT_SKIP_NOTE))  # no note for next time
+    add(_button(sessions.count_cancelled_session, cb.OUT_COUNT))  # count it after all
+    add(_stale(sessions.refuse_stale_session_button, "out"))  # malformed or forged
+
+    # Peers: the strategy log.
+    add(CommandHandler("log", strategies.start_log))  # log a strategy tried
+    add(_button(strategies.pick_logged_strategy, cb.LOG_PICK))  # one of their own
+    add(_button(strategies.choose_how_it_went, cb.LOG_OUTCOME))  # how it went
+    add(_button(strategies.skip_log_note, cb.LOG_SKIP))  # saved without a note
+    add(_button(strategies.log_another, cb.LOG_AGAIN))  # "Log another"
+    add(_button(strategies.finish_logging, cb.LOG_DONE))  # "Done": tidy the buttons
+    add(_stale(strategies.refuse_stale_log_button, "log"))  # an older /log's, or forged
+
+    # Peer workers: the pre-session summary.
+    add(CommandHandler("summary", strategies.summary))  # one peer's, or the peers to pick
+    add(_button(strategies.show_summary_of_peer, cb.STR_SUMMARY))  # the picked peer's
+    add(_stale(strategies.refuse_stale_summary_button, "str:sum"))  # malformed or forged
+
+    # Peers: their own list of strategies and entries.
+    add(CommandHandler("strategies", strategies_list.show_strategies))  # week and list
+    add(_button(strategies_list.show_strategies_again, cb.STR_MENU))  # "Back"
+    add(_button(strategies_list.show_strategies_again, cb.STR_KEEP))  # "Keep it"
+    add(_button(strategies_list.pick_strategy_to_change, cb.STR_PICK))  # rename or remove
+    add(_button(strategies_list.show_strategy, cb.STR_SHOW))  # one strategy
+    add(_button(strategies_list.ask_new_name, cb.STR_RENAME))  # "Rename": typed next
+    add(_button(strategies_list.ask_to_remove_strategy, cb.STR_ASK_REMOVE))  # "Remove": sure?
+    add(_button(strategies_list.remove_strategy, cb.STR_REMOVE))  # "Yes, remove it"
+    add(_button(strategies_list.list_entries, cb.STR_ENTRIES))  # "Delete an entry"
+    add(_button(strategies_list.ask_to_delete_entry, cb.STR_ENTRY))  # one entry: sure?
+    add(_button(strategies_list.delete_entry, cb.STR_DELETE))  # "Yes, delete it"
+    add(_stale(strategies_list.refuse_stale_strategy_button, "str"))  # malformed or forged
+
+    # Peers: reminders, /stop.
+    add(CommandHandler("reminders", reminders.show_reminders))  # the choice, with buttons
+    add(CommandHandler("stop", reminders.stop))  # pause everything the bot sends on its own
+    add(_button(reminders.toggle_reminder, cb.REM_TOGGLE))  # one reminder on or off
+    add(_button(reminders.turn_on_reminder, cb.REM_TURN_ON))  # from the one-time offer
+    add(_button(reminders.ask_reminder_time, cb.REM_ASK_TIME))  # "Time: 18:00": pick
+    add(_button(reminders.set_reminder_time, cb.REM_SET_TIME))  # the time picked
+    add(_button(reminders.ask_quiet_hours, cb.REM_ASK_QUIET))  # "Quiet hours": pick
+    add(_button(reminders.set_quiet_hours, cb.REM_SET_QUIET))  # the quiet hours picked
+    add(_button(reminders.choose_no_reminders, cb.REM_NONE))  # "None"
+    add(_button(reminders.decline_reminders, cb.REM_NO_THANKS))  # "No thanks" to the offer
+    add(_stale(reminders.show_reminder_choice, "rem"))  # "Back", or stale: the choice now
+
+    # /settings, each role its own; peer workers' buttons.
+    add(CommandHandler("settings", settings_by_role(SETTINGS)))  # by role
+    add(_button(worker_settings.ask_summary_lead, cb.WSET_ASK_LEAD))  # summary timing
+    add(_button(worker_settings.set_summary_lead, cb.WSET_SET_LEAD))  # the timing picked
+    add(_button(worker_settings.ask_working_hours, cb.WSET_ASK_HOURS))  # working hours
+    add(_button(worker_settings.set_working_hours, cb.WSET_SET_HOURS))  # the hours picked
+    add(_button(worker_settings.ask_working_days, cb.WSET_ASK_DAYS))  # working days
+    add(_button(worker_settings.toggle_working_day, cb.WSET_TOGGLE_DAY))  # one day on or off
+    add(_button(worker_settings.ask_time_zone, cb.WSET_ASK_ZONE))  # time zone
+    add(_button(worker_settings.set_time_zone, cb.WSET_SET_ZONE))  # the zone picked
+    add(_stale(worker_settings.show_worker_settings_again, "wset"))  # "Back", or stale
+
+    # Coordinators: /team, /digest and the digest settings' buttons.
+    add(CommandHandler("team", team.show_team))  # caseloads and this week's sessions
+    add(CommandHandler("digest", team.send_digest))  # the last seven days, chart and CSV
+    add(_button(team.ask_digest_day, cb.TEAM_ASK_DAY))  # "Change day"
+    add(_button(team.set_digest_day, cb.TEAM_SET_DAY))  # the day picked
+    add(_button(team.ask_digest_time, cb.TEAM_ASK_TIME))  # "Change time": pick or type
+    add(_button(team.set_digest_time, cb.TEAM_SET_TIME))  # the time picked
+    add(_button(team.ask_digest_zone, cb.TEAM_ASK_ZONE))  # "Change time zone": pick or type
+    add(_button(team.set_digest_zone, cb.TEAM_SET_ZONE))  # the zone picked
+    add(_stale(team.show_digest_settings_again, "team"))  # stale: the settings now
+
+    # A person's own data.
+    add(CommandHandler("mydata", privacy.my_data))  # everything stored, as JSON
+    add(CommandHandler("forget", privacy.ask_forget))  # explain, then ask to confirm
+    add(CommandHandler("calendar", privacy.send_calendar))  # sessions or diary as .ics
+    add(_button(privacy.send_calendar_file, cb.PRV_CALENDAR))  # "Add to my calendar"
+    add(_button(privacy.forget_me, cb.PRV_FORGET))  # "Yes, erase my data"
+    add(_button(privacy.keep_my_data, cb.PRV_KEEP))  # "No, keep it"
+    add(_stale(privacy.refuse_stale_privacy_button, "prv"))  # malformed or forged
+
+    # Flows: /cancel leaves one; typed text is the answer to the step the person is at.
+    add(CommandHandler("cancel", conversation.cancel))  # says whether there was one
+    add(MessageHandler(PRIVATE_TEXT, conversation.route_typed_text(TYPED)))  # by TYPED
+
     # Last: whatever nobody else took, and the error handler.
-    fallback.register(app)
+    add(MessageHandler(PRIVATE, fallback.not_understood))  # nobody else took it: /help, politely
+    add(CallbackQueryHandler(fallback.stale_button))  # a button nobody handles
+    app.add_error_handler(fallback.on_error)  # type: ignore[arg-type]  # log, then report

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot import texts
+from bot.callbacks import Callback
 from bot.context import BotData
+from bot.keyboards import Keyboard
 from bot.services.errors import (
     AlreadyJoined,
     BadInput,
@@ -57,7 +59,7 @@ def error_text(error: DomainError, data: BotData, telegram_id: int | None = None
     return texts.SOMETHING_WENT_WRONG
 
 
-Handler = Callable[[Update, Context], Awaitable[None]]
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 H = TypeVar("H", bound=Callable[..., Awaitable[None]])
 
 
@@ -81,36 +83,49 @@ def answers_errors(handler: H) -> H:
     return wrapper  # type: ignore[return-value]
 
 
-# Button payloads are opaque references, never content: "<feature>:<action>:<id>[:<id>…]".
-# Each feature has its own prefix; the handler re-checks that the presser may act on every
-# id, so a forged or replayed payload can only reach what its presser may already see.
-def button(feature: str, action: str, *ids: int | str) -> str:
-    data = ":".join([feature, action, *(str(i) for i in ids)])
-    if len(data.encode()) > 64:  # Telegram's limit for callback_data
-        raise ValueError("button payload over 64 bytes")
-    return data
+def parse_press(update: Update, button: Callback) -> tuple[Any, ...] | None:
+    """The values of the pressed button, if it is one of `button`'s and in bounds."""
+    assert update.callback_query
+    return button.parse(update.callback_query.data)
 
 
-def parse_button(data: str | None, feature: str) -> tuple[str, list[int]] | None:
-    """(action, ids) of a payload of `feature`; None for anything malformed or forged."""
-    parts = (data or "").split(":")
-    if len(parts) < 2 or parts[0] != feature:
+def pressed(update: Update, button: Callback, problem: str | None = None) -> tuple[Any, ...]:
+    """The values of the pressed button; for a malformed or forged one, Stale (or `problem`)."""
+    values = parse_press(update, button)
+    if values is None:
+        raise BadInput(problem) if problem else Stale()
+    return values
+
+
+def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    """Telegram's form of one of bot.keyboards' keyboards (None, or empty: no buttons)."""
+    if not keyboard:
         return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(k.label, callback_data=k.data, url=k.url) for k in row]
+            for row in keyboard
+        ]
+    )
+
+
+async def edit(query: CallbackQuery, text: str, keyboard: Keyboard | None = None) -> None:
+    """Edit the pressed message; a repeated press that changes nothing is not an error."""
     try:
-        return parts[1], [int(p) for p in parts[2:]]
-    except ValueError:
-        return None
+        await query.edit_message_text(text, reply_markup=markup(keyboard))
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
 
 
 async def notify(
-    context: Context, telegram_id: int | None, text: str, markup: object | None = None
+    context: Context, telegram_id: int | None, text: str, keyboard: Keyboard | None = None
 ) -> bool:
     """Tell the other side of an action; False when they cannot be reached right now."""
     if telegram_id is None:
         return False
-    keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
     try:
-        await context.bot.send_message(telegram_id, text, reply_markup=keyboard)
+        await context.bot.send_message(telegram_id, text, reply_markup=markup(keyboard))
     except TelegramError as error:
         log.warning("could not notify chat %s: %s", telegram_id, type(error).__name__)
         return False

@@ -5,13 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import (
-    Application,
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
 from bot.services import onboarding
@@ -60,18 +54,3 @@ async def on_error(update: object, context: Context) -> None:
             await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)
     except Exception:  # the report must never raise out of the error handler
         log.exception("could not report the failure of update %s", update_id)
-
-
-def register_first(app: Application) -> None:  # type: ignore[type-arg]
-    # Before everything else: edits of earlier messages are not new requests.
-    app.add_handler(MessageHandler(filters.UpdateType.EDITED, ignore_edit), group=-2)
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    # Any message or command nobody else took: strangers get the polite explanation.
-    # (Typed text in a flow is routed earlier, by handlers.conversation.)
-    app.add_handler(MessageHandler(filters.ALL & filters.ChatType.PRIVATE, not_understood))
-    # Any button nobody else took.
-    app.add_handler(CallbackQueryHandler(stale_button))
-    # Unexpected errors: log first, then report.
-    app.add_error_handler(on_error)  # type: ignore[arg-type]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, Update
-from telegram.ext import Application, ChatMemberHandler, CommandHandler
 
 from bot import texts
 from bot.qr import qr_png
@@ -121,18 +120,3 @@ async def chat_status(update: Update, context: Context) -> None:
             change.chat.id,
             "blocked" if blocked else "unblocked",
         )
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    # Deep-link /start <token> must come before plain /start.
-    app.add_handler(CommandHandler("start", start_with_token, has_args=True))
-    # Plain /start: welcome a stranger, greet a member.
-    app.add_handler(CommandHandler("start", start))
-    # /help for every role and for strangers, with the crisis contacts.
-    app.add_handler(CommandHandler("help", show_help))
-    # Coordinators invite peer workers.
-    app.add_handler(CommandHandler("invite", invite))
-    # Peer workers add peers.
-    app.add_handler(CommandHandler("addpeer", add_peer))
-    # A person blocking or unblocking the bot.
-    app.add_handler(ChatMemberHandler(chat_status, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -2,46 +2,43 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from telegram import Message, Update
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
-
+from bot import callbacks as cb
+from bot import keyboards
 from bot.services import rearrange
 from bot.services.errors import Stale
+from bot.services.flows import Where
 from bot.services.sessions import SessionView
 from bot.texts import sessions as t
-from handlers.common import Context, answers_errors, button, notify, parse_button
-from handlers.conversation import text_step
-from storage.models import Conversation
+from handlers.common import Context, answers_errors, markup, notify, pressed
 
 
-def _minutes(moment: datetime) -> int:
-    return int(moment.timestamp() // 60)
+async def _send_offer(message: Message, found: rearrange.Offer) -> None:
+    keys = keyboards.times_to_request(found.view, found.slots)
+    await message.reply_text(t.offer_times(bool(found.slots)), reply_markup=markup(keys))
 
 
-def _moment(minutes: int) -> datetime:
-    return datetime.fromtimestamp(minutes * 60, tz=UTC)
+async def _requested(update: Update, context: Context, view: SessionView) -> None:
+    """Thank the peer and pass their request on to the peer worker."""
+    assert update.effective_message
+    await update.effective_message.reply_text(t.REQUEST_SENT)
+    keys = keyboards.request_for_worker(view)
+    await notify(context, view.worker_telegram_id, t.request_for_worker(view), keys)
 
 
-def _slot_keys(
-    slots: list[datetime], zone: str, *prefix: int | str
-) -> list[list[InlineKeyboardButton]]:
-    feature, action, *ids = prefix
-    return [
-        [
-            InlineKeyboardButton(
-                t.when(s, zone), callback_data=button(str(feature), str(action), *ids, _minutes(s))
-            )
-        ]
-        for s in slots
-    ]
+async def _suggested(update: Update, context: Context, view: SessionView) -> None:
+    assert update.effective_message
+    await update.effective_message.reply_text(t.SUGGESTION_SENT)
+    keys = keyboards.suggestion_for_peer(view)
+    await notify(context, view.peer_telegram_id, t.suggestion_for_peer(view), keys)
 
 
-async def offer(update: Update, context: Context, session_id: int, version: int) -> None:
-    """Offer the peer free times for a session (from its Rearrange button)."""
-    query = update.callback_query
-    assert query and query.message
+@answers_errors
+async def offer_new_times(update: Update, context: Context) -> None:
+    """Offer the peer free times for a session (its Rearrange button)."""
+    query, (session_id, version) = update.callback_query, pressed(update, cb.SES_REARRANGE)
+    assert query and isinstance(query.message, Message)
     data = context.bot_data
     async with data.uow() as uow:
         found = await rearrange.start(uow, query.from_user.id, session_id, version, now=data.now())
@@ -49,18 +46,9 @@ async def offer(update: Update, context: Context, session_id: int, version: int)
     await _send_offer(query.message, found)
 
 
-async def _send_offer(message: object, found: rearrange.Offer) -> None:
-    rows = _slot_keys(
-        found.slots, found.view.peer_tz, "rea", "pick", found.view.id, found.view.version
-    )
-    await message.reply_text(  # type: ignore[attr-defined]
-        t.offer_times(bool(found.slots)), reply_markup=InlineKeyboardMarkup(rows) if rows else None
-    )
-
-
 @answers_errors
 async def rearrange_next(update: Update, context: Context) -> None:
-    """/rearrange: offer times for the peer's next session."""
+    """Offer times for the peer's next session (/rearrange)."""
     assert update.effective_user and update.message
     data = context.bot_data
     async with data.uow() as uow:
@@ -71,102 +59,70 @@ async def rearrange_next(update: Update, context: Context) -> None:
     await _send_offer(update.message, found)
 
 
-def _worker_keys(view: SessionView) -> InlineKeyboardMarkup:
-    assert view.request is not None
-    keys = [
-        InlineKeyboardButton(t.BUTTON_SUGGEST, callback_data=button("rea", "sug", view.request.id))
-    ]
-    if view.request.proposed_at is not None:
-        keys.insert(
-            0,
-            InlineKeyboardButton(
-                t.BUTTON_ACCEPT, callback_data=button("rea", "acc", view.request.id)
-            ),
+@answers_errors
+async def request_time(update: Update, context: Context) -> None:
+    """Ask the peer worker for the time the peer picked."""
+    query, (session_id, version, when) = update.callback_query, pressed(update, cb.REA_PICK)
+    assert query
+    data = context.bot_data
+    async with data.uow() as uow:
+        view = await rearrange.request_time(
+            uow, query.from_user.id, session_id, version, when, now=data.now()
         )
-    return InlineKeyboardMarkup([keys])
-
-
-def _peer_keys(view: SessionView) -> InlineKeyboardMarkup:
-    assert view.request is not None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.BUTTON_ACCEPT, callback_data=button("rea", "acc", view.request.id)
-                ),
-                InlineKeyboardButton(
-                    t.BUTTON_REARRANGE, callback_data=button("ses", "re", view.id, view.version)
-                ),
-            ]
-        ]
-    )
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await _requested(update, context, view)
 
 
 @answers_errors
-async def pressed(update: Update, context: Context) -> None:
-    """Act on a rearrangement button from either side."""
-    query = update.callback_query
-    assert query and query.message
-    parsed = parse_button(query.data, "rea")
-    if parsed is None:
-        raise Stale()
-    action, ids = parsed
-    data, uid, now = context.bot_data, query.from_user.id, context.bot_data.now()
+async def accept_time(update: Update, context: Context) -> None:
+    """Accept the time the other side asked for or suggested; tell both sides."""
+    query, (request_id,) = update.callback_query, pressed(update, cb.REA_ACCEPT)
+    assert query
+    data = context.bot_data
     async with data.uow() as uow:
-        if action == "pick" and len(ids) == 3:
-            view = await rearrange.request_time(uow, uid, ids[0], ids[1], _moment(ids[2]), now=now)
-            await _requested(update, context, view)
-            return
-        if action == "acc" and len(ids) == 1:
-            view = await rearrange.accept(uow, uid, ids[0], now=now)
-            await query.answer()
-            await query.edit_message_reply_markup(None)
-            await _agreed(context, view)
-            return
-        if action == "sug" and len(ids) == 1:
-            found = await rearrange.suggest_start(uow, uid, ids[0], now=now)
-            rows = _slot_keys(found.slots, found.view.worker_tz, "rea", "sgt")
-            await query.answer()
-            await context.bot.send_message(
-                uid, t.SUGGEST_PROMPT, reply_markup=InlineKeyboardMarkup(rows)
-            )
-            return
-        if action == "sgt" and len(ids) == 1:
-            view = await rearrange.suggest(uow, uid, _moment(ids[0]), now=now)
-            await query.answer()
-            await query.edit_message_reply_markup(None)
-            await _suggested(update, context, view)
-            return
-    raise Stale()
-
-
-async def _requested(update: Update, context: Context, view: SessionView) -> None:
-    assert update.effective_message
-    if update.callback_query:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await update.effective_message.reply_text(t.REQUEST_SENT)
-    await notify(context, view.worker_telegram_id, t.request_for_worker(view), _worker_keys(view))
-
-
-async def _suggested(update: Update, context: Context, view: SessionView) -> None:
-    assert update.effective_message
-    await update.effective_message.reply_text(t.SUGGESTION_SENT)
-    await notify(context, view.peer_telegram_id, t.suggestion_for_peer(view), _peer_keys(view))
-
-
-async def _agreed(context: Context, view: SessionView) -> None:
-    from handlers.sessions import session_keyboard
-
-    await notify(
-        context, view.peer_telegram_id, t.moved(view, True), session_keyboard(view.id, view.version)
-    )
+        view = await rearrange.accept(uow, query.from_user.id, request_id, now=data.now())
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    peer_keys = keyboards.session(view.id, view.version)
+    await notify(context, view.peer_telegram_id, t.moved(view, True), peer_keys)
     await notify(context, view.worker_telegram_id, t.moved(view, False))
 
 
-@text_step(rearrange.PEER_FLOW)
 @answers_errors
-async def typed_wish(update: Update, context: Context, conversation: Conversation) -> None:
+async def ask_for_suggestion(update: Update, context: Context) -> None:
+    """Offer the peer worker free times to suggest instead."""
+    query, (request_id,) = update.callback_query, pressed(update, cb.REA_SUGGEST)
+    assert query
+    data = context.bot_data
+    async with data.uow() as uow:
+        found = await rearrange.suggest_start(uow, query.from_user.id, request_id, now=data.now())
+    keys = keyboards.times_to_suggest(found.slots, found.view.worker_tz)
+    await query.answer()
+    await context.bot.send_message(query.from_user.id, t.SUGGEST_PROMPT, reply_markup=markup(keys))
+
+
+@answers_errors
+async def suggest_time(update: Update, context: Context) -> None:
+    """Send the time the peer worker picked to the peer as a suggestion."""
+    query, (when,) = update.callback_query, pressed(update, cb.REA_SUGGESTED)
+    assert query
+    data = context.bot_data
+    async with data.uow() as uow:
+        view = await rearrange.suggest(uow, query.from_user.id, when, now=data.now())
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await _suggested(update, context, view)
+
+
+@answers_errors
+async def refuse_stale_rearrange_button(update: Update, context: Context) -> None:
+    """Answer a rearrangement button that is malformed or forged: this has changed."""
+    raise Stale()
+
+
+@answers_errors
+async def pass_on_wish(update: Update, context: Context, where: Where) -> None:
     """Pass on the peer's typed wish to their peer worker."""
     assert update.effective_user and update.message and update.message.text
     data = context.bot_data
@@ -177,9 +133,8 @@ async def typed_wish(update: Update, context: Context, conversation: Conversatio
     await _requested(update, context, view)
 
 
-@text_step(rearrange.WORKER_FLOW)
 @answers_errors
-async def typed_suggestion(update: Update, context: Context, conversation: Conversation) -> None:
+async def send_typed_suggestion(update: Update, context: Context, where: Where) -> None:
     """Send the worker's typed time to the peer as a suggestion."""
     assert update.effective_user and update.message and update.message.text
     data = context.bot_data
@@ -188,10 +143,3 @@ async def typed_suggestion(update: Update, context: Context, conversation: Conve
             uow, update.effective_user.id, update.message.text, now=data.now()
         )
     await _suggested(update, context, view)
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    # /rearrange: the peer's next session.
-    app.add_handler(CommandHandler("rearrange", rearrange_next))
-    # Picking, accepting and suggesting times.
-    app.add_handler(CallbackQueryHandler(pressed, pattern=r"^rea:"))

@@ -2,49 +2,29 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram import InlineKeyboardMarkup, Update
 
+from bot import callbacks as cb
+from bot import keyboards
 from bot.services import sessions
 from bot.services.errors import Stale
+from bot.services.flows import Where
 from bot.texts import sessions as t
-from handlers import rearrange, schedule
-from handlers.common import Context, answers_errors, button, notify, parse_button
-from handlers.conversation import text_step
-from handlers.privacy import calendar_button
-from storage.models import Conversation
+from handlers.common import Context, answers_errors, edit, markup, notify, pressed
 
 
 def session_keyboard(session_id: int, version: int) -> InlineKeyboardMarkup:
-    """The peer's three answers to a session (the version makes buttons of an old time
-    stale), and the session for their own calendar."""
-    ids = (session_id, version)
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(t.BUTTON_CONFIRM, callback_data=button("ses", "ok", *ids))],
-            [
-                InlineKeyboardButton(t.BUTTON_REARRANGE, callback_data=button("ses", "re", *ids)),
-                InlineKeyboardButton(t.BUTTON_CANCEL, callback_data=button("ses", "no", *ids)),
-            ],
-            [calendar_button()],
-        ]
-    )
+    """The peer's answers to a session (until the scheduler uses bot.keyboards itself)."""
+    made = markup(keyboards.session(session_id, version))
+    assert made is not None
+    return made
 
 
 def outcome_keyboard(session_id: int) -> InlineKeyboardMarkup:
-    """The peer worker's three outcomes for a session that has ended."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(label, callback_data=button("out", state, session_id))
-                for label, state in (
-                    (t.BUTTON_HELD, "held"),
-                    (t.BUTTON_MISSED, "missed"),
-                    (t.BUTTON_CANCELLED, "cancelled"),
-                )
-            ]
-        ]
-    )
+    """The peer worker's outcomes (until the scheduler uses bot.keyboards itself)."""
+    made = markup(keyboards.outcome(session_id))
+    assert made is not None
+    return made
 
 
 @answers_errors
@@ -58,7 +38,7 @@ async def next_session(update: Update, context: Context) -> None:
         await update.message.reply_text(t.NO_NEXT)
         return
     await update.message.reply_text(
-        t.peer_card(view), reply_markup=session_keyboard(view.id, view.version)
+        t.peer_card(view), reply_markup=markup(keyboards.session(view.id, view.version))
     )
 
 
@@ -75,58 +55,64 @@ async def list_sessions(update: Update, context: Context) -> None:
 
 
 @answers_errors
-async def answer_session(update: Update, context: Context) -> None:
-    """Act on a peer's button: confirm, rearrange, or ask before cancelling."""
-    query = update.callback_query
-    assert query and query.message
-    parsed = parse_button(query.data, "ses")
-    if parsed is None or len(parsed[1]) != 2:
-        raise Stale()
-    action, (session_id, version) = parsed
+async def confirm_session(update: Update, context: Context) -> None:
+    """Confirm the peer will be at the session."""
+    query, (session_id, version) = update.callback_query, pressed(update, cb.SES_CONFIRM)
+    assert query
     data = context.bot_data
-    if action == "re":
-        await rearrange.offer(update, context, session_id, version)
-        return
     async with data.uow() as uow:
-        if action == "ok":
-            result = await sessions.confirm(
-                uow, query.from_user.id, session_id, version, now=data.now()
-            )
-            await query.answer(t.ALREADY_CONFIRMED if result.already else t.CONFIRMED)
-            if not result.already:
-                await query.edit_message_text(
-                    t.peer_card(result.view), reply_markup=session_keyboard(session_id, version)
-                )
-            return
-        if action == "no":
-            await sessions.check_cancellable(
-                uow, query.from_user.id, session_id, version, now=data.now()
-            )
-            await query.answer()
-            keyboard = InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            t.BUTTON_YES_CANCEL, callback_data=button("ses", "yes", *parsed[1])
-                        ),
-                        InlineKeyboardButton(
-                            t.BUTTON_KEEP, callback_data=button("ses", "keep", *parsed[1])
-                        ),
-                    ]
-                ]
-            )
-            await context.bot.send_message(query.from_user.id, t.CANCEL_SURE, reply_markup=keyboard)
-            return
-        if action == "keep":
-            await query.answer()
-            await query.edit_message_text(t.CANCEL_KEPT)
-            return
-        if action != "yes":
-            raise Stale()
+        result = await sessions.confirm(
+            uow, query.from_user.id, session_id, version, now=data.now()
+        )
+    await query.answer(t.ALREADY_CONFIRMED if result.already else t.CONFIRMED)
+    if not result.already:
+        await edit(query, t.peer_card(result.view), keyboards.session(session_id, version))
+
+
+@answers_errors
+async def ask_to_cancel_session(update: Update, context: Context) -> None:
+    """Ask the peer whether they really cannot make it, before cancelling."""
+    query, (session_id, version) = update.callback_query, pressed(update, cb.SES_ASK_CANCEL)
+    assert query
+    data = context.bot_data
+    async with data.uow() as uow:
+        await sessions.check_cancellable(
+            uow, query.from_user.id, session_id, version, now=data.now()
+        )
+    await query.answer()
+    await context.bot.send_message(
+        query.from_user.id,
+        t.CANCEL_SURE,
+        reply_markup=markup(keyboards.cancel_sure(session_id, version)),
+    )
+
+
+@answers_errors
+async def cancel_session(update: Update, context: Context) -> None:
+    """Cancel the session the peer cannot make, and tell their peer worker."""
+    query, (session_id, version) = update.callback_query, pressed(update, cb.SES_CANCEL)
+    assert query
+    data = context.bot_data
+    async with data.uow() as uow:
         view = await sessions.cancel(uow, query.from_user.id, session_id, version, now=data.now())
     await query.answer()
-    await query.edit_message_text(t.CANCELLED_PEER)
+    await edit(query, t.CANCELLED_PEER)
     await notify(context, view.worker_telegram_id, t.cancelled_for_worker(view))
+
+
+@answers_errors
+async def keep_session(update: Update, context: Context) -> None:
+    """Keep the session after all (the peer said No to cancelling)."""
+    assert update.callback_query
+    pressed(update, cb.SES_KEEP)
+    await update.callback_query.answer()
+    await edit(update.callback_query, t.CANCEL_KEPT)
+
+
+@answers_errors
+async def refuse_stale_session_button(update: Update, context: Context) -> None:
+    """Answer a session button that is malformed or forged: this has changed."""
+    raise Stale()
 
 
 @answers_errors
@@ -161,8 +147,15 @@ async def ask_outcomes(update: Update, context: Context) -> None:
         await update.message.reply_text(t.NO_OUTCOMES)
     for view in views:
         await update.message.reply_text(
-            t.outcome_question(view), reply_markup=outcome_keyboard(view.id)
+            t.outcome_question(view), reply_markup=markup(keyboards.outcome(view.id))
         )
+
+
+OUTCOME_BUTTONS = (
+    (cb.OUT_HELD, "held"),
+    (cb.OUT_MISSED, "missed"),
+    (cb.OUT_CANCELLED, "cancelled"),
+)
 
 
 @answers_errors
@@ -170,70 +163,49 @@ async def record_outcome(update: Update, context: Context) -> None:
     """Mark a session held, missed or cancelled; then offer a note for next time."""
     query = update.callback_query
     assert query
-    parsed = parse_button(query.data, "out")
-    if parsed is None or len(parsed[1]) != 1:
+    found = [(ids[0], s) for b, s in OUTCOME_BUTTONS if (ids := b.parse(query.data))]
+    if not found:
         raise Stale()
-    action, (session_id,) = parsed
-    data = context.bot_data
-    if action in ("skip", "count"):
-        await _after_outcome(update, context, action, session_id)
-        return
-    async with data.uow() as uow:
+    [(session_id, state)] = found
+    async with context.bot_data.uow() as uow:
         done = await sessions.record_outcome(
-            uow, query.from_user.id, session_id, action, now=data.now()
+            uow, query.from_user.id, session_id, state, now=context.bot_data.now()
         )
-    rows = [[InlineKeyboardButton(t.BUTTON_SKIP, callback_data=button("out", "skip", session_id))]]
-    text = t.outcome_recorded(done.view)
-    if action == "cancelled":
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t.BUTTON_COUNT_IT, callback_data=button("out", "count", session_id)
-                )
-            ]
-        )
-        text += "\n" + t.CANCELLED_NOT_COUNTED
+    cancelled = state == "cancelled"
+    text = t.outcome_recorded(done.view) + ("\n" + t.CANCELLED_NOT_COUNTED if cancelled else "")
     await query.answer()
-    await query.edit_message_text(text, reply_markup=InlineKeyboardMarkup(rows))
+    await edit(query, text, keyboards.after_outcome(session_id, cancelled))
     if done.completed:
         await context.bot.send_message(query.from_user.id, t.completed_for_worker(done.view))
         await notify(context, done.view.peer_telegram_id, t.completed_for_peer(done.view))
 
 
-async def _after_outcome(update: Update, context: Context, action: str, session_id: int) -> None:
-    query = update.callback_query
+@answers_errors
+async def skip_outcome_note(update: Update, context: Context) -> None:
+    """Leave no note for next time."""
+    query, parsed = update.callback_query, pressed(update, cb.OUT_SKIP_NOTE)
     assert query
-    data = context.bot_data
-    async with data.uow() as uow:
-        if action == "count":
-            await sessions.count_against(uow, query.from_user.id, session_id)
-        else:
-            await sessions.skip_note(uow, query.from_user.id, session_id)
-    await query.answer(t.COUNTED if action == "count" else t.NOTE_SKIPPED)
+    async with context.bot_data.uow() as uow:
+        await sessions.skip_note(uow, query.from_user.id, parsed[0])
+    await query.answer(t.NOTE_SKIPPED)
     await query.edit_message_reply_markup(None)
 
 
-@text_step(sessions.NOTE_FLOW)
 @answers_errors
-async def outcome_note(update: Update, context: Context, conversation: Conversation) -> None:
+async def count_cancelled_session(update: Update, context: Context) -> None:
+    """Count a cancelled session against the programme, as the worker says."""
+    query, parsed = update.callback_query, pressed(update, cb.OUT_COUNT)
+    assert query
+    async with context.bot_data.uow() as uow:
+        await sessions.count_against(uow, query.from_user.id, parsed[0])
+    await query.answer(t.COUNTED)
+    await query.edit_message_reply_markup(None)
+
+
+@answers_errors
+async def take_outcome_note(update: Update, context: Context, where: Where) -> None:
     """Keep the worker's typed note for next time."""
     assert update.effective_user and update.message and update.message.text
     async with context.bot_data.uow() as uow:
         await sessions.note_outcome(uow, update.effective_user.id, update.message.text)
     await update.message.reply_text(t.NOTE_SAVED)
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    # Peers: the next session, all sessions, and the answers under a session.
-    app.add_handler(CommandHandler("next", next_session))
-    app.add_handler(CommandHandler("sessions", list_sessions))
-    app.add_handler(CallbackQueryHandler(answer_session, pattern=r"^ses:"))
-    # Peer workers: scheduling (one line or guided) and its buttons.
-    schedule.register(app)
-    # Rearranging, from either side.
-    rearrange.register(app)
-    # Peer workers: the diary, their peers, outcomes of past sessions.
-    app.add_handler(CommandHandler("diary", show_diary))
-    app.add_handler(CommandHandler("peers", show_peers))
-    app.add_handler(CommandHandler("outcome", ask_outcomes))
-    app.add_handler(CallbackQueryHandler(record_outcome, pattern=r"^out:"))

@@ -8,68 +8,27 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram import Update
 
+from bot import callbacks as cb
+from bot import keyboards
+from bot.services import flows, onboarding
 from bot.services import strategies as service
 from bot.services import summary as summaries
 from bot.services.errors import BadInput
+from bot.services.flows import LogStep, Where
 from bot.texts import strategies as t
 from bot.texts import summary as ts
-from handlers import strategies_list
-from handlers.common import Context, answers_errors, button, parse_button
-from handlers.conversation import text_step
-from handlers.strategies_list import edit, flow_errors
-from storage.models import Conversation
+from handlers.common import Context, answers_errors, edit, markup, pressed
 
 log = logging.getLogger(__name__)
 
-# Buttons for the most recent strategies; older ones can still be typed (matched by name).
-PICK_SHOWN = 8
 
-
-def pick_keyboard(start: service.LogStart) -> InlineKeyboardMarkup | None:
-    rows = [
-        [
-            InlineKeyboardButton(
-                t.short(s.name, 40), callback_data=button("log", "pick", start.nonce, s.id)
-            )
-        ]
-        for s in start.strategies[:PICK_SHOWN]
-    ]
-    return InlineKeyboardMarkup(rows) if rows else None
-
-
-def outcome_keyboard(nonce: int) -> InlineKeyboardMarkup:
-    keys = [
-        InlineKeyboardButton(label, callback_data=button("log", "out", nonce, index))
-        for index, label in enumerate(t.OUTCOME_LABELS[o] for o in service.OUTCOMES)
-    ]
-    return InlineKeyboardMarkup([keys[:2], keys[2:]])
-
-
-def skip_keyboard(nonce: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.BUTTON_SKIP, callback_data=button("log", "skip", nonce))]]
-    )
-
-
-def after_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(t.BUTTON_LOG_ANOTHER, callback_data=button("log", "again")),
-                InlineKeyboardButton(t.BUTTON_DONE, callback_data=button("log", "done")),
-            ]
-        ]
-    )
-
-
-def start_text(start: service.LogStart) -> str:
+def _start_text(start: service.LogStart) -> str:
     return t.LOG_PICK if start.strategies else t.LOG_FIRST
 
 
-def note_text(context: Context, step: service.Step) -> str:
+def _note_text(context: Context, step: service.Step) -> str:
     assert step.outcome
     return t.note_prompt(step.name, step.outcome, context.bot_data.settings.crisis_contacts)
 
@@ -81,79 +40,138 @@ async def start_log(update: Update, context: Context) -> None:
     data = context.bot_data
     async with data.uow() as uow:
         start = await service.start_log(uow, update.effective_user.id, now=data.now())
-    await update.effective_message.reply_text(start_text(start), reply_markup=pick_keyboard(start))
+    await update.effective_message.reply_text(
+        _start_text(start), reply_markup=markup(keyboards.log_pick(start))
+    )
 
 
 @answers_errors
-async def log_button(update: Update, context: Context) -> None:
-    """Take a /log button: a strategy, how it went, Skip, Log another or Done."""
-    query = update.callback_query
-    assert query is not None
-    data, telegram_id = context.bot_data, query.from_user.id
-    action, ids = parse_button(query.data, "log") or ("", [])
+async def pick_logged_strategy(update: Update, context: Context) -> None:
+    """Take the strategy the peer tried; ask how it went."""
+    query, (nonce, strategy_id) = update.callback_query, pressed(update, cb.LOG_PICK, "log_stale")
+    assert query
+    data = context.bot_data
     async with data.uow() as uow:
-        if action == "pick" and len(ids) == 2:
-            step = await service.pick_strategy(uow, telegram_id, ids[0], ids[1], now=data.now())
-            await edit(query, t.how_did_it_go(step.name), outcome_keyboard(step.nonce))
-        elif action == "out" and len(ids) == 2 and 0 <= ids[1] < len(service.OUTCOMES):
-            outcome = service.OUTCOMES[ids[1]]
-            step = await service.choose_outcome(uow, telegram_id, ids[0], outcome, now=data.now())
-            await edit(query, note_text(context, step), skip_keyboard(step.nonce))
-        elif action == "skip" and len(ids) == 1:
-            logged = await service.finish_log(uow, telegram_id, ids[0], None, now=data.now())
-            await edit(query, t.logged(logged.name, logged.outcome, None), after_keyboard())
-        elif action == "again" and not ids:
-            start = await service.start_log(uow, telegram_id, now=data.now())
-            await query.edit_message_reply_markup(None)
-            assert update.effective_chat
-            await update.effective_chat.send_message(
-                start_text(start), reply_markup=pick_keyboard(start)
-            )
-        elif action == "done" and not ids:
-            # The entry is saved and the flow already over: Done only tidies the buttons.
-            await query.edit_message_reply_markup(None)
-            await query.answer(t.LOG_DONE)
-            return
-        else:
-            raise BadInput("log_stale")
-    # Always answer a callback query, or the button keeps spinning on the phone.
+        step = await service.pick_strategy(
+            uow, query.from_user.id, nonce, strategy_id, now=data.now()
+        )
+    await edit(
+        query, t.how_did_it_go(step.name), keyboards.log_outcome(step.nonce, service.OUTCOMES)
+    )
     await query.answer()
 
 
-@text_step(service.LOG_FLOW)
-@flow_errors
-async def log_typed(update: Update, context: Context, conversation: Conversation) -> None:
-    """Take what the peer typed inside /log: a new strategy, how it went, or the note."""
-    assert update.effective_user and update.effective_message
-    message, data = update.effective_message, context.bot_data
-    raw, telegram_id = message.text or "", update.effective_user.id
+@answers_errors
+async def choose_how_it_went(update: Update, context: Context) -> None:
+    """Take how the strategy went; ask for a note."""
+    query, (nonce, i) = update.callback_query, pressed(update, cb.LOG_OUTCOME, "log_stale")
+    assert query
+    if i >= len(service.OUTCOMES):
+        raise BadInput("log_stale")
+    data = context.bot_data
     async with data.uow() as uow:
-        if conversation.step == "strategy":
-            step = await service.type_strategy(uow, telegram_id, raw, now=data.now())
-            await message.reply_text(
-                t.how_did_it_go(step.name), reply_markup=outcome_keyboard(step.nonce)
-            )
-        elif conversation.step == "outcome":
-            outcome = t.outcome_from_text(raw)
-            if outcome is None:
-                nonce = int((conversation.data or {}).get("n") or 0)
-                await message.reply_text(t.OUTCOME_AGAIN, reply_markup=outcome_keyboard(nonce))
-                return
-            step = await service.choose_outcome(uow, telegram_id, None, outcome, now=data.now())
-            await message.reply_text(
-                note_text(context, step), reply_markup=skip_keyboard(step.nonce)
-            )
-        else:
-            # Typing "skip" is the Skip button, typed (SPEC §1.6: typing always works too).
-            note = None if t.is_skip(raw) else raw
-            logged = await service.finish_log(uow, telegram_id, None, note, now=data.now())
-            text = t.logged(logged.name, logged.outcome, logged.note)
-            await message.reply_text(text, reply_markup=after_keyboard())
+        step = await service.choose_outcome(
+            uow, query.from_user.id, nonce, service.OUTCOMES[i], now=data.now()
+        )
+    await edit(query, _note_text(context, step), keyboards.log_skip(step.nonce))
+    await query.answer()
+
+
+@answers_errors
+async def skip_log_note(update: Update, context: Context) -> None:
+    """Save the entry without a note."""
+    query, (nonce,) = update.callback_query, pressed(update, cb.LOG_SKIP, "log_stale")
+    assert query
+    data = context.bot_data
+    async with data.uow() as uow:
+        logged = await service.finish_log(uow, query.from_user.id, nonce, None, now=data.now())
+    await edit(query, t.logged(logged.name, logged.outcome, None), keyboards.log_after())
+    await query.answer()
+
+
+@answers_errors
+async def log_another(update: Update, context: Context) -> None:
+    """Start logging another strategy."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query and chat
+    data = context.bot_data
+    async with data.uow() as uow:
+        start = await service.start_log(uow, query.from_user.id, now=data.now())
+    await query.edit_message_reply_markup(None)
+    await chat.send_message(_start_text(start), reply_markup=markup(keyboards.log_pick(start)))
+    await query.answer()
+
+
+async def finish_logging(update: Update, context: Context) -> None:
+    """Tidy the buttons away: the entry is saved and the flow already over."""
+    assert update.callback_query
+    await update.callback_query.edit_message_reply_markup(None)
+    await update.callback_query.answer(t.LOG_DONE)
+
+
+@answers_errors
+async def refuse_stale_log_button(update: Update, context: Context) -> None:
+    """Answer a /log button that is old, malformed or forged."""
+    raise BadInput("log_stale")
+
+
+@answers_errors
+async def type_new_strategy(update: Update, context: Context, where: Where) -> None:
+    """Take a strategy the peer typed inside /log; ask how it went."""
+    assert update.effective_user and update.message
+    data = context.bot_data
+    async with data.uow() as uow:
+        step = await service.type_strategy(
+            uow, update.effective_user.id, update.message.text or "", now=data.now()
+        )
+    keys = keyboards.log_outcome(step.nonce, service.OUTCOMES)
+    await update.message.reply_text(t.how_did_it_go(step.name), reply_markup=markup(keys))
+
+
+@answers_errors
+async def type_how_it_went(update: Update, context: Context, where: Where) -> None:
+    """Take how it went, typed; ask again, with the buttons, if it cannot be read."""
+    assert update.effective_user and update.message
+    data, outcome = context.bot_data, t.outcome_from_text(update.message.text or "")
+    if outcome is None:
+        return await _ask_how_it_went_again(update, context)
+    async with data.uow() as uow:
+        step = await service.choose_outcome(
+            uow, update.effective_user.id, None, outcome, now=data.now()
+        )
+    await update.message.reply_text(
+        _note_text(context, step), reply_markup=markup(keyboards.log_skip(step.nonce))
+    )
+
+
+async def _ask_how_it_went_again(update: Update, context: Context) -> None:
+    assert update.effective_user and update.message
+    data, nonce = context.bot_data, 0
+    async with data.uow() as uow:
+        me = await onboarding.whoami(uow, update.effective_user.id)
+        if me is not None:
+            at = await flows.at(uow, me.person_id, flows.LOG, LogStep.OUTCOME, now=data.now())
+            nonce = at.data.n if at is not None else 0
+    keys = keyboards.log_outcome(nonce, service.OUTCOMES)
+    await update.message.reply_text(t.OUTCOME_AGAIN, reply_markup=markup(keys))
+
+
+@answers_errors
+async def type_log_note(update: Update, context: Context, where: Where) -> None:
+    """Save the entry with the note typed (typing "skip" is the Skip button, SPEC §1.6)."""
+    assert update.effective_user and update.message
+    raw, data = update.message.text or "", context.bot_data
+    async with data.uow() as uow:
+        logged = await service.finish_log(
+            uow, update.effective_user.id, None, None if t.is_skip(raw) else raw, now=data.now()
+        )
+    text = t.logged(logged.name, logged.outcome, logged.note)
+    await update.message.reply_text(text, reply_markup=markup(keyboards.log_after()))
 
 
 @answers_errors
 async def summary(update: Update, context: Context) -> None:
-    """Show a peer worker the summary of one of their peers' next session."""
+    """Show a peer worker the summary of a peer's next session, or the peers to pick from."""
     assert update.effective_user and update.effective_message
     data, name = context.bot_data, " ".join(context.args or [])
     async with data.uow() as uow:
@@ -161,47 +179,32 @@ async def summary(update: Update, context: Context) -> None:
             found = await summaries.summary_for_peer(
                 uow, update.effective_user.id, name, now=data.now()
             )
-            await update.effective_message.reply_text(ts.render_summary(found))
-            return
-        peers = await summaries.my_peers(uow, update.effective_user.id)
-    rows = [
-        [
-            InlineKeyboardButton(
-                t.short(p.name, 40), callback_data=button("str", "sum", p.programme_id)
-            )
-        ]
-        for p in peers
-    ]
-    text = ts.CHOOSE_PEER if rows else ts.NO_PEERS
-    await update.effective_message.reply_text(
-        text, reply_markup=InlineKeyboardMarkup(rows) if rows else None
-    )
+        else:
+            peers = await summaries.my_peers(uow, update.effective_user.id)
+    if name:
+        await update.effective_message.reply_text(ts.render_summary(found))
+        return
+    keys = keyboards.summary_peers((p.name, p.programme_id) for p in peers)
+    text = ts.CHOOSE_PEER if keys else ts.NO_PEERS
+    await update.effective_message.reply_text(text, reply_markup=markup(keys))
 
 
 @answers_errors
-async def summary_button(update: Update, context: Context) -> None:
+async def show_summary_of_peer(update: Update, context: Context) -> None:
     """Show the summary for the peer picked under /summary (re-checked: the worker's own)."""
     query = update.callback_query
     assert query is not None
-    _action, ids = parse_button(query.data, "str") or ("", [])
-    if len(ids) != 1:
-        raise BadInput("summary_peer_gone")
+    parsed = pressed(update, cb.STR_SUMMARY, "summary_peer_gone")
     data = context.bot_data
     async with data.uow() as uow:
         found = await summaries.summary_for_programme(
-            uow, query.from_user.id, ids[0], now=data.now()
+            uow, query.from_user.id, parsed[0], now=data.now()
         )
     await edit(query, ts.render_summary(found), None)
     await query.answer()
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    # /log: the peer logs a strategy they tried and how it went.
-    app.add_handler(CommandHandler("log", start_log))
-    # /log's buttons (payloads carry the flow's number, so old buttons go stale).
-    app.add_handler(CallbackQueryHandler(log_button, pattern=r"^log:"))
-    # /summary <peer name>: a peer worker's pre-session summary, now; and its peer buttons.
-    app.add_handler(CommandHandler("summary", summary))
-    app.add_handler(CallbackQueryHandler(summary_button, pattern=r"^str:sum:"))
-    # /strategies: the peer's own list and entries (rename, remove, delete), and its buttons.
-    strategies_list.register(app)
+@answers_errors
+async def refuse_stale_summary_button(update: Update, context: Context) -> None:
+    """Answer a /summary peer button that is malformed or forged."""
+    raise BadInput("summary_peer_gone")

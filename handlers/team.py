@@ -1,43 +1,33 @@
-"""Coordinators: /team, /digest (text, chart, CSV) and their /settings (SPEC §5)."""
+"""Coordinators: /team, /digest (text, chart, CSV) and their /settings (SPEC §5).
+
+Every settings button re-checks that the presser is a coordinator; a stale or forged
+payload shows the settings as they are now and changes nothing.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import time
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import texts
+from bot import callbacks as cb
+from bot import keyboards, texts
 from bot.chart import digest_chart_png
+from bot.messages import MESSAGE_LIMIT, message_parts
 from bot.services import team as service
 from bot.services.digest import digest_csv, digest_now
+from bot.services.flows import Where
+from bot.services.team import CoordinatorSettings
 from bot.texts import team as t
-from handlers.common import Context, answers_errors, button, parse_button
-from handlers.conversation import text_step
-from handlers.settings import settings_for
-from storage.models import Conversation
+from handlers.common import Context, answers_errors, edit, markup, parse_press
+
+# Re-exported for code written against the old home of message_parts; the lead drops it.
+__all__ = ["MESSAGE_LIMIT", "message_parts"]
 
 log = logging.getLogger(__name__)
-
-FEATURE = "team"
-TIME_CHOICES = ((8, 0), (9, 0), (12, 0), (17, 0))
-ZONE_CHOICES = ("Europe/London", "Europe/Dublin", "Europe/Paris", "UTC")
-# Telegram takes 4096 characters a message; a big team's digest goes in several.
-MESSAGE_LIMIT = 4000
-
-
-def message_parts(text: str) -> list[str]:
-    """The text in messages under Telegram's limit, split between blocks."""
-    parts: list[str] = []
-    for block in text.split("\n\n"):
-        if parts and len(parts[-1]) + 2 + len(block) <= MESSAGE_LIMIT:
-            parts[-1] += "\n\n" + block
-        else:
-            parts.append(block[:MESSAGE_LIMIT])
-    return parts
 
 
 @answers_errors
@@ -65,126 +55,133 @@ async def send_digest(update: Update, context: Context) -> None:
     for part in message_parts(t.render_digest(digest)):
         await update.message.reply_text(part)
     await update.message.reply_photo(picture, caption=t.CHART_CAPTION)
+    filename = f"digest-{digest.end:%Y-%m-%d}.csv"
     await update.message.reply_document(
-        digest_csv(digest),
-        filename=f"digest-{digest.end:%Y-%m-%d}.csv",
-        caption=t.CSV_CAPTION,
+        digest_csv(digest), filename=filename, caption=t.CSV_CAPTION
     )
     log.info("digest sent to coordinator chat %s", update.message.chat_id)
 
 
-def settings_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(t.BUTTON_DAY, callback_data=button(FEATURE, "day"))],
-            [InlineKeyboardButton(t.BUTTON_TIME, callback_data=button(FEATURE, "time"))],
-            [InlineKeyboardButton(t.BUTTON_ZONE, callback_data=button(FEATURE, "zone"))],
-        ]
-    )
-
-
-def day_keyboard() -> InlineKeyboardMarkup:
-    days = [
-        InlineKeyboardButton(t.day_button(d), callback_data=button(FEATURE, "setday", d))
-        for d in service.WEEKDAYS
-    ]
-    return InlineKeyboardMarkup([days[:4], days[4:]])
-
-
-def time_keyboard() -> InlineKeyboardMarkup:
-    times = [
-        InlineKeyboardButton(f"{h:02d}:{m:02d}", callback_data=button(FEATURE, "settime", h, m))
-        for h, m in TIME_CHOICES
-    ]
-    return InlineKeyboardMarkup([times])
-
-
-def zone_keyboard() -> InlineKeyboardMarkup:
-    zones = [
-        InlineKeyboardButton(zone, callback_data=button(FEATURE, "setzone", i))
-        for i, zone in enumerate(ZONE_CHOICES)
-    ]
-    return InlineKeyboardMarkup([zones[:2], zones[2:]])
-
-
-@settings_for("coordinator")
 @answers_errors
-async def show_settings(update: Update, context: Context) -> None:
+async def show_digest_settings(update: Update, context: Context) -> None:
     """Show when the weekly digest arrives, with buttons to change it."""
     assert update.effective_user and update.message
     async with context.bot_data.uow() as uow:
         current = await service.coordinator_settings(uow, update.effective_user.id)
-    await update.message.reply_text(t.render_settings(current), reply_markup=settings_keyboard())
-
-
-async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:
-        # Pressing a button whose answer is already on screen changes nothing: fine.
-        if "not modified" not in str(error).lower():
-            raise
-
-
-@answers_errors
-async def on_button(update: Update, context: Context) -> None:
-    """Take a press on the coordinator's settings; re-check who presses every time."""
-    query = update.callback_query
-    assert query is not None
-    data = context.bot_data
-    me = query.from_user.id
-    parsed = parse_button(query.data, FEATURE)
-    action, ids = parsed if parsed is not None else ("", [])
-    answer: str | None = None
-    async with data.uow() as uow:
-        if action == "day" and not ids:
-            await service.coordinator_settings(uow, me)
-            text, markup = t.ASK_DAY, day_keyboard()
-        elif action == "setday" and len(ids) == 1 and ids[0] in service.WEEKDAYS:
-            current = await service.set_digest_day(uow, me, ids[0])
-            text, markup = t.render_settings(current, saved=True), settings_keyboard()
-        elif action == "time" and not ids:
-            await service.expect_typed(uow, me, "time", now=data.now())
-            text, markup = t.ASK_TIME, time_keyboard()
-        elif action == "settime" and len(ids) == 2 and tuple(ids) in TIME_CHOICES:
-            current = await service.set_digest_time(uow, me, f"{ids[0]:02d}:{ids[1]:02d}")
-            text, markup = t.render_settings(current, saved=True), settings_keyboard()
-        elif action == "zone" and not ids:
-            current = await service.expect_typed(uow, me, "zone", now=data.now())
-            text, markup = t.ask_zone(current.timezone), zone_keyboard()
-        elif action == "setzone" and len(ids) == 1 and 0 <= ids[0] < len(ZONE_CHOICES):
-            current = await service.set_timezone(uow, me, ZONE_CHOICES[ids[0]])
-            text, markup = t.render_settings(current, saved=True), settings_keyboard()
-        else:
-            # A forged or outdated payload: show what is true now, change nothing.
-            current = await service.coordinator_settings(uow, me)
-            text, markup = t.render_settings(current), settings_keyboard()
-            answer = texts.BUTTON_GONE
-    # Always answer a callback query, or the button keeps spinning on the phone.
-    await query.answer(answer)
-    await _edit(query, text, markup)
-
-
-@text_step(service.SETTINGS_FLOW)
-@answers_errors
-async def typed_setting(update: Update, context: Context, conversation: Conversation) -> None:
-    """Take a typed digest time or time zone; a bad one is explained and the step stays."""
-    assert update.effective_user and update.message and update.message.text
-    me, typed = update.effective_user.id, update.message.text
-    async with context.bot_data.uow() as uow:
-        if conversation.step == "time":
-            current = await service.set_digest_time(uow, me, typed)
-        else:
-            current = await service.set_timezone(uow, me, typed)
     await update.message.reply_text(
-        t.render_settings(current, saved=True), reply_markup=settings_keyboard()
+        t.render_settings(current), reply_markup=markup(keyboards.digest_settings())
     )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    # /team: the peer workers, their caseloads and this week's sessions.
-    app.add_handler(CommandHandler("team", show_team))
-    # /digest: the last seven days, now, with its chart and CSV file.
-    app.add_handler(CommandHandler("digest", send_digest))
-    # The coordinator's settings buttons (/settings itself is dispatched by role).
-    app.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{FEATURE}:"))
+async def _saved(update: Update, current: CoordinatorSettings) -> None:
+    assert update.callback_query
+    await update.callback_query.answer()
+    await edit(
+        update.callback_query, t.render_settings(current, saved=True), keyboards.digest_settings()
+    )
+
+
+@answers_errors
+async def show_digest_settings_again(update: Update, context: Context) -> None:
+    """Show the settings as they are now, for a stale or forged button; change nothing."""
+    assert update.callback_query
+    async with context.bot_data.uow() as uow:
+        current = await service.coordinator_settings(uow, update.callback_query.from_user.id)
+    # Always answer a callback query, or the button keeps spinning on the phone.
+    await update.callback_query.answer(texts.BUTTON_GONE)
+    await edit(update.callback_query, t.render_settings(current), keyboards.digest_settings())
+
+
+@answers_errors
+async def ask_digest_day(update: Update, context: Context) -> None:
+    """Offer the days of the week for the digest."""
+    assert update.callback_query
+    async with context.bot_data.uow() as uow:
+        await service.coordinator_settings(uow, update.callback_query.from_user.id)
+    await update.callback_query.answer()
+    await edit(update.callback_query, t.ASK_DAY, keyboards.digest_days(service.WEEKDAYS))
+
+
+@answers_errors
+async def set_digest_day(update: Update, context: Context) -> None:
+    """Set the digest's day of the week."""
+    assert update.callback_query
+    if (day := parse_press(update, cb.TEAM_SET_DAY)) is None:
+        return await show_digest_settings_again(update, context)
+    async with context.bot_data.uow() as uow:
+        current = await service.set_digest_day(uow, update.callback_query.from_user.id, day[0])
+    await _saved(update, current)
+
+
+@answers_errors
+async def ask_digest_time(update: Update, context: Context) -> None:
+    """Offer times for the digest; a typed one works too."""
+    assert update.callback_query
+    data = context.bot_data
+    async with data.uow() as uow:
+        await service.expect_typed(uow, update.callback_query.from_user.id, "time", now=data.now())
+    await update.callback_query.answer()
+    await edit(update.callback_query, t.ASK_TIME, keyboards.digest_times())
+
+
+@answers_errors
+async def set_digest_time(update: Update, context: Context) -> None:
+    """Set the digest's time of day from a button."""
+    assert update.callback_query
+    picked = parse_press(update, cb.TEAM_SET_TIME)
+    if picked is None or time(*picked) not in cb.DIGEST_TIMES:
+        return await show_digest_settings_again(update, context)
+    at = f"{picked[0]:02d}:{picked[1]:02d}"
+    async with context.bot_data.uow() as uow:
+        current = await service.set_digest_time(uow, update.callback_query.from_user.id, at)
+    await _saved(update, current)
+
+
+@answers_errors
+async def ask_digest_zone(update: Update, context: Context) -> None:
+    """Offer time zones; a typed one works too."""
+    assert update.callback_query
+    data = context.bot_data
+    async with data.uow() as uow:
+        current = await service.expect_typed(
+            uow, update.callback_query.from_user.id, "zone", now=data.now()
+        )
+    await update.callback_query.answer()
+    await edit(update.callback_query, t.ask_zone(current.timezone), keyboards.digest_zones())
+
+
+@answers_errors
+async def set_digest_zone(update: Update, context: Context) -> None:
+    """Set the coordinator's time zone from a button."""
+    assert update.callback_query
+    if (picked := parse_press(update, cb.TEAM_SET_ZONE)) is None:
+        return await show_digest_settings_again(update, context)
+    zone = cb.DIGEST_ZONES[picked[0]]
+    async with context.bot_data.uow() as uow:
+        current = await service.set_timezone(uow, update.callback_query.from_user.id, zone)
+    await _saved(update, current)
+
+
+async def _typed(update: Update, current: CoordinatorSettings) -> None:
+    assert update.message
+    await update.message.reply_text(
+        t.render_settings(current, saved=True), reply_markup=markup(keyboards.digest_settings())
+    )
+
+
+@answers_errors
+async def type_digest_time(update: Update, context: Context, where: Where) -> None:
+    """Take a typed digest time; a bad one is explained and the step stays."""
+    assert update.effective_user and update.message and update.message.text
+    async with context.bot_data.uow() as uow:
+        current = await service.set_digest_time(uow, update.effective_user.id, update.message.text)
+    await _typed(update, current)
+
+
+@answers_errors
+async def type_digest_zone(update: Update, context: Context, where: Where) -> None:
+    """Take a typed time zone; a bad one is explained and the step stays."""
+    assert update.effective_user and update.message and update.message.text
+    async with context.bot_data.uow() as uow:
+        current = await service.set_timezone(uow, update.effective_user.id, update.message.text)
+    await _typed(update, current)

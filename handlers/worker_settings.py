@@ -1,161 +1,167 @@
-"""Peer workers' /settings: when summaries arrive, working hours and days, time zone."""
+"""Peer workers' /settings: when summaries arrive, working hours and days, time zone.
+
+Every button re-checks that the presser is a peer worker changing their own settings.
+"""
 
 from __future__ import annotations
 
-from datetime import time
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram import Update
 
+from bot import callbacks as cb
+from bot import keyboards
 from bot import texts as common
+from bot.messages import worker_settings as panel_text
 from bot.services import conversations, reminders, worker_settings
-from bot.services.errors import BadInput, DomainError
-from bot.services.worker_settings import LEAD_CHOICES, WorkerSettings
+from bot.services.flows import Flow, Where, WorkerSettingsStep
+from bot.services.worker_settings import LEAD_CHOICES
 from bot.texts import reminders as t
-from handlers.common import Context, answers_errors, button, error_text, parse_button
-from handlers.conversation import text_step
-from handlers.reminders import edit
-from handlers.settings import settings_for
-from storage.models import Conversation
-
-FLOW = "worker_settings"
-HOURS_CHOICES = ((time(9), time(17)), (time(8), time(16)), (time(10), time(18)))
-COMMON_ZONES = ("Europe/London", "Europe/Dublin", "Europe/Paris")
+from handlers.common import Context, answers_errors, edit, markup, parse_press
 
 
-def _b(text: str, action: str, *ids: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=button("wset", action, *ids))
-
-
-def _hhmm(at: time) -> int:
-    return at.hour * 100 + at.minute
-
-
-def _time(value: int) -> time | None:
-    hour, minute = divmod(value, 100)
-    return time(hour, minute) if 0 <= hour <= 23 and 0 <= minute <= 59 else None
-
-
-def panel_text(s: WorkerSettings) -> str:
-    return t.worker_settings(
-        s.summary_lead_minutes, s.work_from, s.work_until, s.work_days, s.timezone
-    )
-
-
-def panel_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [_b(t.BUTTON_LEAD, "l"), _b(t.BUTTON_HOURS, "h")],
-            [_b(t.BUTTON_DAYS, "d"), _b(t.BUTTON_TIMEZONE, "z")],
-        ]
-    )
-
-
-def _lead_keyboard(current: int) -> InlineKeyboardMarkup:
-    row = [_b(t.toggle_label(t.lead(m), m == current), "ls", m) for m in LEAD_CHOICES]
-    return InlineKeyboardMarkup([row[:3], row[3:], [_b(t.BUTTON_BACK, "b")]])
-
-
-def _hours_keyboard() -> InlineKeyboardMarkup:
-    rows = [[_b(t.span(a, b), "hs", _hhmm(a), _hhmm(b))] for a, b in HOURS_CHOICES]
-    return InlineKeyboardMarkup([*rows, [_b(t.BUTTON_BACK, "b")]])
-
-
-def _days_keyboard(work_days: str) -> InlineKeyboardMarkup:
-    row = [
-        _b(t.toggle_label(name, str(i) in work_days), "dt", i)
-        for i, name in enumerate(t.WEEKDAYS, 1)
-    ]
-    return InlineKeyboardMarkup([row[:4], row[4:], [_b(t.BUTTON_DONE, "b")]])
-
-
-def _zones_keyboard() -> InlineKeyboardMarkup:
-    rows = [[_b(zone, "zs", i)] for i, zone in enumerate(COMMON_ZONES)]
-    return InlineKeyboardMarkup([*rows, [_b(t.BUTTON_BACK, "b")]])
-
-
-@settings_for("worker")
 @answers_errors
-async def show_settings(update: Update, context: Context) -> None:
+async def show_worker_settings(update: Update, context: Context) -> None:
     """Show a peer worker's settings with buttons to change them."""
     assert update.effective_user and update.message
     async with context.bot_data.uow() as uow:
         current = await worker_settings.my_settings(uow, update.effective_user.id)
-    await update.message.reply_text(panel_text(current), reply_markup=panel_keyboard())
-
-
-async def _remember(context: Context, telegram_id: int, step: str | None) -> None:
-    """Keep (or forget) which typed answer the worker is about to give."""
-    data = context.bot_data
-    async with data.uow() as uow:
-        if step is not None:
-            await conversations.expect_typed(uow, telegram_id, FLOW, step, now=data.now())
-        else:
-            await conversations.stop_expecting(uow, telegram_id, FLOW)
-
-
-@answers_errors
-async def press(update: Update, context: Context) -> None:
-    """Change a setting by button (re-checked: peer workers only, their own settings)."""
-    query = update.callback_query
-    assert query and update.effective_user
-    tg_id = update.effective_user.id
-    parsed = parse_button(query.data, "wset")
-    action, ids = parsed if parsed else ("", [])
-    async with context.bot_data.uow() as uow:
-        current = await worker_settings.my_settings(uow, tg_id)  # peer workers only
-        if action == "ls" and len(ids) == 1 and ids[0] in LEAD_CHOICES:
-            current = await worker_settings.set_lead(uow, tg_id, ids[0])
-        elif action == "hs" and len(ids) == 2 and (a := _time(ids[0])) and (b := _time(ids[1])):
-            current = await worker_settings.set_hours(uow, tg_id, a, b)
-        elif action == "dt" and len(ids) == 1 and 1 <= ids[0] <= 7:
-            current = await worker_settings.toggle_day(uow, tg_id, ids[0])
-            await query.answer()
-            await edit(query, t.ASK_DAYS, reply_markup=_days_keyboard(current.work_days))
-            return
-        elif action == "zs" and len(ids) == 1 and 0 <= ids[0] < len(COMMON_ZONES):
-            current = await worker_settings.set_timezone(uow, tg_id, COMMON_ZONES[ids[0]])
-    pickers = {
-        "l": (None, t.ASK_LEAD, _lead_keyboard(current.summary_lead_minutes)),
-        "h": ("hours", t.ASK_HOURS, _hours_keyboard()),
-        "d": (None, t.ASK_DAYS, _days_keyboard(current.work_days)),
-        "z": ("timezone", t.ASK_TIMEZONE, _zones_keyboard()),
-    }
-    if action in pickers and not ids:
-        step, text, markup = pickers[action]
-        await _remember(context, tg_id, step)
-        await query.answer()
-        await edit(query, text, reply_markup=markup)
-        return
-    known = action in ("b", "ls", "hs", "zs")
-    await query.answer(None if known else common.BUTTON_GONE)
-    await _remember(context, tg_id, None)
-    await edit(query, panel_text(current), reply_markup=panel_keyboard())
-
-
-@text_step(FLOW)
-async def typed(update: Update, context: Context, conversation: Conversation) -> None:
-    """Take typed working hours ("09:30-16:30") or a time zone ("Europe/Dublin")."""
-    assert update.effective_user and update.message
-    tg_id, text = update.effective_user.id, update.message.text or ""
-    try:
-        async with context.bot_data.uow() as uow:
-            if conversation.step == "hours":
-                start, end = reminders.parse_range(text)
-                current = await worker_settings.set_hours(uow, tg_id, start, end)
-            elif conversation.step == "timezone":
-                current = await worker_settings.set_timezone(uow, tg_id, text)
-            else:
-                raise BadInput("lead_unknown")
-    except DomainError as error:
-        await update.message.reply_text(error_text(error, context.bot_data))
-        return
-    await _remember(context, tg_id, None)
     await update.message.reply_text(
-        f"{t.SAVED}\n\n{panel_text(current)}", reply_markup=panel_keyboard()
+        panel_text(current), reply_markup=markup(keyboards.worker_settings())
     )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    # The buttons of peer workers' /settings (the command itself is handlers.settings').
-    app.add_handler(CallbackQueryHandler(press, pattern=r"^wset:"))
+async def _save(
+    update: Update, context: Context, change: Any, *args: Any, gone: bool = False
+) -> None:
+    """Make one change (none when `change` is None), forget any typed step, show the panel."""
+    assert update.effective_user and update.callback_query
+    tg_id = update.effective_user.id
+    async with context.bot_data.uow() as uow:
+        current = await worker_settings.my_settings(uow, tg_id)  # peer workers only
+        if change is not None:
+            current = await change(uow, tg_id, *args)
+        await conversations.stop_expecting(uow, tg_id, Flow.WORKER_SETTINGS)
+    await update.callback_query.answer(common.BUTTON_GONE if gone else None)
+    await edit(update.callback_query, panel_text(current), keyboards.worker_settings())
+
+
+@answers_errors
+async def show_worker_settings_again(update: Update, context: Context) -> None:
+    """Go back to the settings as they are now (Back, Done, or a stale or forged button)."""
+    gone = parse_press(update, cb.WSET_BACK) is None
+    await _save(update, context, None, gone=gone)
+
+
+@answers_errors
+async def set_summary_lead(update: Update, context: Context) -> None:
+    """Set how long before each session the summary arrives."""
+    picked = parse_press(update, cb.WSET_SET_LEAD)
+    if picked is None or picked[0] not in LEAD_CHOICES:
+        return await _save(update, context, None, gone=True)
+    await _save(update, context, worker_settings.set_lead, picked[0])
+
+
+@answers_errors
+async def set_working_hours(update: Update, context: Context) -> None:
+    """Set working hours from a button."""
+    if (span := parse_press(update, cb.WSET_SET_HOURS)) is None:
+        return await _save(update, context, None, gone=True)
+    await _save(update, context, worker_settings.set_hours, *span)
+
+
+@answers_errors
+async def set_time_zone(update: Update, context: Context) -> None:
+    """Set the time zone from a button."""
+    if (picked := parse_press(update, cb.WSET_SET_ZONE)) is None:
+        return await _save(update, context, None, gone=True)
+    await _save(update, context, worker_settings.set_timezone, cb.WORKER_ZONES[picked[0]])
+
+
+@answers_errors
+async def toggle_working_day(update: Update, context: Context) -> None:
+    """Turn one working day on or off, staying on the days picker."""
+    assert update.effective_user and update.callback_query
+    if (day := parse_press(update, cb.WSET_TOGGLE_DAY)) is None:
+        return await _save(update, context, None, gone=True)
+    async with context.bot_data.uow() as uow:
+        await worker_settings.my_settings(uow, update.effective_user.id)  # peer workers only
+        current = await worker_settings.toggle_day(uow, update.effective_user.id, day[0])
+    await update.callback_query.answer()
+    await edit(update.callback_query, t.ASK_DAYS, keyboards.working_days(current.work_days))
+
+
+async def _ask(
+    update: Update, context: Context, step: WorkerSettingsStep | None, text: str, keys: Any
+) -> None:
+    """Show a picker; remember (or forget) that a typed answer belongs to it."""
+    assert update.effective_user and update.callback_query
+    data, tg_id = context.bot_data, update.effective_user.id
+    async with data.uow() as uow:
+        current = await worker_settings.my_settings(uow, tg_id)  # peer workers only
+        if step is not None:
+            await conversations.expect_typed(uow, tg_id, Flow.WORKER_SETTINGS, step, now=data.now())
+        else:
+            await conversations.stop_expecting(uow, tg_id, Flow.WORKER_SETTINGS)
+    await update.callback_query.answer()
+    await edit(update.callback_query, text, keys(current))
+
+
+@answers_errors
+async def ask_summary_lead(update: Update, context: Context) -> None:
+    """Offer the summary timings."""
+    await _ask(
+        update, context, None, t.ASK_LEAD, lambda s: keyboards.summary_leads(s.summary_lead_minutes)
+    )
+
+
+@answers_errors
+async def ask_working_hours(update: Update, context: Context) -> None:
+    """Offer working hours; typed ones work too."""
+    await _ask(
+        update, context, WorkerSettingsStep.HOURS, t.ASK_HOURS, lambda s: keyboards.working_hours()
+    )
+
+
+@answers_errors
+async def ask_working_days(update: Update, context: Context) -> None:
+    """Show the working days to turn on or off."""
+    await _ask(update, context, None, t.ASK_DAYS, lambda s: keyboards.working_days(s.work_days))
+
+
+@answers_errors
+async def ask_time_zone(update: Update, context: Context) -> None:
+    """Offer common time zones; a typed one works too."""
+    await _ask(
+        update,
+        context,
+        WorkerSettingsStep.TIMEZONE,
+        t.ASK_TIMEZONE,
+        lambda s: keyboards.worker_zones(),
+    )
+
+
+async def _typed(update: Update, context: Context, change: Any, *args: Any) -> None:
+    assert update.effective_user and update.message
+    tg_id = update.effective_user.id
+    async with context.bot_data.uow() as uow:
+        current = await change(uow, tg_id, *args)
+        await conversations.stop_expecting(uow, tg_id, Flow.WORKER_SETTINGS)
+    await update.message.reply_text(
+        f"{t.SAVED}\n\n{panel_text(current)}", reply_markup=markup(keyboards.worker_settings())
+    )
+
+
+@answers_errors
+async def type_working_hours(update: Update, context: Context, where: Where) -> None:
+    """Take typed working hours ("09:30-16:30"); a bad answer is explained, the step stays."""
+    assert update.message
+    start, end = reminders.parse_range(update.message.text or "")
+    await _typed(update, context, worker_settings.set_hours, start, end)
+
+
+@answers_errors
+async def type_time_zone(update: Update, context: Context, where: Where) -> None:
+    """Take a typed time zone ("Europe/Dublin"); a bad one is explained and the step stays."""
+    assert update.message
+    await _typed(update, context, worker_settings.set_timezone, update.message.text or "")

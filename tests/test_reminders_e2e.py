@@ -8,14 +8,25 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.keyboards import reminder_offer
 from bot.localapi import Person as Actor
 from bot.texts import reminders as t
-from handlers.reminders import reminder_offer_keyboard
 from storage.models import Person, Programme, ReminderPrefs, WorkerPrefs
 from tests import factories
 from tests.conftest import Clock
 from tests.harness import Harness, running_bot
+
+
+def reminder_offer_keyboard() -> InlineKeyboardMarkup:
+    """The one-time offer's buttons, as the bot sends them after a welcome."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(k.label, callback_data=k.data) for k in row]
+            for row in reminder_offer()
+        ]
+    )
 
 
 @pytest.fixture

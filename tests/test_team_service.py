@@ -10,10 +10,10 @@ from PIL import Image
 from sqlalchemy import event
 
 from bot.chart import digest_chart_png
+from bot.messages import MESSAGE_LIMIT, message_parts
 from bot.services import team
 from bot.services.digest import Digest, Figures, WorkerDigest
 from bot.services.errors import BadInput, NotAllowed
-from handlers.team import MESSAGE_LIMIT, message_parts
 from storage.db import Database
 from storage.models import SessionState
 from storage.uow import UnitOfWork

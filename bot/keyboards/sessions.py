@@ -1,0 +1,118 @@
+"""Keyboards of sessions: the peer's answers, outcomes, rearranging, guided /schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+
+from bot import callbacks as cb
+from bot.keyboards.keys import Key, Keyboard, column, rows
+from bot.services import scheduling
+from bot.services.sessions import SessionView
+from bot.texts import privacy as tp
+from bot.texts import reminders as tr
+from bot.texts import sessions as ts
+
+# The guided /schedule's times.
+SESSION_TIMES = tuple(time(h) for h in range(9, 18))
+
+
+def calendar_key() -> Key:
+    """ "Add to my calendar", for under a session message: sends the presser's .ics."""
+    return Key(tp.BUTTON_CALENDAR, cb.PRV_CALENDAR())
+
+
+def session(session_id: int, version: int) -> Keyboard:
+    """The peer's three answers to a session, and the session for their own calendar."""
+    ids = (session_id, version)
+    return (
+        (Key(ts.BUTTON_CONFIRM, cb.SES_CONFIRM(*ids)),),
+        (
+            Key(ts.BUTTON_REARRANGE, cb.SES_REARRANGE(*ids)),
+            Key(ts.BUTTON_CANCEL, cb.SES_ASK_CANCEL(*ids)),
+        ),
+        (calendar_key(),),
+    )
+
+
+def cancel_sure(session_id: int, version: int) -> Keyboard:
+    ids = (session_id, version)
+    return (
+        (Key(ts.BUTTON_YES_CANCEL, cb.SES_CANCEL(*ids)), Key(ts.BUTTON_KEEP, cb.SES_KEEP(*ids))),
+    )
+
+
+def outcome(session_id: int) -> Keyboard:
+    """The peer worker's three outcomes for a session that has ended."""
+    return (
+        (
+            Key(ts.BUTTON_HELD, cb.OUT_HELD(session_id)),
+            Key(ts.BUTTON_MISSED, cb.OUT_MISSED(session_id)),
+            Key(ts.BUTTON_CANCELLED, cb.OUT_CANCELLED(session_id)),
+        ),
+    )
+
+
+def after_outcome(session_id: int, cancelled: bool) -> Keyboard:
+    skip = (Key(ts.BUTTON_SKIP, cb.OUT_SKIP_NOTE(session_id)),)
+    if not cancelled:
+        return (skip,)
+    return (skip, (Key(ts.BUTTON_COUNT_IT, cb.OUT_COUNT(session_id)),))
+
+
+def times_to_request(view: SessionView, slots: list[datetime]) -> Keyboard:
+    return column(
+        Key(ts.when(s, view.peer_tz), cb.REA_PICK(view.id, view.version, s)) for s in slots
+    )
+
+
+def times_to_suggest(slots: list[datetime], zone: str) -> Keyboard:
+    return column(Key(ts.when(s, zone), cb.REA_SUGGESTED(s)) for s in slots)
+
+
+def request_for_worker(view: SessionView) -> Keyboard:
+    assert view.request is not None
+    keys = [Key(ts.BUTTON_SUGGEST, cb.REA_SUGGEST(view.request.id))]
+    if view.request.proposed_at is not None:
+        keys.insert(0, Key(ts.BUTTON_ACCEPT, cb.REA_ACCEPT(view.request.id)))
+    return (tuple(keys),)
+
+
+def suggestion_for_peer(view: SessionView) -> Keyboard:
+    assert view.request is not None
+    return (
+        (
+            Key(ts.BUTTON_ACCEPT, cb.REA_ACCEPT(view.request.id)),
+            Key(ts.BUTTON_REARRANGE, cb.SES_REARRANGE(view.id, view.version)),
+        ),
+    )
+
+
+def peers_to_schedule(peers: Iterable[tuple[str, int]]) -> Keyboard:
+    return rows([Key(name, cb.SCH_PEER(programme_id)) for name, programme_id in peers], 2)
+
+
+def days(choices: Iterable[date]) -> Keyboard:
+    return rows([Key(ts.day_label(d), cb.SCH_DAY(d)) for d in choices], 3)
+
+
+def session_times() -> Keyboard:
+    return rows([Key(tr.hhmm(at), cb.SCH_TIME(at)) for at in SESSION_TIMES], 3)
+
+
+def lengths() -> Keyboard:
+    return (tuple(Key(ts.length_label(m), cb.SCH_LENGTH(m)) for m in scheduling.LENGTHS),)
+
+
+def places(last_place: str | None) -> Keyboard:
+    keys = [Key(ts.BUTTON_NO_PLACE, cb.SCH_PLACE(0))]
+    if last_place:
+        keys.insert(0, Key(last_place[:60], cb.SCH_PLACE(1)))
+    return (tuple(keys),)
+
+
+def forget(person_id: int) -> Keyboard:
+    return (
+        (Key(tp.BUTTON_FORGET, cb.PRV_FORGET(person_id)),),
+        (Key(tp.BUTTON_KEEP, cb.PRV_KEEP(person_id)),),
+    )
