@@ -66,9 +66,9 @@ class PrefsRepository:
         )
         # What the row holds now, for the caller and for any later read in this unit.
         await self.session.execute(
-            select(model).where(table.person_id == person_id).execution_options(
-                populate_existing=True
-            )
+            select(model)
+            .where(table.person_id == person_id)
+            .execution_options(populate_existing=True)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
