@@ -96,3 +96,62 @@ async def test_the_reminder_offer_racing_itself_is_made_once(db: Database) -> No
             return await reminders.offer_once(uow, sam.id, now=NOW)
 
     assert sorted(await asyncio.gather(offer(), offer())) == [False, True]
+
+
+async def _both(*calls: object) -> tuple[list[object], list[BaseException]]:
+    results = await asyncio.gather(*calls, return_exceptions=True)  # type: ignore[call-overload]
+    done = [r for r in results if not isinstance(r, BaseException)]
+    return done, [r for r in results if isinstance(r, BaseException)]
+
+
+async def _logged(db: Database) -> strategies.Logged:
+    return await _skip(db, await _at_the_note(db, "Walk"))
+
+
+async def test_yes_remove_pressed_twice_at_once_removes_once_and_says_gone(db: Database) -> None:
+    await _peer(db)
+    logged = await _logged(db)
+    async with UnitOfWork(db) as uow:
+        (walk,) = (await strategies.overview(uow, SAM, now=NOW)).strategies
+
+    async def remove() -> strategies.StrategyItem:
+        async with UnitOfWork(db) as uow:
+            return await strategies.remove_strategy(uow, SAM, walk.id)
+
+    done, refused = await _both(remove(), remove())
+    assert done == [strategies.StrategyItem(walk.id, "Walk")]
+    assert [getattr(r, "problem", r) for r in refused] == ["strategy_gone"]
+    assert await _count(db, Strategy) == 0 and await _count(db, StrategyEntry) == 0
+    assert logged.new_strategy
+
+
+async def test_yes_delete_pressed_twice_at_once_deletes_once_and_says_gone(db: Database) -> None:
+    await _peer(db)
+    logged = await _logged(db)
+
+    async def delete() -> object:
+        async with UnitOfWork(db) as uow:
+            return await strategies.delete_entry(uow, SAM, logged.entry_id)
+
+    done, refused = await _both(delete(), delete())
+    assert len(done) == 1 and [getattr(r, "problem", r) for r in refused] == ["entry_gone"]
+    assert await _count(db, StrategyEntry) == 0
+
+
+async def test_two_new_names_typed_at_once_rename_once(db: Database) -> None:
+    await _peer(db)
+    await _logged(db)
+    async with UnitOfWork(db) as uow:
+        (walk,) = (await strategies.overview(uow, SAM, now=NOW)).strategies
+        await strategies.start_rename(uow, SAM, walk.id, now=NOW)
+
+    async def rename(name: str) -> object:
+        async with UnitOfWork(db) as uow:
+            return await strategies.rename(uow, SAM, name, now=NOW)
+
+    done, refused = await _both(rename("Stroll"), rename("Run"))
+    assert len(done) == 1 and [getattr(r, "problem", r) for r in refused] == ["log_stale"]
+    old, item = done[0]  # type: ignore[misc]
+    async with UnitOfWork(db) as uow:
+        names = [s.name for s in (await strategies.overview(uow, SAM, now=NOW)).strategies]
+    assert old == "Walk" and names == [item.name]

@@ -168,7 +168,7 @@ async def rename(
 ) -> tuple[str, StrategyItem]:
     """Rename the strategy chosen with Rename; returns the old name and the renamed item.
 
-    Conditional on the name that was read: two renames racing change it once.
+    Two answers racing (a double send, two replicas) rename it once.
     """
     peer = await peer_of(uow, telegram_id)
     read = await flows.at(uow, peer.id, STRATEGIES, StrategiesStep.RENAME, now=now)
@@ -180,9 +180,12 @@ async def rename(
     if twin is not None and twin.id != found.id:
         raise BadInput("strategy_name_taken", name=twin.name)
     old = found.name
+    # Both conditional: the flow still open (a second answer finds it over) and the name
+    # still the one read (a rename from elsewhere wins).
+    if not await flows.end(uow, peer.id, STRATEGIES):
+        raise BadInput("log_stale")
     if not await uow.strategies.rename(peer.id, found.id, old, name):
         raise BadInput("log_stale")
-    await flows.end(uow, peer.id, STRATEGIES)
     await uow.commit()
     return old, StrategyItem(found.id, name)
 
