@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from bot.services import reminders, strategies
+from bot.services import reminders, strategies, worker_settings
 from bot.services.errors import BadInput, Stale
 from storage.db import Database
 from storage.models import ReminderPrefs, Strategy, StrategyEntry
@@ -155,3 +155,18 @@ async def test_two_new_names_typed_at_once_rename_once(db: Database) -> None:
     async with UnitOfWork(db) as uow:
         names = [s.name for s in (await strategies.overview(uow, SAM, now=NOW)).strategies]
     assert old == "Walk" and names == [item.name]
+
+
+async def test_a_working_day_toggled_twice_at_once_is_never_lost(db: Database) -> None:
+    await _peer(db)
+
+    async def toggle(day: int) -> object:
+        async with UnitOfWork(db) as uow:
+            return await worker_settings.toggle_day(uow, 201, day)
+
+    done, refused = await _both(toggle(6), toggle(7))
+    assert all(isinstance(r, Stale) for r in refused)
+    async with UnitOfWork(db) as uow:
+        days = (await worker_settings.my_settings(uow, 201)).work_days
+    # Saturday and Sunday both added, or the one that lost the race was told so.
+    assert days == "1234567" if len(done) == 2 else days in ("123456", "123457")
