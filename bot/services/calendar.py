@@ -19,7 +19,6 @@ from bot.services import delivery_times as times
 from bot.services.onboarding import member
 from bot.texts import privacy as t
 from storage.models import PeerSession, ReminderPrefs, Role, SessionState
-from storage.repositories.privacy import PrivacyRepository
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -120,14 +119,13 @@ def build_ics(
 async def calendar_for(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> CalendarFile:
     """A peer's upcoming sessions, or a peer worker's upcoming diary, as a .ics file."""
     person = await member(uow, telegram_id, Role.PEER, Role.WORKER)
-    repo = PrivacyRepository(uow.session)
     items: list[tuple[PeerSession, str]]
     if person.role == Role.PEER:
-        rows = await repo.upcoming(person.id, as_peer=True, now=now)
+        rows = await uow.privacy.upcoming(person.id, as_peer=True, now=now)
         items = [(row, t.event_title_peer(worker.display_name)) for row, worker in rows]
-        prefs = await repo.reminder_prefs(person.id)
+        prefs: ReminderPrefs | None = await uow.prefs.reminders(person.id)
     else:
-        rows = await repo.upcoming(person.id, as_peer=False, now=now)
+        rows = await uow.privacy.upcoming(person.id, as_peer=False, now=now)
         items = [(row, t.event_title_worker(peer.display_name)) for row, peer in rows]
         prefs = None  # peer workers get their summary before each session instead
     log.info("person %s: calendar of %d sessions", person.id, len(items))

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from bot.services.onboarding import member
 from storage.models import Role
-from storage.repositories.digest import DigestRepository
 from storage.uow import UnitOfWork
 
 PERIOD = timedelta(days=7)
@@ -80,10 +79,9 @@ def last_seven_days(now: datetime, timezone: str) -> tuple[datetime, datetime]:
 
 async def build_digest(uow: UnitOfWork, *, start: datetime, end: datetime) -> Digest:
     """The team's figures for [start, end), totals first, then each peer worker."""
-    repository = DigestRepository(uow.session)
-    counted = await repository.figures(start, end)
+    counted = await uow.digest.figures(start, end)
     workers: list[WorkerDigest] = []
-    for row in await repository.workers():
+    for row in await uow.digest.workers():
         figures = Figures(**counted.get(row.worker_id, {}))
         # Someone who has left still appears for the weeks they had sessions in.
         if row.left and figures.is_quiet:

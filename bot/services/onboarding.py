@@ -198,7 +198,6 @@ async def join(
             raise InvitationInvalid("used")
         person = await uow.people.get(peer_id)
         assert person is not None
-        await uow.session.refresh(person)
         worker = await uow.people.get(invitation.invited_by_id or 0)
     else:
         person = Person(

@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.services.errors import DomainError
 from bot.services.onboarding import member
 from bot.texts import privacy as t
-from storage.models import Delivery, PeerSession, Person, Role
-from storage.repositories.privacy import PrivacyRepository
+from storage.models import Delivery, PeerSession, Person, ReminderPrefs, Role
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -103,8 +102,8 @@ def _session(row: PeerSession, when: _Zone) -> dict[str, Any]:
     }
 
 
-def _reminders(prefs: Any) -> dict[str, Any] | str:
-    if prefs is None or not (prefs.day_before or prefs.morning or prefs.hour_before):
+def _reminders(prefs: ReminderPrefs) -> dict[str, Any] | str:
+    if not (prefs.day_before or prefs.morning or prefs.hour_before):
         return t.NO_REMINDERS
     return {
         "the_day_before_at": _clock(prefs.day_before_at) if prefs.day_before else None,
@@ -115,12 +114,12 @@ def _reminders(prefs: Any) -> dict[str, Any] | str:
 
 
 async def _peer_export(uow: UnitOfWork, peer: Person, when: _Zone) -> dict[str, Any]:
-    repo = PrivacyRepository(uow.session)
+    repo = uow.privacy
     programmes = await repo.programmes_of_peer(peer.id)
     sessions = await repo.sessions_of([p.id for p, _ in programmes])
     requests = await repo.rearrange_requests([s.id for s in sessions])
     entries = await repo.entries_of(peer.id)
-    prefs = await repo.reminder_prefs(peer.id)
+    prefs = await uow.prefs.reminders(peer.id)
     session_rows = []
     for row in sessions:
         item = _session(row, when)
@@ -169,13 +168,13 @@ async def _peer_export(uow: UnitOfWork, peer: Person, when: _Zone) -> dict[str, 
             for strategy in await repo.strategies_of(peer.id)
         ],
         "reminders": _reminders(prefs),
-        "reminders_asked": when(prefs.asked_at) if prefs else None,
+        "reminders_asked": when(prefs.asked_at),
     }
 
 
 async def _worker_export(uow: UnitOfWork, worker: Person, when: _Zone) -> dict[str, Any]:
-    repo = PrivacyRepository(uow.session)
-    prefs = await repo.worker_prefs(worker.id)
+    repo = uow.privacy
+    prefs = await uow.prefs.worker(worker.id)
     programmes = await repo.programmes_of_worker(worker.id)
     names = {p.id: peer.display_name or t.PEER_WHO_LEFT for p, peer in programmes}
     diary = []
@@ -192,9 +191,7 @@ async def _worker_export(uow: UnitOfWork, worker: Person, when: _Zone) -> dict[s
             "works_until": _clock(prefs.work_until),
             "working_days": [WEEKDAYS[int(d) - 1] for d in prefs.work_days if d in "1234567"],
             "last_place": prefs.last_place,
-        }
-        if prefs
-        else None,
+        },
         "peers": [
             {
                 "name": names[programme.id],
@@ -223,21 +220,19 @@ async def export_person(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> 
     elif person.role == Role.WORKER:
         document |= await _worker_export(uow, person, when)
     else:
-        prefs = await PrivacyRepository(uow.session).coordinator_prefs(person.id)
-        document["settings"] = (
-            {"digest_day": WEEKDAYS[prefs.digest_weekday - 1], "digest_at": _clock(prefs.digest_at)}
-            if prefs
-            else None
-        )
-    repo = PrivacyRepository(uow.session)
-    document["messages_sent_to_you"] = _deliveries(await repo.deliveries_to(person.id), when)
+        prefs = await uow.prefs.coordinator(person.id)
+        document["settings"] = {
+            "digest_day": WEEKDAYS[prefs.digest_weekday - 1],
+            "digest_at": _clock(prefs.digest_at),
+        }
+    document["messages_sent_to_you"] = _deliveries(await uow.privacy.deliveries_to(person.id), when)
     document["unfinished_conversation"] = await _conversation(uow, person.id, when)
     log.info("person %s exported their data", person.id)
     return document
 
 
 async def _erase(uow: UnitOfWork, peer: Person, now: datetime) -> tuple[int, ...]:
-    repo = PrivacyRepository(uow.session)
+    repo = uow.privacy
     workers = [w for _p, w in await repo.programmes_of_peer(peer.id)]
     await repo.erase_peer(peer, now)
     told = {w.telegram_id for w in workers if w.telegram_id is not None and w.left_at is None}
@@ -263,7 +258,7 @@ async def forget(
 async def erase_expired(uow: UnitOfWork, *, now: datetime, retention_days: int) -> list[int]:
     """Erase peers whose programme ended more than `retention_days` ago; their ids."""
     cutoff = now - timedelta(days=retention_days)
-    peers = await PrivacyRepository(uow.session).peers_ended_before(cutoff)
+    peers = await uow.privacy.peers_ended_before(cutoff)
     for peer in peers:
         await _erase(uow, peer, now)
     await uow.commit()

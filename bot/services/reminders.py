@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from bot.services.errors import BadInput
+from bot.services.errors import BadInput, Stale
 from bot.services.onboarding import member
 from storage.models import Person, ReminderPrefs, Role
 from storage.uow import UnitOfWork
@@ -20,10 +20,6 @@ DAY_BEFORE = "day_before"
 MORNING = "morning"
 HOUR_BEFORE = "hour_before"
 CHOICES = (DAY_BEFORE, MORNING, HOUR_BEFORE)
-
-DEFAULT_DAY_BEFORE_AT = time(18, 0)
-DEFAULT_MORNING_AT = time(8, 30)
-DEFAULT_QUIET = (time(21, 0), time(8, 0))
 
 _HHMM = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*$")
 _RANGE = re.compile(r"^\s*(\S+)\s*(?:-|–|—|to)\s*(\S+)\s*$", re.I)
@@ -49,17 +45,7 @@ class ReminderChoice:
         return self.quiet_from != self.quiet_until
 
 
-def _choice(prefs: ReminderPrefs | None, person: Person) -> ReminderChoice:
-    if prefs is None:
-        return ReminderChoice(
-            False,
-            DEFAULT_DAY_BEFORE_AT,
-            False,
-            DEFAULT_MORNING_AT,
-            False,
-            *DEFAULT_QUIET,
-            paused=person.paused,
-        )
+def _choice(prefs: ReminderPrefs, person: Person) -> ReminderChoice:
     return ReminderChoice(
         prefs.day_before,
         prefs.day_before_at,
@@ -72,23 +58,22 @@ def _choice(prefs: ReminderPrefs | None, person: Person) -> ReminderChoice:
     )
 
 
-async def _prefs(uow: UnitOfWork, person_id: int, now: datetime) -> ReminderPrefs:
-    """The peer's row, created with everything off (the default) when missing."""
-    prefs = await uow.session.get(ReminderPrefs, person_id)
-    if prefs is None:
-        prefs = ReminderPrefs(
-            person_id=person_id,
-            day_before=False,
-            day_before_at=DEFAULT_DAY_BEFORE_AT,
-            morning=False,
-            morning_at=DEFAULT_MORNING_AT,
-            hour_before=False,
-            quiet_from=DEFAULT_QUIET[0],
-            quiet_until=DEFAULT_QUIET[1],
-        )
-        uow.session.add(prefs)
-    prefs.updated_at = now
-    return prefs
+async def _set(
+    uow: UnitOfWork,
+    peer: Person,
+    values: dict[str, object],
+    *,
+    now: datetime,
+    expected: dict[str, object] | None = None,
+    asked: bool = True,
+) -> ReminderChoice:
+    """Save a change (only if the choice is still `expected`: else Stale) and commit it."""
+    if not await uow.prefs.change_reminders(
+        peer.id, values, now=now, expected=expected, asked=asked
+    ):
+        raise Stale()
+    await uow.commit()
+    return _choice(await uow.prefs.reminders(peer.id), peer)
 
 
 def _check_choice(choice: str) -> None:
@@ -99,20 +84,17 @@ def _check_choice(choice: str) -> None:
 async def my_reminders(uow: UnitOfWork, telegram_id: int) -> ReminderChoice:
     """The peer's current choice (everything off when they never chose)."""
     peer = await member(uow, telegram_id, Role.PEER)
-    return _choice(await uow.session.get(ReminderPrefs, peer.id), peer)
+    return _choice(await uow.prefs.reminders(peer.id), peer)
 
 
 async def toggle(
     uow: UnitOfWork, telegram_id: int, choice: str, *, now: datetime
 ) -> ReminderChoice:
-    """Turn one reminder on or off."""
+    """Turn one reminder on or off; Stale if it changed since it was read (a double tap)."""
     _check_choice(choice)
     peer = await member(uow, telegram_id, Role.PEER)
-    prefs = await _prefs(uow, peer.id, now)
-    setattr(prefs, choice, not getattr(prefs, choice))
-    prefs.asked_at = prefs.asked_at or now
-    await uow.commit()
-    return _choice(prefs, peer)
+    was = bool(getattr(await uow.prefs.reminders(peer.id), choice))
+    return await _set(uow, peer, {choice: not was}, now=now, expected={choice: was})
 
 
 async def turn_on(
@@ -121,11 +103,7 @@ async def turn_on(
     """Turn one reminder on (an answer to the offer: pressing twice changes nothing more)."""
     _check_choice(choice)
     peer = await member(uow, telegram_id, Role.PEER)
-    prefs = await _prefs(uow, peer.id, now)
-    setattr(prefs, choice, True)
-    prefs.asked_at = prefs.asked_at or now
-    await uow.commit()
-    return _choice(prefs, peer)
+    return await _set(uow, peer, {choice: True}, now=now)
 
 
 async def set_time(
@@ -135,12 +113,7 @@ async def set_time(
     if choice not in (DAY_BEFORE, MORNING):
         raise BadInput("reminder_unknown")
     peer = await member(uow, telegram_id, Role.PEER)
-    prefs = await _prefs(uow, peer.id, now)
-    setattr(prefs, f"{choice}_at", at)
-    setattr(prefs, choice, True)
-    prefs.asked_at = prefs.asked_at or now
-    await uow.commit()
-    return _choice(prefs, peer)
+    return await _set(uow, peer, {f"{choice}_at": at, choice: True}, now=now)
 
 
 async def set_quiet_hours(
@@ -148,32 +121,29 @@ async def set_quiet_hours(
 ) -> ReminderChoice:
     """Set the quiet hours (equal ends: none)."""
     peer = await member(uow, telegram_id, Role.PEER)
-    prefs = await _prefs(uow, peer.id, now)
-    prefs.quiet_from, prefs.quiet_until = quiet_from, quiet_until
-    await uow.commit()
-    return _choice(prefs, peer)
+    values: dict[str, object] = {"quiet_from": quiet_from, "quiet_until": quiet_until}
+    return await _set(uow, peer, values, now=now, asked=False)
 
 
 async def choose_none(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> ReminderChoice:
     """No reminders at all ("No thanks" and "None" alike); the peer has been asked."""
     peer = await member(uow, telegram_id, Role.PEER)
-    prefs = await _prefs(uow, peer.id, now)
-    prefs.day_before = prefs.morning = prefs.hour_before = False
-    prefs.asked_at = prefs.asked_at or now
-    await uow.commit()
-    return _choice(prefs, peer)
+    off: dict[str, object] = dict.fromkeys(CHOICES, False)
+    return await _set(uow, peer, off, now=now)
 
 
 async def offer_once(uow: UnitOfWork, person_id: int, *, now: datetime) -> bool:
-    """Whether to offer reminders to this peer now; True only the first time, ever."""
+    """Whether to offer reminders to this peer now; True only the first time, ever.
+
+    Claimed with a conditional write, so two joins racing (two replicas) offer once.
+    """
     person = await uow.people.get(person_id)
     if person is None or person.role != Role.PEER:
         return False
-    prefs = await uow.session.get(ReminderPrefs, person_id)
-    if prefs is not None and prefs.asked_at is not None:
+    if (await uow.prefs.reminders(person_id)).asked_at is not None:
         return False
-    prefs = await _prefs(uow, person_id, now)
-    prefs.asked_at = now
+    if not await uow.prefs.claim_reminder_offer(person_id, now):
+        return False
     await uow.commit()
     return True
 

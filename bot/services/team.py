@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.services import flows
 from bot.services.errors import BadInput
+from bot.services.flows import TEAM_SETTINGS, NoData, TeamSettingsStep
 from bot.services.onboarding import member
 from storage.models import CoordinatorPrefs, Person, Role
-from storage.repositories.digest import DigestRepository
-from storage.repositories.team import TeamRepository
 from storage.uow import UnitOfWork
 
 WEEKDAYS = range(1, 8)  # ISO: 1 is Monday
-# The flow of a typed digest time or time zone (its step: "time" or "zone").
-SETTINGS_FLOW = "team_settings"
+# The flow of a typed digest time or time zone. An older name, until the handlers use flows.
+SETTINGS_FLOW = flows.Flow.TEAM_SETTINGS
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,10 @@ async def team_view(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> Team
     """Each peer worker who is still here, with their caseload and this week's sessions."""
     coordinator = await member(uow, telegram_id, Role.COORDINATOR)
     start, end = week_of(now, coordinator.timezone)
-    counted = await TeamRepository(uow.session).figures(start, end)
+    counted = await uow.team.figures(start, end)
     workers = tuple(
         TeamMember(row.worker_id, row.name, TeamFigures(**counted.get(row.worker_id, {})))
-        for row in await DigestRepository(uow.session).workers()
+        for row in await uow.digest.workers()
         if not row.left
     )
     totals = sum((w.figures for w in workers), TeamFigures())
@@ -86,24 +86,27 @@ async def team_view(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> Team
 
 async def _coordinator(uow: UnitOfWork, telegram_id: int) -> tuple[Person, CoordinatorPrefs]:
     coordinator = await member(uow, telegram_id, Role.COORDINATOR)
-    return coordinator, await TeamRepository(uow.session).coordinator_prefs(coordinator.id)
+    return coordinator, await uow.prefs.coordinator(coordinator.id)
+
+
+def _settings(coordinator: Person, prefs: CoordinatorPrefs) -> CoordinatorSettings:
+    return CoordinatorSettings(prefs.digest_weekday, prefs.digest_at, coordinator.timezone)
 
 
 async def _save(
-    uow: UnitOfWork, coordinator: Person, prefs: CoordinatorPrefs
+    uow: UnitOfWork, coordinator: Person, values: dict[str, object] | None = None
 ) -> CoordinatorSettings:
     """Commit a change; a typed step of these settings, if one was open, is over."""
-    conversation = await uow.conversations.get(coordinator.id)
-    if conversation is not None and conversation.flow == SETTINGS_FLOW:
-        await uow.conversations.clear(coordinator.id)
+    if values:
+        await uow.prefs.change_coordinator(coordinator.id, values)
+    await flows.end(uow, coordinator.id, TEAM_SETTINGS)
     await uow.commit()
-    return CoordinatorSettings(prefs.digest_weekday, prefs.digest_at, coordinator.timezone)
+    return _settings(coordinator, await uow.prefs.coordinator(coordinator.id))
 
 
 async def coordinator_settings(uow: UnitOfWork, telegram_id: int) -> CoordinatorSettings:
     """When the coordinator's digest arrives, and their time zone."""
-    coordinator, prefs = await _coordinator(uow, telegram_id)
-    return CoordinatorSettings(prefs.digest_weekday, prefs.digest_at, coordinator.timezone)
+    return _settings(*await _coordinator(uow, telegram_id))
 
 
 async def expect_typed(
@@ -111,33 +114,31 @@ async def expect_typed(
 ) -> CoordinatorSettings:
     """Remember (in the database) that the coordinator's next typed text is `step`."""
     coordinator, prefs = await _coordinator(uow, telegram_id)
-    await uow.conversations.put(coordinator.id, SETTINGS_FLOW, step, {}, now)
+    await flows.begin(uow, coordinator.id, TEAM_SETTINGS, TeamSettingsStep(step), NoData(), now=now)
     await uow.commit()
-    return CoordinatorSettings(prefs.digest_weekday, prefs.digest_at, coordinator.timezone)
+    return _settings(coordinator, prefs)
 
 
 async def set_digest_day(uow: UnitOfWork, telegram_id: int, weekday: int) -> CoordinatorSettings:
     if weekday not in WEEKDAYS:
         raise BadInput("team_day_unknown")
-    coordinator, prefs = await _coordinator(uow, telegram_id)
-    prefs.digest_weekday = weekday
-    return await _save(uow, coordinator, prefs)
+    coordinator = await member(uow, telegram_id, Role.COORDINATOR)
+    return await _save(uow, coordinator, {"digest_weekday": weekday})
 
 
 async def set_digest_time(uow: UnitOfWork, telegram_id: int, raw: str) -> CoordinatorSettings:
     """Set the digest's time of day from what the coordinator typed or pressed."""
     at = parse_time(raw)
-    coordinator, prefs = await _coordinator(uow, telegram_id)
-    prefs.digest_at = at
-    return await _save(uow, coordinator, prefs)
+    coordinator = await member(uow, telegram_id, Role.COORDINATOR)
+    return await _save(uow, coordinator, {"digest_at": at})
 
 
 async def set_timezone(uow: UnitOfWork, telegram_id: int, raw: str) -> CoordinatorSettings:
     """Set the coordinator's own time zone (an IANA name such as Europe/London)."""
     zone = find_zone(raw)
-    coordinator, prefs = await _coordinator(uow, telegram_id)
+    coordinator = await member(uow, telegram_id, Role.COORDINATOR)
     coordinator.timezone = zone
-    return await _save(uow, coordinator, prefs)
+    return await _save(uow, coordinator)
 
 
 _TIME = re.compile(r"^(\d{1,2})(?:[:.h ]?(\d{2}))?\s*([ap])?\.?m?\.?$", re.IGNORECASE)

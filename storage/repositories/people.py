@@ -26,6 +26,8 @@ class PeopleRepository:
             update(Person)
             .where(Person.id == person_id, Person.telegram_id.is_(None), Person.left_at.is_(None))
             .values(telegram_id=telegram_id, joined_at=now)
+            # A Person already loaded in this unit of work sees the link at once.
+            .execution_options(synchronize_session="fetch")
         )
         result = await self.session.execute(stmt)
         return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -68,14 +70,6 @@ class InvitationRepository:
         )
         result = await self.session.execute(stmt)
         return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    async def open_for_person(self, person_id: int, now: datetime) -> list[Invitation]:
-        stmt = select(Invitation).where(
-            Invitation.person_id == person_id,
-            Invitation.used_at.is_(None),
-            Invitation.expires_at > now,
-        )
-        return list(await self.session.scalars(stmt))
 
 
 class ProgrammeRepository:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import aliased
 
 from storage.models import (
     Conversation,
-    CoordinatorPrefs,
     Delivery,
     Invitation,
     PeerSession,
@@ -23,7 +22,6 @@ from storage.models import (
     SessionState,
     Strategy,
     StrategyEntry,
-    WorkerPrefs,
 )
 from storage.repositories.sessions import LIVE
 
@@ -81,15 +79,6 @@ class PrivacyRepository:
             .order_by(StrategyEntry.logged_at, StrategyEntry.id)
         )
         return list(await self.session.scalars(stmt))
-
-    async def reminder_prefs(self, person_id: int) -> ReminderPrefs | None:
-        return await self.session.get(ReminderPrefs, person_id)
-
-    async def worker_prefs(self, person_id: int) -> WorkerPrefs | None:
-        return await self.session.get(WorkerPrefs, person_id)
-
-    async def coordinator_prefs(self, person_id: int) -> CoordinatorPrefs | None:
-        return await self.session.get(CoordinatorPrefs, person_id)
 
     async def deliveries_to(self, person_id: int) -> list[Delivery]:
         stmt = (

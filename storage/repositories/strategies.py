@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Strategy, StrategyEntry
@@ -42,12 +42,32 @@ class StrategyRepository:
         )
         return await self.session.scalar(stmt.limit(1))
 
-    async def remove(self, strategy: Strategy) -> None:
-        """Remove a strategy with its entries (explicitly: no reliance on FK cascades)."""
-        await self.session.execute(
-            delete(StrategyEntry).where(StrategyEntry.strategy_id == strategy.id)
+    async def rename(self, peer_id: int, strategy_id: int, old: str, new: str) -> bool:
+        """Rename the peer's strategy if it is still called `old`; False if not."""
+        result = await self.session.execute(
+            update(Strategy)
+            .where(Strategy.id == strategy_id, Strategy.peer_id == peer_id, Strategy.name == old)
+            .values(name=new)
+            .execution_options(synchronize_session="fetch")
         )
-        await self.session.delete(strategy)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def remove(self, peer_id: int, strategy_id: int) -> bool:
+        """Remove the peer's strategy with its entries; False if it was already gone.
+
+        The entries go explicitly (no reliance on FK cascades), in the same transaction.
+        """
+        await self.session.execute(
+            delete(StrategyEntry)
+            .where(StrategyEntry.strategy_id == strategy_id, StrategyEntry.peer_id == peer_id)
+            .execution_options(synchronize_session="fetch")
+        )
+        result = await self.session.execute(
+            delete(Strategy)
+            .where(Strategy.id == strategy_id, Strategy.peer_id == peer_id)
+            .execution_options(synchronize_session="fetch")
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def count_entries(self, strategy_id: int) -> int:
         stmt = select(func.count()).where(StrategyEntry.strategy_id == strategy_id)
@@ -63,8 +83,14 @@ class StrategyRepository:
         row = (await self.session.execute(stmt)).first()
         return (row[0], row[1]) if row else None
 
-    async def delete_entry(self, entry: StrategyEntry) -> None:
-        await self.session.delete(entry)
+    async def delete_entry(self, peer_id: int, entry_id: int) -> bool:
+        """Delete the peer's entry; False if it was already gone."""
+        result = await self.session.execute(
+            delete(StrategyEntry)
+            .where(StrategyEntry.id == entry_id, StrategyEntry.peer_id == peer_id)
+            .execution_options(synchronize_session="fetch")
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def entries_since(
         self, peer_id: int, since: datetime | None, until: datetime | None = None

@@ -1,4 +1,4 @@
-"""The coordinator's /team figures and their own settings.
+"""The coordinator's /team figures.
 
 Like the digest, /team is counts grouped by peer worker in SQL: a fixed number of
 statements whatever the size of the team.
@@ -13,7 +13,6 @@ from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
-    CoordinatorPrefs,
     PeerSession,
     Person,
     Programme,
@@ -66,16 +65,3 @@ class TeamRepository:
             for row in result:
                 found[row[0]].update(zip(names, (int(v or 0) for v in row[1:]), strict=True))
         return dict(found)
-
-    async def coordinator_prefs(self, person_id: int) -> CoordinatorPrefs:
-        """The coordinator's digest settings; the defaults (not stored) when never set."""
-        prefs = await self.session.get(CoordinatorPrefs, person_id)
-        if prefs is None:
-            column = CoordinatorPrefs.__table__.c
-            prefs = CoordinatorPrefs(
-                person_id=person_id,
-                digest_weekday=column.digest_weekday.default.arg,
-                digest_at=column.digest_at.default.arg,
-            )
-            self.session.add(prefs)
-        return prefs
