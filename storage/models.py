@@ -341,6 +341,8 @@ class Conversation(Base):
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Bumped on every move, so two answers read at the same step cannot both move it on.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class BotInfo(Base):

@@ -89,3 +89,25 @@ async def test_data_of_another_shape_is_not_taken_for_a_flows_data(
         await uow.commit()
     async with UnitOfWork(db) as uow:
         assert await flows.at(uow, worker, LOG, now=clock()) is None
+
+
+async def test_two_moves_from_one_read_in_the_same_instant_move_once(
+    db: Database, clock: Clock
+) -> None:
+    worker = await _worker(db, clock)
+    async with UnitOfWork(db) as uow:
+        await flows.begin(uow, worker, LOG, LogStep.OUTCOME, LogData(n=1), now=clock())
+        await uow.commit()
+    async with UnitOfWork(db) as uow:
+        read = await flows.need(uow, worker, LOG, LogStep.OUTCOME, now=clock())
+    # The clock does not move: a timestamp alone could not tell these two apart.
+    async with UnitOfWork(db) as uow:
+        await flows.advance(uow, worker, LOG, read, LogStep.OUTCOME, LogData(n=1), now=clock())
+        await uow.commit()
+    async with UnitOfWork(db) as uow:
+        with pytest.raises(Stale):
+            await flows.advance(
+                uow, worker, LOG, read, LogStep.OUTCOME, LogData(n=1), now=clock()
+            )
+        assert await flows.end(uow, worker, LOG, read=read) is False
+        assert await flows.at(uow, worker, LOG, now=clock()) is not None

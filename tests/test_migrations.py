@@ -113,8 +113,12 @@ async def _insert(conn: AsyncConnection, table_name: str, *, full: bool, **value
     no server defaults, so there the Python defaults are written out)."""
     table = Base.metadata.tables[table_name]
     if full:
+        # Only the columns this revision has: later migrations add some.
+        present = await conn.run_sync(
+            lambda sync: {c["name"] for c in inspect(sync).get_columns(table_name)}
+        )
         for column in table.c:
-            if column.name not in values and column.default is not None:
+            if column.name in present and column.name not in values and column.default is not None:
                 default: Any = column.default
                 values[column.name] = default.arg(None) if default.is_callable else default.arg
     quote = conn.dialect.identifier_preparer.quote

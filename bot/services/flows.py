@@ -3,8 +3,9 @@
 A person is in at most one flow at a time. Its state lives in the `conversations` table, so
 a restart or another replica goes on where they were. `at` is the one question every
 step asks ("is this person at this step of this flow?"); expiry is decided here alone.
-Each move from one step to the next is conditional on the state that was read, so two
-answers racing (a double tap, two replicas) move the flow once and the other is Stale.
+Each move from one step to the next (and an end, when asked) is conditional on the
+version that was read, so two answers racing (a double tap, two replicas) move the flow
+once and the other is Stale.
 """
 
 from __future__ import annotations
@@ -168,11 +169,12 @@ SPECS: dict[Flow, FlowSpec[Any, Any]] = {
 
 @dataclass(frozen=True)
 class At(Generic[S, D]):
-    """Where a person is: the step, its data, and when it was written (for a conditional move)."""
+    """Where a person is: the step, its data, and the version read (for a conditional move)."""
 
     step: S
     data: D
     written_at: datetime
+    version: int
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,7 @@ async def at(
     if steps and step not in steps:
         return None
     data = _decode(spec.data, row.data or {})
-    return At(step, data, row.updated_at) if data is not None else None
+    return At(step, data, row.updated_at, row.version) if data is not None else None
 
 
 async def need(
@@ -277,12 +279,26 @@ async def advance(
 ) -> None:
     """Move on from the state `read` to `step`; Stale if someone moved it meanwhile."""
     moved = await uow.conversations.advance(
-        person_id, spec.flow, read.step, read.written_at, step, _encode(data), now
+        person_id, spec.flow, read.step, read.version, step, _encode(data), now
     )
     if not moved:
         raise Stale()
 
 
-async def end(uow: UnitOfWork, person_id: int, spec: FlowSpec[Any, Any] | None = None) -> bool:
-    """Leave the flow (only `spec`'s, when given); True if the person was in it."""
-    return await uow.conversations.clear(person_id, spec.flow if spec else None)
+async def end(
+    uow: UnitOfWork,
+    person_id: int,
+    spec: FlowSpec[Any, Any] | None = None,
+    *,
+    read: At[Any, Any] | None = None,
+) -> bool:
+    """Leave the flow (only `spec`'s, when given; only if still as `read`, when given);
+    True if the person was in it."""
+    if read is not None and spec is None:
+        raise ValueError("a conditional end names its flow")
+    return await uow.conversations.clear(
+        person_id,
+        spec.flow if spec else None,
+        step=read.step if read else None,
+        version=read.version if read else None,
+    )

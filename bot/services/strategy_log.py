@@ -191,8 +191,9 @@ async def finish_log(
     data = read.data
     if data.outcome is None:
         raise BadInput("log_stale")
-    # flows.end is not conditional; moving off NOTE first is, and the flow ends below.
-    await move(uow, peer, read, LogStep.STRATEGY, LogData(n=data.n), now)
+    # Ending the flow only if still as read is what lets one of two presses save.
+    if not await flows.end(uow, peer.id, LOG, read=read):
+        raise BadInput("log_stale")
     new_strategy = False
     if data.strategy_id is not None:
         strategy = await owned(uow, peer, data.strategy_id)
@@ -210,7 +211,6 @@ async def finish_log(
         strategy_id=strategy.id, peer_id=peer.id, outcome=data.outcome, note=note, logged_at=now
     )
     uow.strategies.add_entry(entry)
-    await flows.end(uow, peer.id, LOG)
     await uow.flush()
     await uow.commit()
     return Logged(entry.id, strategy.name, entry.outcome, note, new_strategy)

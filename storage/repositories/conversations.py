@@ -29,6 +29,7 @@ class ConversationRepository:
             )
         else:
             current.flow, current.step, current.data, current.updated_at = flow, step, data, now
+            current.version += 1
         await self.session.flush()
 
     async def put(
@@ -42,29 +43,41 @@ class ConversationRepository:
         person_id: int,
         flow: str,
         step: str,
-        written_at: datetime,
+        version: int,
         new_step: str,
         data: dict[str, Any],
         now: datetime,
     ) -> bool:
-        """Move from (flow, step, written_at) on; False if the state is no longer that."""
+        """Move from (flow, step, version) on; False if the state is no longer that."""
         result = await self.session.execute(
             update(Conversation)
             .where(
                 Conversation.person_id == person_id,
                 Conversation.flow == flow,
                 Conversation.step == step,
-                Conversation.updated_at == written_at,
+                Conversation.version == version,
             )
-            .values(step=new_step, data=data, updated_at=now)
+            .values(step=new_step, data=data, updated_at=now, version=Conversation.version + 1)
             .execution_options(synchronize_session="fetch")
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def clear(self, person_id: int, flow: str | None = None) -> bool:
-        """End the person's flow (only `flow`, when given); True if there was one."""
+    async def clear(
+        self,
+        person_id: int,
+        flow: str | None = None,
+        *,
+        step: str | None = None,
+        version: int | None = None,
+    ) -> bool:
+        """End the person's flow (only `flow`, and only at `step` and `version`, when given);
+        True if there was one."""
         stmt = delete(Conversation).where(Conversation.person_id == person_id)
         if flow is not None:
             stmt = stmt.where(Conversation.flow == flow)
+        if step is not None:
+            stmt = stmt.where(Conversation.step == step)
+        if version is not None:
+            stmt = stmt.where(Conversation.version == version)
         result = await self.session.execute(stmt.execution_options(synchronize_session="fetch"))
         return bool(result.rowcount)  # type: ignore[attr-defined]
