@@ -150,7 +150,7 @@ class SessionRepository(SessionReads):
         """Complete an active programme once its planned sessions are all held."""
         held = (
             select(func.count())
-            .where(PeerSession.programme_id == programme_id, PeerSession.state == "held")
+            .where(PeerSession.programme_id == programme_id, PeerSession.state == SessionState.HELD)
             .scalar_subquery()
         )
         result = await self.session.execute(
