@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services.errors import BadInput
 
 DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+# No session is booked or moved further ahead than this.
+HORIZON = timedelta(days=366)
 
 
 def parse_date(text: str) -> date:
@@ -31,6 +33,9 @@ def parse_time(text: str) -> time:
 
 def to_utc(day: date, at: time, zone: str) -> datetime:
     """The UTC moment of a local wall-clock time; a time the clocks skip is refused."""
+    if day.year in (MINYEAR, MAXYEAR):
+        # No date for a session, and the arithmetic on it would overflow the calendar.
+        raise BadInput("date_unreadable", given=day.isoformat())
     tz = ZoneInfo(zone)
     local = datetime.combine(day, at, tzinfo=tz)
     moment = local.astimezone(UTC)
@@ -41,3 +46,9 @@ def to_utc(day: date, at: time, zone: str) -> datetime:
 
 def local(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
+
+
+def check_horizon(moment: datetime, now: datetime) -> None:
+    """Refuse a time further ahead than anyone books a session."""
+    if moment > now + HORIZON:
+        raise BadInput("date_too_far", days=HORIZON.days)

@@ -2,7 +2,8 @@
 
 One open request per session: a newer one replaces the old. Whatever is agreed moves the
 session and bumps its version, so every button, reminder and summary of the old time goes
-stale and the new time's apply.
+stale and the new time's apply. The move is conditional on the session as it was read, so
+an accept that races the peer's confirm (or cancel) changes nothing and answers Stale.
 """
 
 from __future__ import annotations
@@ -10,16 +11,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.services import flows
 from bot.services.errors import BadInput, Stale
-from bot.services.localtime import local, parse_date, parse_time, to_utc
+from bot.services.flows import REARRANGE, SUGGEST, RearrangeData, SuggestData
+from bot.services.free_times import clash, free_slots
+from bot.services.localtime import check_horizon, local, parse_date, parse_time, to_utc
 from bot.services.onboarding import member
-from bot.services.scheduling import clash, free_slots
-from bot.services.sessions import LIVE, SessionView, live_for_peer, owned_session, repo, view_of
-from storage.models import Person, Programme, RearrangeRequest, Role, SessionState
+from bot.services.session_views import (
+    SessionView,
+    check_owner,
+    current,
+    live_for_peer,
+    next_session,
+    owned,
+    stale,
+    view,
+)
+from storage.models import Person, RearrangeRequest, Role
+from storage.repositories.sessions import LIVE, SessionRow
 from storage.uow import UnitOfWork
 
-PEER_FLOW = "rearrange"
-WORKER_FLOW = "suggest"
+# Older names of the flows, for the handlers that route typed answers by them.
+PEER_FLOW = flows.Flow.REARRANGE
+WORKER_FLOW = flows.Flow.SUGGEST
 WISH_MAX = 200
 
 
@@ -29,14 +43,11 @@ class Offer:
     slots: list[datetime]
 
 
-async def _offer(
-    uow: UnitOfWork, worker_id: int, view: SessionView, now: datetime
-) -> list[datetime]:
-    worker = await uow.people.get(worker_id)
-    assert worker is not None
-    near = local(view.starts_at, worker.timezone).time()
+async def _offer(uow: UnitOfWork, row: SessionRow, now: datetime) -> list[datetime]:
+    s, worker = row.session, row.worker
+    near = local(s.starts_at, worker.timezone).time()
     return await free_slots(
-        uow, worker, view.minutes, now=now, skip=view.id, avoid=view.starts_at, near=near
+        uow, worker, s.duration_minutes, now=now, skip=s.id, avoid=s.starts_at, near=near
     )
 
 
@@ -44,41 +55,34 @@ async def start(
     uow: UnitOfWork, telegram_id: int, session_id: int, version: int, *, now: datetime
 ) -> Offer:
     """The peer presses Rearrange: offer free times and wait for a pick or a typed wish."""
-    session = await live_for_peer(uow, telegram_id, session_id, version, now)
-    view = await view_of(uow, session)
-    programme = await uow.programmes.current_for_peer(
-        (await member(uow, telegram_id, Role.PEER)).id
-    )
-    assert programme is not None
-    slots = await _offer(uow, programme.worker_id, view, now)
-    data = {"session_id": session.id, "version": session.version}
-    await uow.conversations.put(programme.peer_id, PEER_FLOW, "choose", data, now)
+    peer, row = await live_for_peer(uow, telegram_id, session_id, version, now)
+    slots = await _offer(uow, row, now)
+    data = RearrangeData(row.session.id, row.session.version)
+    await flows.begin(uow, peer.id, REARRANGE, flows.RearrangeStep.CHOOSE, data, now=now)
     await uow.commit()
-    return Offer(view, slots)
+    return Offer(view(row), slots)
 
 
 async def start_next(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> Offer | None:
     """/rearrange: the same, for the peer's next session (None if there is none)."""
-    from bot.services.sessions import next_session
-
-    view = await next_session(uow, telegram_id, now)
-    if view is None:
+    found = await next_session(uow, telegram_id, now)
+    if found is None:
         return None
-    return await start(uow, telegram_id, view.id, view.version, now=now)
+    return await start(uow, telegram_id, found.id, found.version, now=now)
 
 
 async def _new_request(
     uow: UnitOfWork,
-    view: SessionView,
+    session_id: int,
     by: str,
     proposed_at: datetime | None,
     wish: str | None,
     now: datetime,
 ) -> SessionView:
-    await repo(uow).replace_open_requests(view.id, now)
-    repo(uow).add(
+    await uow.sessions.replace_open_requests(session_id, now)
+    uow.sessions.add(
         RearrangeRequest(
-            session_id=view.id,
+            session_id=session_id,
             requested_by=by,
             proposed_at=proposed_at,
             wish=wish,
@@ -87,25 +91,18 @@ async def _new_request(
         )
     )
     await uow.flush()
-    session = await repo(uow).get(view.id)
-    assert session is not None
-    return await view_of(uow, session)
+    updated = await current(uow, session_id)
+    assert updated is not None
+    return updated
 
 
-async def _check_free(
-    uow: UnitOfWork, view: SessionView, worker_id: int, when: datetime, now: datetime
-) -> None:
+async def _check_free(uow: UnitOfWork, row: SessionRow, when: datetime, now: datetime) -> None:
     if when <= now:
         raise BadInput("time_in_past")
-    if await clash(uow, worker_id, when, view.minutes, skip=view.id):
+    check_horizon(when, now)
+    s = row.session
+    if await clash(uow, row.programme.worker_id, when, s.duration_minutes, skip=s.id):
         raise BadInput("clash")
-
-
-async def _peer_conversation(uow: UnitOfWork, peer: Person) -> tuple[int, int]:
-    conversation = await uow.conversations.get(peer.id)
-    if conversation is None or conversation.flow != PEER_FLOW:
-        raise Stale()
-    return int(conversation.data["session_id"]), int(conversation.data["version"])
 
 
 async def request_time(
@@ -118,15 +115,10 @@ async def request_time(
     now: datetime,
 ) -> SessionView:
     """The peer picks one of the offered times: the peer worker is asked to accept it."""
-    session = await live_for_peer(uow, telegram_id, session_id, version, now)
-    view = await view_of(uow, session)
-    programme = await uow.programmes.current_for_peer(
-        (await member(uow, telegram_id, Role.PEER)).id
-    )
-    assert programme is not None
-    await _check_free(uow, view, programme.worker_id, when, now)
-    updated = await _new_request(uow, view, Role.PEER, when, None, now)
-    await uow.conversations.clear(programme.peer_id)
+    peer, row = await live_for_peer(uow, telegram_id, session_id, version, now)
+    await _check_free(uow, row, when, now)
+    updated = await _new_request(uow, session_id, Role.PEER, when, None, now)
+    await flows.end(uow, peer.id, REARRANGE)
     await uow.commit()
     return updated
 
@@ -136,31 +128,34 @@ async def request_wish(
 ) -> SessionView:
     """The peer types when would suit them ("Thursday afternoon")."""
     peer = await member(uow, telegram_id, Role.PEER)
-    session_id, version = await _peer_conversation(uow, peer)
+    at = await flows.need(uow, peer.id, REARRANGE, now=now)
     wish = " ".join(text.split())
     if not wish:
         raise BadInput("wish_empty")
     if len(wish) > WISH_MAX:
         raise BadInput("wish_too_long", limit=WISH_MAX)
-    session = await live_for_peer(uow, telegram_id, session_id, version, now)
-    updated = await _new_request(uow, await view_of(uow, session), Role.PEER, None, wish, now)
-    await uow.conversations.clear(peer.id)
+    _, row = await live_for_peer(uow, telegram_id, at.data.session_id, at.data.version, now)
+    updated = await _new_request(uow, row.session.id, Role.PEER, None, wish, now)
+    await flows.end(uow, peer.id, REARRANGE)
     await uow.commit()
     return updated
 
 
 async def _open_request(
     uow: UnitOfWork, person: Person, request_id: int
-) -> tuple[RearrangeRequest, SessionView]:
-    request = await repo(uow).get_request(request_id)
-    if request is None:
+) -> tuple[RearrangeRequest, SessionRow]:
+    found = await uow.sessions.view_of_request(request_id)
+    if found is None:
         raise Stale()
-    session, _ = await owned_session(uow, person, request.session_id)
-    view = await view_of(uow, session)
+    request, row = found[0], check_owner(found[1], person)
     # Only the side that did not make the request may accept it.
-    if request.state != "open" or session.state not in LIVE or request.requested_by == person.role:
-        raise Stale(view)
-    return request, view
+    if (
+        request.state != "open"
+        or row.session.state not in LIVE
+        or request.requested_by == person.role
+    ):
+        raise Stale(view(row))
+    return request, row
 
 
 async def accept(
@@ -168,22 +163,19 @@ async def accept(
 ) -> SessionView:
     """Accept the other side's proposed time: the session moves, and both have agreed to it."""
     person = await member(uow, telegram_id, Role.PEER, Role.WORKER)
-    request, view = await _open_request(uow, person, request_id)
+    request, row = await _open_request(uow, person, request_id)
     if request.proposed_at is None:
-        raise Stale(view)
-    programme = await uow.session.get(Programme, view.programme_id)
-    assert programme is not None
-    await _check_free(uow, view, programme.worker_id, request.proposed_at, now)
-    if not await repo(uow).move(view.id, view.version, request.proposed_at):
-        raise Stale(view)
-    request.state, request.resolved_at = "accepted", now
-    session = await repo(uow).get(view.id)
-    assert session is not None
-    await uow.session.refresh(session)
-    session.state, session.confirmed_at = SessionState.CONFIRMED, now
-    await uow.conversations.clear(person.id)
+        raise Stale(view(row))
+    await _check_free(uow, row, request.proposed_at, now)
+    # Both conditional: a confirm, cancel or other answer that got there first wins.
+    moved = await uow.sessions.move(row.session, request.proposed_at, now)
+    if not moved or not await uow.sessions.resolve_request(request.id, "accepted", now):
+        raise await stale(uow, row.session.id)
+    await flows.end(uow, person.id)
+    updated = await current(uow, row.session.id)
+    assert updated is not None
     await uow.commit()
-    return await view_of(uow, session)
+    return updated
 
 
 async def suggest_start(
@@ -191,12 +183,12 @@ async def suggest_start(
 ) -> Offer:
     """The peer worker will suggest another time: offer free times, or take one typed."""
     worker = await member(uow, telegram_id, Role.WORKER)
-    request, view = await _open_request(uow, worker, request_id)
-    slots = await _offer(uow, worker.id, view, now)
-    data = {"session_id": view.id, "version": view.version, "request_id": request.id}
-    await uow.conversations.put(worker.id, WORKER_FLOW, "time", data, now)
+    request, row = await _open_request(uow, worker, request_id)
+    slots = await _offer(uow, row, now)
+    data = SuggestData(row.session.id, row.session.version, request.id)
+    await flows.begin(uow, worker.id, SUGGEST, flows.SuggestStep.TIME, data, now=now)
     await uow.commit()
-    return Offer(view, slots)
+    return Offer(view(row), slots)
 
 
 async def suggest(
@@ -204,16 +196,13 @@ async def suggest(
 ) -> SessionView:
     """The peer worker's suggestion goes to the peer, replacing the open request."""
     worker = await member(uow, telegram_id, Role.WORKER)
-    conversation = await uow.conversations.get(worker.id)
-    if conversation is None or conversation.flow != WORKER_FLOW:
-        raise Stale()
-    session, _ = await owned_session(uow, worker, int(conversation.data["session_id"]))
-    view = await view_of(uow, session)
-    if session.version != int(conversation.data["version"]) or session.state not in LIVE:
-        raise Stale(view)
-    await _check_free(uow, view, worker.id, when, now)
-    updated = await _new_request(uow, view, Role.WORKER, when, None, now)
-    await uow.conversations.clear(worker.id)
+    at = await flows.need(uow, worker.id, SUGGEST, now=now)
+    row = await owned(uow, worker, at.data.session_id)
+    if row.session.version != at.data.version or row.session.state not in LIVE:
+        raise Stale(view(row))
+    await _check_free(uow, row, when, now)
+    updated = await _new_request(uow, row.session.id, Role.WORKER, when, None, now)
+    await flows.end(uow, worker.id, SUGGEST)
     await uow.commit()
     return updated
 

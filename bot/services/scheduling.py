@@ -1,31 +1,28 @@
-"""Scheduling sessions: the one-line form, the guided steps, and free times in a diary."""
+"""Scheduling sessions: the one-line form and the guided steps."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.services import flows
 from bot.services.errors import BadInput, Stale
-from bot.services.localtime import DATE, parse_date, parse_time, to_utc
+from bot.services.flows import SCHEDULE, ScheduleData, ScheduleStep
+from bot.services.free_times import clash
+from bot.services.free_times import free_slots as free_slots
+from bot.services.localtime import DATE, check_horizon, parse_date, parse_time, to_utc
 from bot.services.onboarding import member
-from bot.services.sessions import SessionView, repo, view_of
-from storage.models import (
-    PeerSession,
-    Person,
-    Programme,
-    ProgrammeState,
-    Role,
-    SessionState,
-    WorkerPrefs,
-)
+from bot.services.session_views import SessionView, current
+from storage.models import PeerSession, Person, Programme, ProgrammeState, Role, SessionState
 from storage.uow import UnitOfWork
 
 LENGTHS = (60, 75, 90)
 MIN_MINUTES, MAX_MINUTES = 15, 240
 PLACE_MAX = 120
 GUIDED_DAYS = 21
-FLOW = "schedule"
+# Older name of the flow, for the handlers that route typed answers by it.
+FLOW = flows.Flow.SCHEDULE
 
 
 @dataclass(frozen=True)
@@ -62,20 +59,6 @@ def clean_place(raw: str | None) -> str | None:
     return place or None
 
 
-async def worker_prefs(uow: UnitOfWork, worker: Person) -> WorkerPrefs:
-    prefs = await uow.session.get(WorkerPrefs, worker.id)
-    if prefs is None:
-        prefs = WorkerPrefs(
-            person_id=worker.id,
-            summary_lead_minutes=120,
-            work_from=time(9, 0),
-            work_until=time(17, 0),
-            work_days="12345",
-        )
-        uow.session.add(prefs)
-    return prefs
-
-
 async def _programme_by_name(uow: UnitOfWork, worker: Person, name: str) -> Programme:
     for programme, peer in await uow.programmes.active_for_worker(worker.id):
         if (peer.display_name or "").casefold() == " ".join(name.split()).casefold():
@@ -83,28 +66,14 @@ async def _programme_by_name(uow: UnitOfWork, worker: Person, name: str) -> Prog
     raise BadInput("peer_not_yours", name=name[:64])
 
 
-async def _own_programme(uow: UnitOfWork, worker: Person, programme_id: int) -> Programme:
-    programme = await uow.session.get(Programme, programme_id)
-    if programme is None or programme.worker_id != worker.id:
-        raise Stale()
-    if programme.state != ProgrammeState.ACTIVE:
-        raise BadInput("programme_finished")
-    return programme
-
-
-async def clash(
-    uow: UnitOfWork, worker_id: int, start: datetime, minutes: int, skip: int | None = None
-) -> PeerSession | None:
-    """A live session of the worker's that overlaps [start, start + minutes)."""
-    end = start + timedelta(minutes=minutes)
-    rows = await repo(uow).worker_between(
-        worker_id, start - timedelta(hours=4), end, live_only=True
-    )
-    for session, _ in rows:
-        other_end = session.starts_at + timedelta(minutes=session.duration_minutes)
-        if session.id != skip and session.starts_at < end and start < other_end:
-            return session
-    return None
+async def _own_programme(uow: UnitOfWork, worker: Person, programme_id: int | None) -> Programme:
+    every = (ProgrammeState.ACTIVE, ProgrammeState.COMPLETED, ProgrammeState.ENDED)
+    for programme, _ in await uow.programmes.for_worker(worker.id, every):
+        if programme.id == programme_id:
+            if programme.state != ProgrammeState.ACTIVE:
+                raise BadInput("programme_finished")
+            return programme
+    raise Stale()
 
 
 async def _create(
@@ -120,6 +89,7 @@ async def _create(
         raise BadInput("length_out_of_range", low=MIN_MINUTES, high=MAX_MINUTES)
     if starts_at <= now:
         raise BadInput("time_in_past")
+    check_horizon(starts_at, now)
     if await clash(uow, worker.id, starts_at, minutes):
         raise BadInput("clash")
     session = PeerSession(
@@ -133,11 +103,12 @@ async def _create(
         counts_against=False,
         created_at=now,
     )
-    repo(uow).add(session)
+    uow.sessions.add(session)
     if place:
-        (await worker_prefs(uow, worker)).last_place = place
+        (await uow.prefs.worker_to_change(worker.id)).last_place = place
     await uow.flush()
-    view = await view_of(uow, session)
+    view = await current(uow, session.id)
+    assert view is not None
     await uow.commit()
     return view
 
@@ -171,17 +142,27 @@ async def guided_start(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> l
     ]
     if not peers:
         raise BadInput("no_peers_yet")
-    await uow.conversations.put(worker.id, FLOW, "peer", {}, now)
+    await flows.begin(uow, worker.id, SCHEDULE, ScheduleStep.PEER, ScheduleData(), now=now)
     await uow.commit()
     return peers
 
 
-async def _step(uow: UnitOfWork, telegram_id: int, step: str) -> tuple[Person, dict[str, object]]:
+async def _step(
+    uow: UnitOfWork, telegram_id: int, step: ScheduleStep, now: datetime
+) -> tuple[Person, flows.At[ScheduleStep, ScheduleData]]:
     worker = await member(uow, telegram_id, Role.WORKER)
-    conversation = await uow.conversations.get(worker.id)
-    if conversation is None or conversation.flow != FLOW or conversation.step != step:
-        raise Stale()
-    return worker, dict(conversation.data)
+    return worker, await flows.need(uow, worker.id, SCHEDULE, step, now=now)
+
+
+async def _advance(
+    uow: UnitOfWork,
+    worker: Person,
+    at: flows.At[ScheduleStep, ScheduleData],
+    step: ScheduleStep,
+    data: ScheduleData,
+    now: datetime,
+) -> None:
+    await flows.advance(uow, worker.id, SCHEDULE, at, step, data, now=now)
 
 
 def guided_days(now: datetime, zone: str) -> list[date]:
@@ -192,31 +173,35 @@ def guided_days(now: datetime, zone: str) -> list[date]:
 async def guided_peer(
     uow: UnitOfWork, telegram_id: int, programme_id: int, *, now: datetime
 ) -> tuple[str, list[date]]:
-    worker, data = await _step(uow, telegram_id, "peer")
+    worker, at = await _step(uow, telegram_id, ScheduleStep.PEER, now)
     await _own_programme(uow, worker, programme_id)
-    data["programme_id"] = programme_id
-    await uow.conversations.put(worker.id, FLOW, "day", data, now)
+    data = replace(at.data, programme_id=programme_id)
+    await _advance(uow, worker, at, ScheduleStep.DAY, data, now)
     await uow.commit()
     return worker.timezone, guided_days(now, worker.timezone)
 
 
 async def guided_day(uow: UnitOfWork, telegram_id: int, day: date, *, now: datetime) -> None:
-    worker, data = await _step(uow, telegram_id, "day")
+    worker, at = await _step(uow, telegram_id, ScheduleStep.DAY, now)
     if day not in guided_days(now, worker.timezone):
         raise Stale()
-    data["day"] = day.isoformat()
-    await uow.conversations.put(worker.id, FLOW, "time", data, now)
+    await _advance(uow, worker, at, ScheduleStep.TIME, replace(at.data, day=day), now)
     await uow.commit()
 
 
+def _starts_at(data: ScheduleData, at: time, zone: str) -> datetime:
+    if data.day is None:
+        raise Stale()
+    return to_utc(data.day, at, zone)
+
+
 async def guided_time(uow: UnitOfWork, telegram_id: int, text: str, *, now: datetime) -> None:
-    worker, data = await _step(uow, telegram_id, "time")
-    at = parse_time(text)
-    starts_at = to_utc(date.fromisoformat(str(data["day"])), at, worker.timezone)
-    if starts_at <= now:
+    worker, at = await _step(uow, telegram_id, ScheduleStep.TIME, now)
+    when = parse_time(text)
+    if _starts_at(at.data, when, worker.timezone) <= now:
         raise BadInput("time_in_past")
-    data["time"] = at.strftime("%H:%M")
-    await uow.conversations.put(worker.id, FLOW, "length", data, now)
+    data = replace(at.data, time=when.strftime("%H:%M"))
+    await _advance(uow, worker, at, ScheduleStep.LENGTH, data, now)
     await uow.commit()
 
 
@@ -224,12 +209,12 @@ async def guided_length(
     uow: UnitOfWork, telegram_id: int, minutes: int, *, now: datetime
 ) -> str | None:
     """Store the length; returns the last place used, to offer again."""
-    worker, data = await _step(uow, telegram_id, "length")
+    worker, at = await _step(uow, telegram_id, ScheduleStep.LENGTH, now)
     if minutes not in LENGTHS:
         raise Stale()
-    data["minutes"] = minutes
-    await uow.conversations.put(worker.id, FLOW, "place", data, now)
-    last_place = (await worker_prefs(uow, worker)).last_place
+    data = replace(at.data, minutes=minutes)
+    await _advance(uow, worker, at, ScheduleStep.PLACE, data, now)
+    last_place = (await uow.prefs.worker(worker.id)).last_place
     await uow.commit()
     return last_place
 
@@ -237,59 +222,13 @@ async def guided_length(
 async def guided_place(
     uow: UnitOfWork, telegram_id: int, place: str | None, *, use_last: bool = False, now: datetime
 ) -> SessionView:
-    worker, data = await _step(uow, telegram_id, "place")
+    worker, at = await _step(uow, telegram_id, ScheduleStep.PLACE, now)
     if use_last:
-        place = (await worker_prefs(uow, worker)).last_place
-    programme = await _own_programme(uow, worker, int(str(data["programme_id"])))
-    starts_at = to_utc(
-        date.fromisoformat(str(data["day"])), parse_time(str(data["time"])), worker.timezone
-    )
-    await uow.conversations.clear(worker.id)
-    return await _create(
-        uow, worker, programme, starts_at, int(str(data["minutes"])), clean_place(place), now
-    )
-
-
-async def free_slots(
-    uow: UnitOfWork,
-    worker: Person,
-    minutes: int,
-    *,
-    now: datetime,
-    skip: int | None = None,
-    avoid: datetime | None = None,
-    near: time | None = None,
-    count: int = 6,
-    days: int = 14,
-) -> list[datetime]:
-    """Up to `count` free times in the worker's hours over the next `days`, one a day,
-    each as close as possible to `near` (the session's own time of day)."""
-    prefs = await worker_prefs(uow, worker)
-    zone = ZoneInfo(worker.timezone)
-    today = now.astimezone(zone).date()
-    found: list[datetime] = []
-    for offset in range(1, days + 1):
-        day = today + timedelta(days=offset)
-        if str(day.isoweekday()) not in prefs.work_days:
-            continue
-        starts = [
-            time(hour, 0)
-            for hour in range(prefs.work_from.hour, 24)
-            if (hour * 60 + minutes) <= prefs.work_until.hour * 60 + prefs.work_until.minute
-            and time(hour, 0) >= prefs.work_from
-        ]
-        if near is not None:
-            starts.sort(key=lambda t: abs(t.hour * 60 - (near.hour * 60 + near.minute)))
-        for at in starts:
-            try:
-                moment = to_utc(day, at, worker.timezone)
-            except BadInput:
-                continue
-            if moment == avoid or moment <= now:
-                continue
-            if not await clash(uow, worker.id, moment, minutes, skip):
-                found.append(moment)
-                break
-        if len(found) == count:
-            break
-    return found
+        place = (await uow.prefs.worker(worker.id)).last_place
+    data = at.data
+    programme = await _own_programme(uow, worker, data.programme_id)
+    if data.time is None or data.minutes is None:
+        raise Stale()
+    starts_at = _starts_at(data, parse_time(data.time), worker.timezone)
+    await flows.end(uow, worker.id, SCHEDULE)
+    return await _create(uow, worker, programme, starts_at, data.minutes, clean_place(place), now)

@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 
 from bot.services.errors import BadInput, DomainError
 from bot.services.onboarding import member
-from bot.services.sessions import session_number
-from storage.models import PeerSession, Person, Programme, RearrangeRequest, Role, SessionState
+from storage.models import Person, Programme, RearrangeRequest, Role, SessionState
 from storage.uow import UnitOfWork
 
 
@@ -61,41 +60,38 @@ class SessionSummary:
 
 async def build_summary(uow: UnitOfWork, session_id: int, *, now: datetime) -> SessionSummary:
     """Everything the peer worker needs to know before this session, as parts."""
-    found = await uow.sessions.with_programme(session_id)
-    if found is None:
+    row = await uow.sessions.view(session_id)
+    if row is None:
         raise SessionNotFound()
-    session, programme = found
-    peer = await uow.people.get(programme.peer_id)
-    worker = await uow.people.get(programme.worker_id)
-    assert peer is not None and worker is not None
-
-    previous = await uow.sessions.last_held_before(programme.id, session.starts_at)
+    session, programme, peer, worker = row.session, row.programme, row.peer, row.worker
+    held_states = (SessionState.HELD,)
+    previous = await uow.sessions.last_before(programme.id, session.starts_at, held_states)
     since = (
         previous.starts_at + timedelta(minutes=previous.duration_minutes)
         if previous is not None
         else programme.started_at
     )
-    rows = await uow.strategies.entries_since(peer.id, since, now)
-    last_outcome = await uow.sessions.last_outcome_before(programme.id, session.starts_at)
+    entries = await uow.strategies.entries_since(peer.id, since, now)
+    last_outcome = await uow.sessions.last_before(
+        programme.id, session.starts_at, (SessionState.HELD, SessionState.MISSED)
+    )
     counts = await uow.sessions.counts(programme.id)
     held, missed = counts.get(SessionState.HELD, 0), counts.get(SessionState.MISSED, 0)
-    request = await uow.sessions.open_request(session.id)
-    # The same "session k of N" as /next and the diary show.
-    number, planned = await session_number(uow, session)
     return SessionSummary(
         session_id=session.id,
         worker_id=worker.id,
         peer_name=peer.display_name or "",
         timezone=worker.timezone,
-        number=number,
-        planned=planned,
+        # The same "session k of N" as /next and the diary show: the same query.
+        number=row.number,
+        planned=programme.planned_sessions,
         starts_at=session.starts_at,
         duration_minutes=session.duration_minutes,
         place=session.place,
         state=session.state,
-        rearrange=_rearrange(request),
+        rearrange=_rearrange(row.request),
         since=since if previous is not None else None,
-        entries=tuple(SummaryEntry(name, e.outcome, e.note, e.logged_at) for e, name in rows),
+        entries=tuple(SummaryEntry(name, e.outcome, e.note, e.logged_at) for e, name in entries),
         last_note=last_outcome.outcome_note if last_outcome else None,
         held=held,
         missed=missed,
@@ -124,7 +120,7 @@ async def my_peers(uow: UnitOfWork, telegram_id: int) -> tuple[PeerChoice, ...]:
 
 
 async def _next_session(uow: UnitOfWork, programme: Programme, peer: Person, now: datetime) -> int:
-    session: PeerSession | None = await uow.sessions.next_live(programme.id, now)
+    session = (await uow.sessions.next_live_of([programme.id], now)).get(programme.id)
     if session is None:
         raise BadInput("summary_no_session", name=peer.display_name or "")
     return session.id
