@@ -206,6 +206,9 @@ async def count_cancelled_session(update: Update, context: Context) -> None:
 async def take_outcome_note(update: Update, context: Context, where: Where) -> None:
     """Keep the worker's typed note for next time."""
     assert update.effective_user and update.message and update.message.text
-    async with context.bot_data.uow() as uow:
-        await sessions.note_outcome(uow, update.effective_user.id, update.message.text)
+    data = context.bot_data
+    async with data.uow() as uow:
+        await sessions.note_outcome(
+            uow, update.effective_user.id, update.message.text, now=data.now()
+        )
     await update.message.reply_text(t.NOTE_SAVED)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from bot.services import strategies as service
 from bot.services.errors import BadInput, NotAllowed
+from bot.services.flows import Flow
 from bot.texts import strategies as texts
 from storage.db import Database
 from storage.models import Conversation, Strategy, StrategyEntry
@@ -132,7 +133,7 @@ async def test_an_abandoned_typed_strategy_is_not_kept(db_team: Database) -> Non
     async with UnitOfWork(db_team) as uow:
         await service.start_log(uow, SAM, now=NOW)
         await service.type_strategy(uow, SAM, "Half a thought", now=NOW)
-        await service.leave_flow(uow, SAM, service.LOG_FLOW)
+        await service.leave_flow(uow, SAM, Flow.LOG)
     assert await count(db_team, Strategy) == 0 and await count(db_team, Conversation) == 0
 
 
@@ -159,7 +160,7 @@ async def test_another_peers_strategy_cannot_be_picked_renamed_or_removed(
     alex = await log(db_team, ALEX, "Alex's walk", "helped", "private")
     async with UnitOfWork(db_team) as uow:
         alex_strategy = (await service.start_log(uow, ALEX, now=NOW)).strategies[0].id
-        await service.leave_flow(uow, ALEX, service.LOG_FLOW)
+        await service.leave_flow(uow, ALEX, Flow.LOG)
         start = await service.start_log(uow, SAM, now=NOW)
         with pytest.raises(BadInput, match="strategy_gone"):
             await service.pick_strategy(uow, SAM, start.nonce, alex_strategy, now=NOW)

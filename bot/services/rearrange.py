@@ -32,8 +32,6 @@ from storage.repositories.sessions import LIVE, SessionRow
 from storage.uow import UnitOfWork
 
 # Older names of the flows, for the handlers that route typed answers by them.
-PEER_FLOW = flows.Flow.REARRANGE
-WORKER_FLOW = flows.Flow.SUGGEST
 WISH_MAX = 200
 
 

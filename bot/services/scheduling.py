@@ -22,7 +22,6 @@ MIN_MINUTES, MAX_MINUTES = 15, 240
 PLACE_MAX = 120
 GUIDED_DAYS = 21
 # Older name of the flow, for the handlers that route typed answers by it.
-FLOW = flows.Flow.SCHEDULE
 
 
 @dataclass(frozen=True)

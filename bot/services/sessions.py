@@ -8,7 +8,7 @@ changed the session answers "this has changed" instead of acting on the new stat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bot.services import flows
 from bot.services.errors import BadInput, Stale
@@ -34,7 +34,6 @@ from storage.uow import UnitOfWork
 
 __all__ = [
     "LIVE",
-    "NOTE_FLOW",
     "Confirmed",
     "Outcome",
     "PeerLine",
@@ -54,11 +53,7 @@ __all__ = [
     "worker_peers",
 ]
 
-# Older name of the flow, for the handlers that route typed notes by it.
-NOTE_FLOW = flows.Flow.OUTCOME_NOTE
 NOTE_MAX = 500
-# For callers that do not pass `now`: the router has already checked the flow is fresh.
-_ROUTER_CHECKED = datetime.min.replace(tzinfo=UTC) + flows.FLOW_LIFETIME
 
 
 @dataclass(frozen=True)
@@ -140,11 +135,11 @@ async def record_outcome(
 
 
 async def note_outcome(
-    uow: UnitOfWork, telegram_id: int, text: str, *, now: datetime | None = None
+    uow: UnitOfWork, telegram_id: int, text: str, *, now: datetime
 ) -> SessionView:
     """The worker's typed note for next time, on the session they have just marked."""
     worker = await member(uow, telegram_id, Role.WORKER)
-    at = await flows.need(uow, worker.id, flows.OUTCOME_NOTE, now=now or _ROUTER_CHECKED)
+    at = await flows.need(uow, worker.id, flows.OUTCOME_NOTE, now=now)
     note = " ".join(text.split())
     if len(note) > NOTE_MAX:
         raise BadInput("outcome_note_too_long", limit=NOTE_MAX)
@@ -153,7 +148,7 @@ async def note_outcome(
         raise Stale(view(row))
     if not await uow.sessions.note(row.session, note or None):
         raise await stale(uow, row.session.id)
-    await flows.end(uow, worker.id, flows.OUTCOME_NOTE)
+    await flows.end(uow, worker.id, flows.OUTCOME_NOTE, read=at)
     changed = await current(uow, row.session.id)
     assert changed is not None
     await uow.commit()

@@ -16,7 +16,6 @@ from bot.services import flows
 from bot.services.errors import BadInput
 from bot.services.flows import STRATEGIES, StrategiesData, StrategiesStep
 from bot.services.strategy_log import (
-    LOG_FLOW,
     NAME_MAX,
     NOTE_MAX,
     OUTCOMES,
@@ -38,8 +37,6 @@ from storage.models import StrategyEntry
 from storage.uow import UnitOfWork
 
 __all__ = [
-    "LIST_FLOW",
-    "LOG_FLOW",
     "NAME_MAX",
     "NOTE_MAX",
     "OUTCOMES",
@@ -69,7 +66,6 @@ __all__ = [
 
 WEEK = timedelta(days=7)
 # An older name of the rename flow, until the handlers use bot.services.flows.
-LIST_FLOW = flows.Flow.STRATEGIES
 
 
 @dataclass(frozen=True)

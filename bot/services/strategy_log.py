@@ -23,7 +23,6 @@ OUTCOMES = ("helped", "a_bit", "didnt_help", "didnt_try")
 NAME_MAX = 200
 NOTE_MAX = 500
 # An older name of the flow, until the handlers use bot.services.flows.
-LOG_FLOW = flows.Flow.LOG
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from storage.uow import UnitOfWork
 
 WEEKDAYS = range(1, 8)  # ISO: 1 is Monday
 # The flow of a typed digest time or time zone. An older name, until the handlers use flows.
-SETTINGS_FLOW = flows.Flow.TEAM_SETTINGS
 
 
 @dataclass(frozen=True)

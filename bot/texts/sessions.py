@@ -249,6 +249,7 @@ PROBLEMS = {
     "schedule_no_peer": "Please start with the peer's name: /schedule Sam 2026-12-03 10:00",
     "time_missing": "Please add a time after the date, like 10:00.",
     "date_unreadable": "I couldn't read the date “{given}”. Please write it as YYYY-MM-DD, like 2026-12-03.",
+    "date_too_far": "That's more than a year ahead. Please pick a date within the next {days} days.",
     "time_unreadable": "I couldn't read the time “{given}”. Please write it as HH:MM, like 14:30.",
     "time_skipped": "{given} doesn't exist that day because the clocks change. Please pick another time.",
     "place_too_long": "That place is a bit long. Please keep it to {limit} characters.",

@@ -32,12 +32,6 @@ class ConversationRepository:
             current.version += 1
         await self.session.flush()
 
-    async def put(
-        self, person_id: int, flow: str, step: str, data: dict[str, Any], now: datetime
-    ) -> None:
-        """Older name of `start`, while the services move to `bot.services.flows`."""
-        await self.start(person_id, flow, step, data, now)
-
     async def advance(
         self,
         person_id: int,
