@@ -7,30 +7,49 @@ deletes, not a hunt through columns.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, time
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
-    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
-    Time,
     UniqueConstraint,
-    column,
     false,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storage.types import UTCDateTime
+from storage.enums import (
+    DeliveryKind as DeliveryKind,
+)
+from storage.enums import (
+    DeliveryState as DeliveryState,
+)
+from storage.enums import (
+    Party as Party,
+)
+from storage.enums import (
+    ProgrammeState as ProgrammeState,
+)
+from storage.enums import (
+    RearrangeState as RearrangeState,
+)
+from storage.enums import (  # the values the state columns may hold, re-exported here
+    Role as Role,
+)
+from storage.enums import (
+    SessionState as SessionState,
+)
+from storage.enums import (
+    StrategyOutcome as StrategyOutcome,
+)
+from storage.types import UTCDateTime, one_of, time_of_day
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -43,89 +62,6 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-class Role(StrEnum):
-    COORDINATOR = "coordinator"
-    WORKER = "worker"
-    PEER = "peer"
-
-
-class ProgrammeState(StrEnum):
-    ACTIVE = "active"
-    COMPLETED = "completed"
-    ENDED = "ended"
-
-
-class SessionState(StrEnum):
-    SCHEDULED = "scheduled"  # awaiting the peer's reply
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
-    HELD = "held"
-    MISSED = "missed"
-
-
-class Party(StrEnum):
-    """Which of a session's two people did something (the same words as their roles)."""
-
-    PEER = "peer"
-    WORKER = "worker"
-
-
-class RearrangeState(StrEnum):
-    OPEN = "open"
-    ACCEPTED = "accepted"
-    REPLACED = "replaced"  # a newer request (or the session's outcome) took its place
-    # Nothing in the bot writes this yet; the digest and summary tests use it for a
-    # request that was turned down, so the database accepts it.
-    DECLINED = "declined"
-
-
-class StrategyOutcome(StrEnum):
-    HELPED = "helped"
-    A_BIT = "a_bit"
-    DIDNT_HELP = "didnt_help"
-    DIDNT_TRY = "didnt_try"
-
-
-class DeliveryKind(StrEnum):
-    REMINDER_DAY_BEFORE = "reminder_day_before"
-    REMINDER_MORNING = "reminder_morning"
-    REMINDER_HOUR_BEFORE = "reminder_hour_before"
-    SUMMARY = "summary"
-    OUTCOME_PROMPT = "outcome_prompt"
-    DIGEST = "digest"
-
-
-class DeliveryState(StrEnum):
-    PENDING = "pending"
-    CLAIMED = "claimed"
-    SENT = "sent"
-    MAYBE_SENT = "maybe_sent"  # the request went out but no answer came back
-    SKIPPED = "skipped"
-    FAILED = "failed"
-
-
-def one_of(name: str, values: Iterable[str]) -> CheckConstraint:
-    """A CHECK that column `name` holds one of `values`; called `ck_<table>_<name>`.
-
-    Migrations write the same constraint with the values spelt out, frozen as they were;
-    tests/test_migrations.py fails when an enum here and the migrations disagree, so a
-    value added to an enum needs a migration of its own.
-    """
-    return CheckConstraint(column(name).in_([str(value) for value in values]), name=name)
-
-
-def _time_of_day(hour: int, minute: int) -> MappedColumn[time]:
-    """A time column defaulting to hour:minute in Python and in the database alike.
-
-    The literal is written the way SQLAlchemy stores a time in SQLite (with microseconds),
-    so a row the database fills in reads and compares like one the ORM wrote; PostgreSQL
-    reads it as a plain time.
-    """
-    at = time(hour, minute)
-    sql = at.isoformat(timespec="microseconds")
-    return mapped_column(Time, default=at, server_default=text(f"'{sql}'"))
 
 
 class Person(Base):
@@ -262,12 +198,12 @@ class ReminderPrefs(Base):
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
     day_before: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    day_before_at: Mapped[time] = _time_of_day(18, 0)
+    day_before_at: Mapped[time] = time_of_day(18, 0)
     morning: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    morning_at: Mapped[time] = _time_of_day(8, 30)
+    morning_at: Mapped[time] = time_of_day(8, 30)
     hour_before: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    quiet_from: Mapped[time] = _time_of_day(21, 0)
-    quiet_until: Mapped[time] = _time_of_day(8, 0)
+    quiet_from: Mapped[time] = time_of_day(21, 0)
+    quiet_until: Mapped[time] = time_of_day(8, 0)
     asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -281,8 +217,8 @@ class WorkerPrefs(Base):
     summary_lead_minutes: Mapped[int] = mapped_column(
         Integer, default=120, server_default=text("120")
     )
-    work_from: Mapped[time] = _time_of_day(9, 0)
-    work_until: Mapped[time] = _time_of_day(17, 0)
+    work_from: Mapped[time] = time_of_day(9, 0)
+    work_until: Mapped[time] = time_of_day(17, 0)
     # ISO weekdays the worker works, as digits: "12345" is Monday to Friday.
     work_days: Mapped[str] = mapped_column(String(7), default="12345", server_default="12345")
     last_place: Mapped[str | None] = mapped_column(String(120))
@@ -296,7 +232,7 @@ class CoordinatorPrefs(Base):
     )
     # ISO: Monday
     digest_weekday: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
-    digest_at: Mapped[time] = _time_of_day(9, 0)
+    digest_at: Mapped[time] = time_of_day(9, 0)
 
 
 class Delivery(Base):

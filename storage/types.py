@@ -1,12 +1,14 @@
-"""Column types shared by the models."""
+"""Column types and column helpers shared by the models."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import CheckConstraint, DateTime, Time, column, text
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import MappedColumn, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -34,3 +36,25 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def one_of(name: str, values: Iterable[str]) -> CheckConstraint:
+    """A CHECK that column `name` holds one of `values`; called `ck_<table>_<name>`.
+
+    Migrations write the same constraint with the values spelt out, frozen as they were;
+    tests/test_migrations.py fails when an enum here and the migrations disagree, so a
+    value added to an enum needs a migration of its own.
+    """
+    return CheckConstraint(column(name).in_([str(value) for value in values]), name=name)
+
+
+def time_of_day(hour: int, minute: int) -> MappedColumn[time]:
+    """A time column defaulting to hour:minute in Python and in the database alike.
+
+    The literal is written the way SQLAlchemy stores a time in SQLite (with microseconds),
+    so a row the database fills in reads and compares like one the ORM wrote; PostgreSQL
+    reads it as a plain time.
+    """
+    at = time(hour, minute)
+    sql = at.isoformat(timespec="microseconds")
+    return mapped_column(Time, default=at, server_default=text(f"'{sql}'"))

@@ -10,15 +10,13 @@ once and the other is Stale.
 
 from __future__ import annotations
 
-import dataclasses
-import types
-import typing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from bot.services.errors import Stale
+from bot.services.flow_data import decode, encode
 from storage.uow import UnitOfWork
 
 # A flow left alone this long is over: a typed message then means nothing special.
@@ -185,47 +183,6 @@ class Where:
     step: str
 
 
-def _encode(data: object) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in dataclasses.asdict(data).items():  # type: ignore[call-overload]
-        out[name] = value.isoformat() if isinstance(value, date | datetime) else value
-    return out
-
-
-def _plain(hint: Any) -> Any:
-    """`int | None` → int: the type a stored value must have when it is not None."""
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        return inner[0] if len(inner) == 1 else object
-    return hint
-
-
-def _decode(kind: type[D], raw: dict[str, Any]) -> D | None:
-    """The stored data as `kind`, or None if it does not have that shape (an older release)."""
-    hints = typing.get_type_hints(kind)
-    values: dict[str, Any] = {}
-    for field in dataclasses.fields(kind):  # type: ignore[arg-type]
-        if field.name not in raw:
-            continue
-        value, want = raw[field.name], _plain(hints[field.name])
-        try:
-            if value is None:
-                pass
-            elif want is date:
-                value = date.fromisoformat(value)
-            elif want is datetime:
-                value = datetime.fromisoformat(value)
-            elif want in (int, str, bool) and type(value) is not want:
-                return None
-        except (TypeError, ValueError):
-            return None
-        values[field.name] = value
-    try:
-        return kind(**values)
-    except TypeError:
-        return None
-
-
 async def where(uow: UnitOfWork, person_id: int, *, now: datetime) -> Where | None:
     """The flow and step the person is at, if any and not expired."""
     row = await uow.conversations.get(person_id)
@@ -246,7 +203,7 @@ async def at(
     step = spec.steps(row.step)
     if steps and step not in steps:
         return None
-    data = _decode(spec.data, row.data or {})
+    data = decode(spec.data, row.data or {})
     return At(step, data, row.updated_at, row.version) if data is not None else None
 
 
@@ -264,7 +221,7 @@ async def begin(
     uow: UnitOfWork, person_id: int, spec: FlowSpec[S, D], step: S, data: D, *, now: datetime
 ) -> None:
     """Start `spec`'s flow at `step`, leaving whatever flow the person was in."""
-    await uow.conversations.start(person_id, spec.flow, step, _encode(data), now)
+    await uow.conversations.start(person_id, spec.flow, step, encode(data), now)
 
 
 async def advance(
@@ -279,7 +236,7 @@ async def advance(
 ) -> None:
     """Move on from the state `read` to `step`; Stale if someone moved it meanwhile."""
     moved = await uow.conversations.advance(
-        person_id, spec.flow, read.step, read.version, step, _encode(data), now
+        person_id, spec.flow, read.step, read.version, step, encode(data), now
     )
     if not moved:
         raise Stale()
