@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import BotInfo, Delivery
+from storage.repositories.delivery_plan import DeliveryPlanQueries
 
 PENDING = "pending"
 CLAIMED = "claimed"
@@ -21,7 +22,7 @@ FAILED = "failed"
 FINISHED = (SENT, MAYBE_SENT, SKIPPED, FAILED)
 
 
-class DeliveryRepository:
+class DeliveryRepository(DeliveryPlanQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -136,14 +137,3 @@ class DeliveryRepository:
             where=BotInfo.value < stmt.excluded.value,
         )
         await self.session.execute(stmt)
-
-    async def by_key(self, key: str) -> Delivery | None:
-        return await self.session.scalar(select(Delivery).where(Delivery.key == key))
-
-    async def for_session(self, session_id: int) -> list[Delivery]:
-        stmt = select(Delivery).where(Delivery.session_id == session_id).order_by(Delivery.id)
-        return list(await self.session.scalars(stmt))
-
-    async def for_recipient(self, person_id: int) -> list[Delivery]:
-        stmt = select(Delivery).where(Delivery.recipient_id == person_id).order_by(Delivery.id)
-        return list(await self.session.scalars(stmt))
