@@ -56,16 +56,22 @@ class DeliveryRepository(DeliveryPlanQueries):
         """
         free = or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= now)
         due = Delivery.state.in_((PENDING, CLAIMED)) & (Delivery.due_at <= now) & free
+        # A materialized CTE, not `IN (subquery)`: PostgreSQL re-runs such a subquery when
+        # a row it picked was changed by a concurrent claim (EvalPlanQual), and each re-run
+        # skips the other sender's locks and picks `limit` more rows: one sender then held
+        # nearly every due row under a lease sized for one batch.
         pick = (
             select(Delivery.id)
             .where(due)
             .order_by(Delivery.due_at, Delivery.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
+            .cte("pick")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
         )
         stmt = (
             update(Delivery)
-            .where(Delivery.id.in_(pick.scalar_subquery()), due)
+            .where(Delivery.id.in_(select(pick.c.id)), due)
             .values(
                 state=CLAIMED,
                 claimed_by=owner,
