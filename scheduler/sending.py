@@ -134,8 +134,9 @@ class Sender:
         timeouts: dict[str, Any] = {}
         if self.read_timeout is not None:
             timeouts["read_timeout"] = self.read_timeout
-        if isinstance(self.bot, ExtBot):
-            timeouts["rate_limit_args"] = CALLER_WAITS  # this loop owns the 429 wait
+        if isinstance(self.bot, ExtBot) and self.bot.rate_limiter is not None:
+            # This loop owns the 429 wait (PTB refuses the argument when there is no limiter).
+            timeouts["rate_limit_args"] = CALLER_WAITS
         if part.photo is not None:
             return await self.bot.send_photo(
                 chat_id, part.photo, caption=part.text, reply_markup=part.markup, **timeouts

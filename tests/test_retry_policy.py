@@ -73,3 +73,23 @@ async def test_a_handler_reply_429_is_waited_out_by_the_rate_limiter(world: Worl
     assert message.text == "a reply"
     assert requests_to_peer(world) == [429, 200]
     assert world.sleeps == []
+
+
+async def test_a_bot_built_without_a_rate_limiter_still_delivers(
+    db: Database, database_url: str
+) -> None:
+    async with LocalBotApi() as api:
+        settings = Settings(
+            telegram_bot_token=api.token,
+            telegram_base_url=api.base_url,
+            telegram_base_file_url=api.base_file_url,
+            database_url=database_url,
+        )
+        app = build_application(settings, db, rate_limit=False)
+        async with app.bot as bot:
+            world = await make_world(db, api, bot, now=london(2026, 6, 1))
+            await due_reminder(world)
+            world.api.fail("sendMessage", status=429, retry_after=1)
+            await world.engine().tick(DUE)
+            assert requests_to_peer(world) == [429, 200]
+            assert world.sleeps == [1.0]
