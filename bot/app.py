@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from telegram import Bot, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 import handlers
 import scheduler
@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.context import BotData, utc_now
 from handlers.common import Context
 from handlers.menus import registered_commands, set_default_menu
+from scheduler.sending import RateLimiter
 from storage.db import Database, open_database
 from storage.migrate import upgrade_engine
 from storage.uow import UnitOfWork
@@ -80,8 +81,9 @@ def build_application(
     if settings.telegram_base_file_url:
         builder = builder.base_file_url(settings.telegram_base_file_url)
     if rate_limit:
-        # Keeps bursts within Telegram's limits and waits out a 429 as told.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # Keeps bursts within Telegram's limits. It waits out a 429 for handler replies only
+        # (a person is waiting for that answer); deliveries' Sender owns their 429s.
+        builder = builder.rate_limiter(RateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = builder.build()
     data: BotData = app.bot_data
     data.settings, data.db, data.clock = settings, db, clock

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.chart import digest_chart_png
 from bot.services import deliveries
 from bot.services import delivery_times as t
-from bot.services.deliveries import LATE_GRACE, Due
+from bot.services.deliveries import Due
 from bot.services.digest import build_digest, digest_csv
 from bot.services.summary import build_summary
 from bot.texts import reminders as texts
@@ -75,9 +75,8 @@ async def parts_for(db: Database, due: Due, now: datetime) -> list[Part]:
     if due.kind in t.REMINDER_KINDS:
         assert s is not None
         starts = _local(s.starts_at, due.timezone)
-        late = now - due.due_at > LATE_GRACE
         text = texts.reminder(
-            due.kind, starts, s.duration_minutes, s.place, s.worker_name, late=late
+            due.kind, starts, s.duration_minutes, s.place, s.worker_name, late=due.late
         )
         return [Part(text=text, markup=session_keyboard(s.session_id, s.version))]
     if due.kind == t.SUMMARY:

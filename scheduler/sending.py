@@ -1,7 +1,14 @@
 """Sending one message to Telegram, and turning Telegram's answers into a ledger outcome.
 
-- 429: wait as long as Telegram says, then try again (PTB's rate limiter, when the bot has
-  one, already waits out a few of these itself).
+One retry policy: a 429 is waited out by exactly one layer.
+- Deliveries: the Sender below. It knows the claim's lease (so its wait is bounded) and can
+  hand the delivery back to the ledger for a later tick, which PTB's limiter cannot; the
+  limiter only paces its requests (`RateLimiter`, `CALLER_WAITS`).
+- A person's own replies (handlers): PTB's limiter waits out a 429 itself. The person is
+  looking at the chat waiting for that answer, nothing would send it later, and a 429
+  means Telegram delivered nothing, so sending again cannot duplicate it.
+
+- 429: wait as long as Telegram says, then try again.
 - 5xx and network errors: try again with growing pauses, a bounded number of times; after
   that the delivery goes back to the ledger for a later tick.
 - A timeout once the request has gone out: Telegram may well have delivered it, so it is
@@ -14,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -22,10 +29,53 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import AIORateLimiter, ExtBot
 
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+Request = Callable[..., Coroutine[Any, Any, Any]]
+
+# `rate_limit_args` of a request whose caller waits out a 429 itself: the limiter paces it
+# but never retries it. (AIORateLimiter reads 0 as "use the default", hence -1.)
+CALLER_WAITS = -1
+
+
+class _Passed(Exception):
+    """Carries a 429 past AIORateLimiter's own retry loop, to the caller that owns it."""
+
+    def __init__(self, error: RetryAfter) -> None:
+        super().__init__()
+        self.error = error
+
+
+class RateLimiter(AIORateLimiter):
+    """PTB's limiter: paces every request, retries a 429 unless the caller owns the wait."""
+
+    async def process_request(  # type: ignore[override]
+        self,
+        callback: Request,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        if rate_limit_args != CALLER_WAITS:
+            return await super().process_request(
+                callback, args, kwargs, endpoint, data, rate_limit_args
+            )
+
+        async def once(*a: Any, **kw: Any) -> Any:
+            try:
+                return await callback(*a, **kw)
+            except RetryAfter as error:
+                raise _Passed(error) from None
+
+        try:
+            return await super().process_request(once, args, kwargs, endpoint, data, None)
+        except _Passed as passed:
+            raise passed.error from None
 
 
 class Outcome(StrEnum):
@@ -84,6 +134,9 @@ class Sender:
         timeouts: dict[str, Any] = {}
         if self.read_timeout is not None:
             timeouts["read_timeout"] = self.read_timeout
+        if isinstance(self.bot, ExtBot) and self.bot.rate_limiter is not None:
+            # This loop owns the 429 wait (PTB refuses the argument when there is no limiter).
+            timeouts["rate_limit_args"] = CALLER_WAITS
         if part.photo is not None:
             return await self.bot.send_photo(
                 chat_id, part.photo, caption=part.text, reply_markup=part.markup, **timeouts

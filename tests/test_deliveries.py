@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.localapi import LocalBotApi
+from bot.services import deliveries, reminders
 from bot.services import delivery_times as t
-from bot.services import reminders
 from storage.db import Database, open_database
 from storage.models import Delivery
 from storage.uow import UnitOfWork
@@ -256,6 +256,36 @@ async def test_two_engines_on_one_postgresql_database_send_1000_reminders_once_e
                 ).all()
             )
         assert states == {"sent": 1000}
+    finally:
+        await first.dispose()
+        await second.dispose()
+
+
+@pytest.mark.postgresql
+async def test_two_senders_claiming_at_once_each_take_at_most_their_batch(
+    database_url: str,
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("two claims at once need PostgreSQL")
+    now = datetime(2026, 6, 10, 9, tzinfo=UTC)
+    first = open_database(database_url)
+    second = open_database(database_url)
+    try:
+        await seed_due_reminders(first, 300, now)
+        async with UnitOfWork(first) as uow:
+            await deliveries.plan(uow, now=now, default_timezone="Europe/London")
+
+        async def claim(db: Database, owner: str) -> int:
+            async with UnitOfWork(db) as uow:
+                rows = await deliveries.claim(
+                    uow, owner=owner, now=now, lease=timedelta(minutes=5), limit=50
+                )
+            return len(rows)
+
+        claimed = await asyncio.gather(claim(first, "a"), claim(second, "b"))
+        # A lease is sized for one batch: a sender holding far more than it can send in
+        # time would let the lease run out mid-way and the rest be sent twice.
+        assert claimed == [50, 50]
     finally:
         await first.dispose()
         await second.dispose()

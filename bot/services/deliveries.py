@@ -12,30 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
-
 from bot.services import delivery_times as t
-from bot.services.delivery_plan import LATE_GRACE, not_useful, plan, quiet, reachable, zone
-from storage.models import (
-    Delivery,
-    PeerSession,
-    Person,
-    Programme,
-    ReminderPrefs,
-    SessionState,
-)
-from storage.repositories.deliveries import (
-    FAILED,
-    MAYBE_SENT,
-    SENT,
-    SKIPPED,
-    DeliveryRepository,
-)
+from bot.services.delivery_plan import plan, recipient_problem, worth_sending
+from storage.models import Delivery, PeerSession, ReminderPrefs, SessionState
+from storage.repositories.deliveries import FAILED, MAYBE_SENT, SENT, SKIPPED
 from storage.uow import UnitOfWork
 
 __all__ = [
-    "LATE_GRACE",
     "Due",
     "SessionFacts",
     "check",
@@ -80,15 +63,14 @@ class Due:
     session: SessionFacts | None = None
     digest_day: date | None = None
     attempts: int = 1
+    late: bool = False  # later than its due time by more than LATE_GRACE: it says so
 
 
 async def claim(
     uow: UnitOfWork, *, owner: str, now: datetime, lease: timedelta, limit: int
 ) -> list[Delivery]:
     """Claim up to `limit` due ledger rows for this sender (committed at once)."""
-    rows = await DeliveryRepository(uow.session).claim(
-        owner=owner, now=now, lease_until=now + lease, limit=limit
-    )
+    rows = await uow.deliveries.claim(owner=owner, now=now, lease_until=now + lease, limit=limit)
     await uow.commit()
     return rows
 
@@ -121,59 +103,32 @@ async def check(
     """The claimed rows still worth sending; the others are recorded as skipped now."""
     if not claimed:
         return []
-    people = {
-        p.id: p
-        for p in await uow.session.scalars(
-            select(Person).where(Person.id.in_({r.recipient_id for r in claimed}))
-        )
-    }
-    peer, worker = aliased(Person), aliased(Person)
-    session_ids = {r.session_id for r in claimed if r.session_id is not None}
-    sessions: dict[int, tuple[PeerSession, str, str]] = {}
-    if session_ids:
-        stmt = (
-            select(PeerSession, peer.display_name, worker.display_name)
-            .join(Programme, Programme.id == PeerSession.programme_id)
-            .join(peer, peer.id == Programme.peer_id)
-            .join(worker, worker.id == Programme.worker_id)
-            .where(PeerSession.id.in_(session_ids))
-        )
-        for s, peer_name, worker_name in await uow.session.execute(stmt):
-            sessions[s.id] = (s, peer_name or "", worker_name or "")
-    prefs = {
-        p.person_id: p
-        for p in await uow.session.scalars(
-            select(ReminderPrefs).where(
-                ReminderPrefs.person_id.in_(
-                    {r.recipient_id for r in claimed if r.kind in t.REMINDER_KINDS}
-                )
-            )
-        )
-    }
-    repo = DeliveryRepository(uow.session)
+    repo = uow.deliveries
+    people = await repo.recipients({r.recipient_id for r in claimed})
+    sessions = await repo.named_sessions(
+        {r.session_id for r in claimed if r.session_id is not None}
+    )
+    prefs = await repo.reminder_prefs(
+        {r.recipient_id for r in claimed if r.kind in t.REMINDER_KINDS}
+    )
     ready: list[Due] = []
     for row in claimed:
         person = people.get(row.recipient_id)
         found = sessions.get(row.session_id) if row.session_id is not None else None
         current = found[0] if found else None
-        reason: str | None = None
         if row.attempts > MAX_ATTEMPTS:
             await repo.finish(row.id, owner=owner, state=FAILED, now=now, reason="gave_up")
             continue
-        if person is None or not reachable(person):
-            reason = "left"
-        elif person.paused:
-            reason = "paused"
-        elif person.unreachable_at is not None:
-            reason = "unreachable"
-        elif row.kind in t.SESSION_KINDS:
+        reason = recipient_problem(person)
+        if reason is None and row.kind in t.SESSION_KINDS:
             reason = _session_problem(row, current, prefs.get(row.recipient_id))
-        if reason is None:
-            reason = not_useful(row.kind, row.due_at, current, now)
-        if reason is None and person is not None and row.kind in t.REMINDER_KINDS:
-            late = now - row.due_at > LATE_GRACE
-            if late and quiet(prefs.get(row.recipient_id), now, zone(person, default_timezone)):
-                reason = "quiet_hours"
+        verdict = None
+        if reason is None and person is not None:
+            reminded = prefs.get(row.recipient_id) if row.kind in t.REMINDER_KINDS else None
+            verdict = worth_sending(
+                row.kind, row.due_at, current, person, reminded, now, default_timezone
+            )
+            reason = verdict.reason
         if reason is not None or person is None or person.telegram_id is None:
             await repo.finish(row.id, owner=owner, state=SKIPPED, now=now, reason=reason)
             continue
@@ -202,6 +157,7 @@ async def check(
                 facts,
                 t.key_day(row.key) if row.kind == t.DIGEST else None,
                 row.attempts,
+                verdict is not None and verdict.late,
             )
         )
     await uow.commit()
@@ -220,7 +176,7 @@ async def record(
 ) -> bool:
     """Record how a claimed delivery ended (sent, maybe_sent, failed)."""
     assert state in (SENT, MAYBE_SENT, FAILED, SKIPPED)
-    done = await DeliveryRepository(uow.session).finish(
+    done = await uow.deliveries.finish(
         delivery_id, owner=owner, state=state, now=now, reason=reason, message_id=message_id
     )
     await uow.commit()
@@ -231,7 +187,7 @@ async def retry_later(
     uow: UnitOfWork, delivery_id: int, *, owner: str, attempts: int, now: datetime, reason: str
 ) -> bool:
     """Give a delivery back after a network failure, with back-off; fail it when tried out."""
-    repo = DeliveryRepository(uow.session)
+    repo = uow.deliveries
     if attempts >= MAX_ATTEMPTS:
         done = await repo.finish(delivery_id, owner=owner, state=FAILED, now=now, reason=reason)
     else:
@@ -248,17 +204,10 @@ async def mark_unreachable(
     person = await uow.people.get(person_id)
     if person is not None and person.unreachable_at is None:
         person.unreachable_at = now
-    await DeliveryRepository(uow.session).finish(
-        delivery_id, owner=owner, state=FAILED, now=now, reason="blocked"
-    )
+    await uow.deliveries.finish(delivery_id, owner=owner, state=FAILED, now=now, reason="blocked")
     await uow.commit()
 
 
 async def session_counts(uow: UnitOfWork, start: datetime, end: datetime) -> dict[str, int]:
     """Sessions by state that started in [start, end): the plain weekly digest's figures."""
-    stmt = (
-        select(PeerSession.state, func.count())
-        .where(PeerSession.starts_at >= start, PeerSession.starts_at < end)
-        .group_by(PeerSession.state)
-    )
-    return {state: int(n) for state, n in await uow.session.execute(stmt)}
+    return await uow.deliveries.session_states(start, end)

@@ -12,21 +12,9 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
-
 from bot.services import delivery_times as t
-from storage.models import (
-    CoordinatorPrefs,
-    PeerSession,
-    Person,
-    Programme,
-    ReminderPrefs,
-    Role,
-    SessionState,
-    WorkerPrefs,
-)
-from storage.repositories.deliveries import PENDING, SKIPPED, DeliveryRepository
+from storage.models import PeerSession, Person, ReminderPrefs
+from storage.repositories.deliveries import PENDING, SKIPPED
 from storage.uow import UnitOfWork
 
 WATERMARK = "deliveries_planned_until"
@@ -37,9 +25,6 @@ OVERLAP = timedelta(minutes=5)
 # a little: sessions from before reminders existed must not bring a burst of old prompts.
 FIRST_LOOKBACK = timedelta(minutes=10)
 MAX_LOOKBACK = timedelta(days=7)
-# A reminder sent this much after its due time is "late" and is checked against quiet
-# hours again at the moment it would go out.
-LATE_GRACE = timedelta(minutes=10)
 # The widest gap between an occurrence and its session's start: the day before at 00:00
 # for a session at 23:59, plus a clock change; summaries come at most a day before.
 AHEAD = timedelta(hours=50)
@@ -69,43 +54,48 @@ def zone(person: Person, default: str) -> ZoneInfo:
         return ZoneInfo(default)
 
 
-def not_useful(
-    kind: str, due_at: datetime, session: PeerSession | None, now: datetime
-) -> str | None:
-    """Why a message is no longer worth sending at `now`, or None while it still is."""
-    if kind in t.REMINDER_KINDS and session is not None and now >= session.starts_at:
-        return "session_started"
-    ends_at = session.starts_at + timedelta(minutes=session.duration_minutes) if session else None
-    if kind == t.SUMMARY and ends_at is not None and now >= ends_at:
-        return "session_over"
-    if kind == t.OUTCOME_PROMPT and now > due_at + t.OUTCOME_PROMPT_USEFUL:
-        return "too_late"
-    if kind == t.DIGEST and now > due_at + t.DIGEST_USEFUL:
-        return "too_late"
+def recipient_problem(person: Person | None) -> str | None:
+    """Why nothing may be sent to this person now, or None."""
+    if person is None or not reachable(person):
+        return "left"
+    if person.paused:
+        return "paused"
+    if person.unreachable_at is not None:
+        return "unreachable"
     return None
 
 
-def quiet(prefs: ReminderPrefs | None, moment: datetime, tz: ZoneInfo) -> bool:
-    if prefs is None:
-        return False
-    return t.in_quiet_hours(moment, prefs.quiet_from, prefs.quiet_until, tz)
+def worth_sending(
+    kind: str,
+    due_at: datetime,
+    session: PeerSession | None,
+    person: Person,
+    prefs: ReminderPrefs | None,
+    now: datetime,
+    default_tz: str,
+) -> t.Verdict:
+    """`delivery_times.still_worth_sending` for one occurrence, from what the ledger holds."""
+    ends_at = session.starts_at + timedelta(minutes=session.duration_minutes) if session else None
+    quiet = (
+        t.QuietHours(prefs.quiet_from, prefs.quiet_until, zone(person, default_tz))
+        if prefs is not None
+        else None
+    )
+    return t.still_worth_sending(
+        kind,
+        due_at,
+        now,
+        starts_at=session.starts_at if session else None,
+        ends_at=ends_at,
+        quiet=quiet,
+    )
 
 
 def skip_reason(c: Candidate, now: datetime, default_tz: str) -> str | None:
     """Why this occurrence should be recorded as skipped rather than sent."""
-    if c.recipient.paused:
-        return "paused"
-    if c.recipient.unreachable_at is not None:
-        return "unreachable"
-    if reason := not_useful(c.kind, c.due_at, c.session, now):
+    if reason := recipient_problem(c.recipient):
         return reason
-    if c.kind in t.REMINDER_KINDS:
-        tz = zone(c.recipient, default_tz)
-        if quiet(c.prefs, c.due_at, tz):
-            return "quiet_hours"
-        if now - c.due_at > LATE_GRACE and quiet(c.prefs, now, tz):
-            return "quiet_hours"
-    return None
+    return worth_sending(c.kind, c.due_at, c.session, c.recipient, c.prefs, now, default_tz).reason
 
 
 def _session_candidates(
@@ -143,40 +133,26 @@ def _session_candidates(
 async def _sessions(
     uow: UnitOfWork, after: datetime, until: datetime, default_tz: str
 ) -> list[Candidate]:
-    peer, worker = aliased(Person), aliased(Person)
-    stmt = (
-        select(PeerSession, peer, worker, ReminderPrefs, WorkerPrefs.summary_lead_minutes)
-        .join(Programme, Programme.id == PeerSession.programme_id)
-        .join(peer, peer.id == Programme.peer_id)
-        .join(worker, worker.id == Programme.worker_id)
-        .outerjoin(ReminderPrefs, ReminderPrefs.person_id == peer.id)
-        .outerjoin(WorkerPrefs, WorkerPrefs.person_id == worker.id)
-        .where(
-            PeerSession.state.in_((SessionState.SCHEDULED, SessionState.CONFIRMED)),
-            PeerSession.starts_at > after - BEHIND,
-            PeerSession.starts_at <= until + AHEAD,
-        )
-    )
     found: list[Candidate] = []
-    for s, p, w, prefs, lead in await uow.session.execute(stmt):
-        found.extend(_session_candidates(s, p, w, prefs, lead, default_tz))
+    for row in await uow.deliveries.sessions_starting(after - BEHIND, until + AHEAD):
+        found.extend(
+            _session_candidates(
+                row.session,
+                row.peer,
+                row.worker,
+                row.reminder_prefs,
+                row.summary_lead_minutes,
+                default_tz,
+            )
+        )
     return found
 
 
 async def _digests(
     uow: UnitOfWork, after: datetime, until: datetime, default_tz: str
 ) -> list[Candidate]:
-    stmt = (
-        select(Person, CoordinatorPrefs)
-        .outerjoin(CoordinatorPrefs, CoordinatorPrefs.person_id == Person.id)
-        .where(
-            Person.role == Role.COORDINATOR,
-            Person.telegram_id.is_not(None),
-            Person.left_at.is_(None),
-        )
-    )
     found: list[Candidate] = []
-    for person, prefs in await uow.session.execute(stmt):
+    for person, prefs in await uow.deliveries.coordinators_with_prefs():
         weekday = prefs.digest_weekday if prefs else 1
         at = prefs.digest_at if prefs else time(9, 0)
         for day, due_at in t.digest_times(weekday, at, zone(person, default_tz), after, until):
@@ -199,7 +175,7 @@ def _unmark(value: str | None) -> datetime | None:
 
 async def plan(uow: UnitOfWork, *, now: datetime, default_timezone: str) -> tuple[int, int]:
     """Write newly due occurrences to the ledger; (pending, skipped) counts of new rows."""
-    repo = DeliveryRepository(uow.session)
+    repo = uow.deliveries
     planned_until = _unmark(await uow.bot_info.get(WATERMARK))
     after = planned_until - OVERLAP if planned_until else now - FIRST_LOOKBACK
     after = max(after, now - MAX_LOOKBACK)

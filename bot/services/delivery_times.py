@@ -8,6 +8,7 @@ moved session's old occurrences stop matching and the new time's apply.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,61 @@ ALL_KINDS = (*SESSION_KINDS, DIGEST)
 # limit, such as "before the session starts").
 OUTCOME_PROMPT_USEFUL = timedelta(days=2)
 DIGEST_USEFUL = timedelta(days=1)
+# A reminder sent more than this after its due time is "late": it says so, and is checked
+# against quiet hours again at the moment it would go out.
+LATE_GRACE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """A recipient's quiet hours on their own wall clock; equal ends mean none."""
+
+    start: time
+    end: time
+    tz: ZoneInfo
+
+    def cover(self, moment: datetime) -> bool:
+        return in_quiet_hours(moment, self.start, self.end, self.tz)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a due message is still worth sending now; `reason` says why not."""
+
+    send: bool
+    reason: str | None = None
+    late: bool = False  # a reminder going out later than LATE_GRACE says so
+
+
+def still_worth_sending(
+    kind: str,
+    due_at: datetime,
+    now: datetime,
+    *,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    quiet: QuietHours | None = None,
+) -> Verdict:
+    """The one rule for every due message, at planning and again right before sending.
+
+    `starts_at`/`ends_at` are its session's (None for a digest); `quiet` the reminded
+    person's quiet hours. A reminder is for before the session, a summary for before its
+    end; an outcome prompt is asked for two days, a digest read for one. A reminder due in
+    quiet hours is not sent, nor one that is late and would now land in them.
+    """
+    late = kind in REMINDER_KINDS and now - due_at > LATE_GRACE
+    if kind in REMINDER_KINDS and starts_at is not None and now >= starts_at:
+        return Verdict(False, "session_started", late)
+    if kind == SUMMARY and ends_at is not None and now >= ends_at:
+        return Verdict(False, "session_over")
+    if kind == OUTCOME_PROMPT and now > due_at + OUTCOME_PROMPT_USEFUL:
+        return Verdict(False, "too_late")
+    if kind == DIGEST and now > due_at + DIGEST_USEFUL:
+        return Verdict(False, "too_late")
+    in_quiet = quiet is not None and (quiet.cover(due_at) or (late and quiet.cover(now)))
+    if kind in REMINDER_KINDS and in_quiet:
+        return Verdict(False, "quiet_hours", late)
+    return Verdict(True, late=late)
 
 
 def local_moment(day: date, at: time, tz: ZoneInfo) -> datetime:

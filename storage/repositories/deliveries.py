@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import BotInfo, Delivery
+from storage.repositories.delivery_plan import DeliveryPlanQueries
 
 PENDING = "pending"
 CLAIMED = "claimed"
@@ -21,7 +22,7 @@ FAILED = "failed"
 FINISHED = (SENT, MAYBE_SENT, SKIPPED, FAILED)
 
 
-class DeliveryRepository:
+class DeliveryRepository(DeliveryPlanQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -55,16 +56,22 @@ class DeliveryRepository:
         """
         free = or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= now)
         due = Delivery.state.in_((PENDING, CLAIMED)) & (Delivery.due_at <= now) & free
+        # A materialized CTE, not `IN (subquery)`: PostgreSQL re-runs such a subquery when
+        # a row it picked was changed by a concurrent claim (EvalPlanQual), and each re-run
+        # skips the other sender's locks and picks `limit` more rows: one sender then held
+        # nearly every due row under a lease sized for one batch.
         pick = (
             select(Delivery.id)
             .where(due)
             .order_by(Delivery.due_at, Delivery.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
+            .cte("pick")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
         )
         stmt = (
             update(Delivery)
-            .where(Delivery.id.in_(pick.scalar_subquery()), due)
+            .where(Delivery.id.in_(select(pick.c.id)), due)
             .values(
                 state=CLAIMED,
                 claimed_by=owner,
@@ -136,14 +143,3 @@ class DeliveryRepository:
             where=BotInfo.value < stmt.excluded.value,
         )
         await self.session.execute(stmt)
-
-    async def by_key(self, key: str) -> Delivery | None:
-        return await self.session.scalar(select(Delivery).where(Delivery.key == key))
-
-    async def for_session(self, session_id: int) -> list[Delivery]:
-        stmt = select(Delivery).where(Delivery.session_id == session_id).order_by(Delivery.id)
-        return list(await self.session.scalars(stmt))
-
-    async def for_recipient(self, person_id: int) -> list[Delivery]:
-        stmt = select(Delivery).where(Delivery.recipient_id == person_id).order_by(Delivery.id)
-        return list(await self.session.scalars(stmt))
