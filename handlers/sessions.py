@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from bot import callbacks as cb
 from bot import keyboards
@@ -11,20 +11,6 @@ from bot.services.errors import Stale
 from bot.services.flows import Where
 from bot.texts import sessions as t
 from handlers.common import Context, answers_errors, edit, markup, notify, pressed
-
-
-def session_keyboard(session_id: int, version: int) -> InlineKeyboardMarkup:
-    """The peer's answers to a session (until the scheduler uses bot.keyboards itself)."""
-    made = markup(keyboards.session(session_id, version))
-    assert made is not None
-    return made
-
-
-def outcome_keyboard(session_id: int) -> InlineKeyboardMarkup:
-    """The peer worker's outcomes (until the scheduler uses bot.keyboards itself)."""
-    made = markup(keyboards.outcome(session_id))
-    assert made is not None
-    return made
 
 
 @answers_errors

@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import keyboards
 from bot.chart import digest_chart_png
 from bot.services import deliveries
 from bot.services import delivery_times as t
@@ -20,7 +21,6 @@ from bot.services.summary import build_summary
 from bot.texts import reminders as texts
 from bot.texts.summary import render_summary
 from bot.texts.team import render_digest
-from handlers.sessions import outcome_keyboard, session_keyboard
 from scheduler.sending import Part
 from storage.db import Database
 from storage.uow import UnitOfWork
@@ -78,13 +78,13 @@ async def parts_for(db: Database, due: Due, now: datetime) -> list[Part]:
         text = texts.reminder(
             due.kind, starts, s.duration_minutes, s.place, s.worker_name, late=due.late
         )
-        return [Part(text=text, markup=session_keyboard(s.session_id, s.version))]
+        return [Part(text=text, keyboard=keyboards.session(s.session_id, s.version))]
     if due.kind == t.SUMMARY:
         return await summary_parts(db, due, now)
     if due.kind == t.OUTCOME_PROMPT:
         assert s is not None
         text = texts.outcome_prompt(s.peer_name, _local(s.starts_at, due.timezone))
-        return [Part(text=text, markup=outcome_keyboard(s.session_id))]
+        return [Part(text=text, keyboard=keyboards.outcome(s.session_id))]
     if due.kind == t.DIGEST:
         return await digest_parts(db, due, now)
     raise ValueError(f"unknown delivery kind {due.kind}")

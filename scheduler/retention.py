@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, time
-from typing import TYPE_CHECKING
 
-from telegram.ext import Application
+from telegram.ext import Application, ContextTypes
 
 from bot.context import BotData
 from bot.services.privacy import erase_expired
-
-if TYPE_CHECKING:
-    from handlers.common import Context
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +28,8 @@ async def run_retention(data: BotData, now: datetime) -> list[int]:
     return erased
 
 
-async def _daily(context: Context) -> None:
-    data = context.bot_data
+async def _daily(context: ContextTypes.DEFAULT_TYPE) -> None:
+    data: BotData = context.bot_data  # type: ignore[assignment]
     await run_retention(data, data.now())
 
 

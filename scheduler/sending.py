@@ -27,9 +27,11 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, ExtBot
+
+from bot.keyboards import Keyboard
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +88,21 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
+def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    """Telegram's form of a keyboard from bot.keyboards (plain data until it is sent)."""
+    rows = [
+        [InlineKeyboardButton(key.label, callback_data=key.data, url=key.url) for key in row]
+        for row in keyboard or ()
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
 @dataclass(frozen=True)
 class Part:
     """One Telegram message: text (with buttons), or a photo or document with a caption."""
 
     text: str | None = None
-    markup: InlineKeyboardMarkup | None = None
+    keyboard: Keyboard | None = None
     photo: bytes | None = None
     document: bytes | None = None
     filename: str | None = None
@@ -137,18 +148,17 @@ class Sender:
         if isinstance(self.bot, ExtBot) and self.bot.rate_limiter is not None:
             # This loop owns the 429 wait (PTB refuses the argument when there is no limiter).
             timeouts["rate_limit_args"] = CALLER_WAITS
+        keys = _markup(part.keyboard)
         if part.photo is not None:
             return await self.bot.send_photo(
-                chat_id, part.photo, caption=part.text, reply_markup=part.markup, **timeouts
+                chat_id, part.photo, caption=part.text, reply_markup=keys, **timeouts
             )
         if part.document is not None:
             document = InputFile(part.document, filename=part.filename or "file")
             return await self.bot.send_document(
-                chat_id, document, caption=part.text, reply_markup=part.markup, **timeouts
+                chat_id, document, caption=part.text, reply_markup=keys, **timeouts
             )
-        return await self.bot.send_message(
-            chat_id, part.text or "", reply_markup=part.markup, **timeouts
-        )
+        return await self.bot.send_message(chat_id, part.text or "", reply_markup=keys, **timeouts)
 
     async def send_part(self, chat_id: int, part: Part) -> Result:
         """Send one message, retrying what Telegram says may be retried."""
