@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from bot.config import ConfigError, from_env
 from bot.context import BotData
+from bot.exports import calendar_file, mydata
 from bot.services import calendar, privacy
 from bot.services.errors import NotAllowed, NotJoined
 from scheduler.retention import run_retention
@@ -194,8 +195,10 @@ async def team(db: Database) -> dict[str, Any]:
 
 
 async def export(db: Database, telegram_id: int) -> dict[str, Any]:
+    """The /mydata document: the service's read, worded by the file's renderer."""
     async with UnitOfWork(db) as uow:
-        return await privacy.export_person(uow, telegram_id, now=NOW)
+        read = await privacy.export_person(uow, telegram_id, now=NOW)
+    return mydata.document(read)
 
 
 async def test_a_peers_export_holds_all_their_data_in_their_own_zone(
@@ -430,8 +433,8 @@ def test_retention_days_defaults_to_a_year_and_refuses_nonsense() -> None:
 
 async def peer_calendar(db: Database, telegram_id: int = PEER_TG) -> list[Any]:
     async with UnitOfWork(db) as uow:
-        made = await calendar.calendar_for(uow, telegram_id, now=NOW)
-    return list(Calendar.from_ical(made.ics).walk("VEVENT"))
+        upcoming = await calendar.calendar_for(uow, telegram_id, now=NOW)
+    return list(Calendar.from_ical(calendar_file.render(upcoming)).walk("VEVENT"))
 
 
 async def test_calendar_alarms_are_the_peers_own_reminders_on_both_sides_of_the_clock_change(
@@ -489,7 +492,7 @@ async def test_coordinators_have_no_calendar_and_an_empty_diary_has_no_events(
         with pytest.raises(NotAllowed):
             await calendar.calendar_for(uow, 42, now=NOW)
         made = await calendar.calendar_for(uow, 43, now=NOW)
-    assert made.events == 0
+    assert len(made.events) == 0
 
 
 def test_the_retention_job_runs_daily() -> None:
