@@ -355,6 +355,21 @@ async def test_forgetting_keeps_sessions_as_anonymous_counts_and_ends_the_progra
         assert await uow.conversations.get(team["worker_id"]) is None
 
 
+async def test_a_workers_export_names_an_erased_peer_only_as_a_peer_who_has_left(
+    db: Database, team: dict[str, Any]
+) -> None:
+    await forget(db, PEER_TG)
+    async with UnitOfWork(db) as uow:
+        read = await privacy.export_person(uow, WORKER_TG, now=NOW)
+    # The service holds what is stored (no name); the file puts it in words.
+    assert isinstance(read.part, privacy.WorkerPart)
+    assert sorted(p.other_name or "" for p in read.part.peers) == ["", "Ottoline Marchbank"]
+    data = mydata.document(read)
+    assert sorted(p["name"] for p in data["peers"]) == ["Ottoline Marchbank", "a peer who has left"]
+    assert {d["peer"] for d in data["diary"]} == {"Ottoline Marchbank", "a peer who has left"}
+    assert "Zebedee" not in mydata.render(read).decode()
+
+
 async def test_a_forgotten_account_is_a_stranger_and_cannot_forget_twice(
     db: Database, team: dict[str, Any]
 ) -> None:
