@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 from telegram import Update
@@ -10,6 +9,7 @@ from telegram.error import TelegramError
 
 from bot import callbacks as cb
 from bot import keyboards, texts
+from bot.exports import calendar_file, mydata
 from bot.services import calendar, privacy
 from bot.services.onboarding import member
 from bot.texts import privacy as t
@@ -26,10 +26,9 @@ async def my_data(update: Update, context: Context) -> None:
     assert update.effective_user and update.message
     data = context.bot_data
     async with data.uow() as uow:
-        document = await privacy.export_person(uow, update.effective_user.id, now=data.now())
-    payload = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+        export = await privacy.export_person(uow, update.effective_user.id, now=data.now())
     await update.message.reply_document(
-        payload, filename=t.MYDATA_FILENAME, caption=t.MYDATA_CAPTION
+        mydata.render(export), filename=t.MYDATA_FILENAME, caption=t.MYDATA_CAPTION
     )
 
 
@@ -38,13 +37,14 @@ async def _send_calendar(update: Update, context: Context) -> None:
     assert update.effective_user and update.effective_chat
     data = context.bot_data
     async with data.uow() as uow:
-        made = await calendar.calendar_for(uow, update.effective_user.id, now=data.now())
+        upcoming = await calendar.calendar_for(uow, update.effective_user.id, now=data.now())
     chat = update.effective_chat
-    if not made.events:
+    if not upcoming.events:
         await chat.send_message(t.NO_UPCOMING)
         return
-    caption = t.CALENDAR_CAPTION_PEER if made.role == Role.PEER else t.CALENDAR_CAPTION_WORKER
-    await chat.send_document(made.ics, filename=t.CALENDAR_FILENAME, caption=caption)
+    caption = t.CALENDAR_CAPTION_PEER if upcoming.role == Role.PEER else t.CALENDAR_CAPTION_WORKER
+    ics = calendar_file.render(upcoming)
+    await chat.send_document(ics, filename=t.CALENDAR_FILENAME, caption=caption)
 
 
 @answers_errors

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from bot.config import ConfigError, from_env
 from bot.context import BotData
+from bot.exports import calendar_file, mydata
 from bot.services import calendar, privacy
 from bot.services.errors import NotAllowed, NotJoined
 from scheduler.retention import run_retention
@@ -194,8 +195,10 @@ async def team(db: Database) -> dict[str, Any]:
 
 
 async def export(db: Database, telegram_id: int) -> dict[str, Any]:
+    """The /mydata document: the service's read, worded by the file's renderer."""
     async with UnitOfWork(db) as uow:
-        return await privacy.export_person(uow, telegram_id, now=NOW)
+        read = await privacy.export_person(uow, telegram_id, now=NOW)
+    return mydata.document(read)
 
 
 async def test_a_peers_export_holds_all_their_data_in_their_own_zone(
@@ -352,6 +355,21 @@ async def test_forgetting_keeps_sessions_as_anonymous_counts_and_ends_the_progra
         assert await uow.conversations.get(team["worker_id"]) is None
 
 
+async def test_a_workers_export_names_an_erased_peer_only_as_a_peer_who_has_left(
+    db: Database, team: dict[str, Any]
+) -> None:
+    await forget(db, PEER_TG)
+    async with UnitOfWork(db) as uow:
+        read = await privacy.export_person(uow, WORKER_TG, now=NOW)
+    # The service holds what is stored (no name); the file puts it in words.
+    assert isinstance(read.part, privacy.WorkerPart)
+    assert sorted(p.other_name or "" for p in read.part.peers) == ["", "Ottoline Marchbank"]
+    data = mydata.document(read)
+    assert sorted(p["name"] for p in data["peers"]) == ["Ottoline Marchbank", "a peer who has left"]
+    assert {d["peer"] for d in data["diary"]} == {"Ottoline Marchbank", "a peer who has left"}
+    assert "Zebedee" not in mydata.render(read).decode()
+
+
 async def test_a_forgotten_account_is_a_stranger_and_cannot_forget_twice(
     db: Database, team: dict[str, Any]
 ) -> None:
@@ -430,8 +448,8 @@ def test_retention_days_defaults_to_a_year_and_refuses_nonsense() -> None:
 
 async def peer_calendar(db: Database, telegram_id: int = PEER_TG) -> list[Any]:
     async with UnitOfWork(db) as uow:
-        made = await calendar.calendar_for(uow, telegram_id, now=NOW)
-    return list(Calendar.from_ical(made.ics).walk("VEVENT"))
+        upcoming = await calendar.calendar_for(uow, telegram_id, now=NOW)
+    return list(Calendar.from_ical(calendar_file.render(upcoming)).walk("VEVENT"))
 
 
 async def test_calendar_alarms_are_the_peers_own_reminders_on_both_sides_of_the_clock_change(
@@ -489,7 +507,7 @@ async def test_coordinators_have_no_calendar_and_an_empty_diary_has_no_events(
         with pytest.raises(NotAllowed):
             await calendar.calendar_for(uow, 42, now=NOW)
         made = await calendar.calendar_for(uow, 43, now=NOW)
-    assert made.events == 0
+    assert len(made.events) == 0
 
 
 def test_the_retention_job_runs_daily() -> None:

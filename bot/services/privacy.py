@@ -1,28 +1,23 @@
-"""A person's own data (SPEC §1.4): take it all (/mydata), erase it (/forget, retention)."""
+"""A person's own data (SPEC §1.4): take it all (/mydata), erase it (/forget, retention).
+
+/mydata: the service reads everything stored about the person into the frozen records
+below (plain facts, UTC moments, stored values); bot.exports.mydata words and formats them.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.services.errors import DomainError
 from bot.services.onboarding import member
-from bot.texts import privacy as t
-from storage.models import Delivery, PeerSession, Person, ReminderPrefs, Role
+from storage.models import PeerSession, Person, Programme, ReminderPrefs, Role
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-OUTCOMES = {
-    "helped": "helped",
-    "a_bit": "a bit",
-    "didnt_help": "didn't help",
-    "didnt_try": "didn't get to try",
-}
 
 
 class NotYourButton(DomainError):
@@ -36,199 +31,243 @@ class Forgotten:
     worker_telegram_ids: tuple[int, ...]
 
 
-class _Zone:
-    """Shows UTC moments as ISO text in the person's own zone."""
-
-    def __init__(self, name: str) -> None:
-        self.tz = ZoneInfo(name)
-
-    def __call__(self, moment: datetime | None) -> str | None:
-        if moment is None:
-            return None
-        return moment.astimezone(self.tz).isoformat(timespec="minutes")
-
-
-def _clock(value: time) -> str:
-    return value.strftime("%H:%M")
+@dataclass(frozen=True)
+class Profile:
+    name: str | None
+    role: Role
+    zone: str
+    added: datetime
+    joined: datetime | None
+    paused: bool
+    unreachable_at: datetime | None
 
 
-def _profile(person: Person, when: _Zone) -> dict[str, Any]:
-    return {
-        "name": person.display_name,
-        "role": "peer worker" if person.role == Role.WORKER else person.role,
-        "time_zone": person.timezone,
-        "added": when(person.created_at),
-        "joined": when(person.joined_at),
-        "messages_paused": person.paused,
-        "telegram_blocked_noticed": when(person.unreachable_at),
-    }
+@dataclass(frozen=True)
+class SessionRecord:
+    id: int
+    starts_at: datetime
+    minutes: int
+    place: str | None
+    state: str
+    times_moved: int
+    confirmed_at: datetime | None
+    cancelled_at: datetime | None
+    cancelled_by: str | None
+    counts_against: bool | None
+    outcome_at: datetime | None
 
 
-def _deliveries(rows: list[Delivery], when: _Zone) -> list[dict[str, Any]]:
-    return [
-        {
-            "kind": row.kind.replace("_", " "),
-            "session": row.session_id,
-            "due": when(row.due_at),
-            "state": row.state,
-            "finished": when(row.finished_at),
-            "reason": row.reason,
-        }
-        for row in rows
-    ]
+@dataclass(frozen=True)
+class RearrangeRecord:
+    requested_by: str
+    created_at: datetime
+    proposed_at: datetime | None
+    wish: str | None
+    state: str
+    resolved_at: datetime | None
 
 
-async def _conversation(uow: UnitOfWork, person_id: int, when: _Zone) -> dict[str, Any] | None:
-    row = await uow.conversations.get(person_id)
-    if row is None:
-        return None
-    return {"flow": row.flow, "step": row.step, "data": row.data, "updated": when(row.updated_at)}
+@dataclass(frozen=True)
+class PeersSession:
+    """A session in a peer's export: with what their peer worker noted, and rearranging."""
+
+    session: SessionRecord
+    worker_note: str | None
+    requests: tuple[RearrangeRecord, ...]
 
 
-def _session(row: PeerSession, when: _Zone) -> dict[str, Any]:
-    return {
-        "session": row.id,
-        "starts": when(row.starts_at),
-        "ends": when(row.starts_at + timedelta(minutes=row.duration_minutes)),
-        "length_minutes": row.duration_minutes,
-        "place": row.place,
-        "state": "awaiting reply" if row.state == "scheduled" else row.state,
-        "times_moved": row.times_moved,
-        "confirmed": when(row.confirmed_at),
-        "cancelled": when(row.cancelled_at),
-        "cancelled_by": "peer worker" if row.cancelled_by == "worker" else row.cancelled_by,
-        "cancelled_session_counts_against_programme": row.counts_against,
-        "outcome_recorded": when(row.outcome_at),
-    }
+@dataclass(frozen=True)
+class DiaryEntry:
+    """A session in a peer worker's diary: times and places, the peer's name, no texts."""
+
+    session: SessionRecord
+    peer_name: str | None  # None once the peer is erased
 
 
-def _reminders(prefs: ReminderPrefs) -> dict[str, Any] | str:
-    if not (prefs.day_before or prefs.morning or prefs.hour_before):
-        return t.NO_REMINDERS
-    return {
-        "the_day_before_at": _clock(prefs.day_before_at) if prefs.day_before else None,
-        "on_the_morning_at": _clock(prefs.morning_at) if prefs.morning else None,
-        "an_hour_before": prefs.hour_before,
-        "quiet_hours": f"{_clock(prefs.quiet_from)} to {_clock(prefs.quiet_until)}",
-    }
+@dataclass(frozen=True)
+class ProgrammeRecord:
+    other_name: str | None  # the peer worker (peer's export) or the peer (worker's)
+    planned_sessions: int
+    state: str
+    started_at: datetime
+    ended_at: datetime | None
 
 
-async def _peer_export(uow: UnitOfWork, peer: Person, when: _Zone) -> dict[str, Any]:
+@dataclass(frozen=True)
+class EntryRecord:
+    outcome: str
+    note: str | None
+    logged_at: datetime
+
+
+@dataclass(frozen=True)
+class StrategyRecord:
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    log: tuple[EntryRecord, ...]
+
+
+@dataclass(frozen=True)
+class ReminderChoice:
+    day_before: bool
+    day_before_at: time
+    morning: bool
+    morning_at: time
+    hour_before: bool
+    quiet_from: time
+    quiet_until: time
+    asked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PeerPart:
+    programmes: tuple[ProgrammeRecord, ...]
+    sessions: tuple[PeersSession, ...]
+    strategies: tuple[StrategyRecord, ...]
+    reminders: ReminderChoice
+
+
+@dataclass(frozen=True)
+class WorkerPart:
+    summary_lead_minutes: int
+    work_from: time
+    work_until: time
+    work_days: tuple[int, ...]  # ISO weekdays, 1 is Monday
+    last_place: str | None
+    peers: tuple[ProgrammeRecord, ...]
+    diary: tuple[DiaryEntry, ...]
+
+
+@dataclass(frozen=True)
+class CoordinatorPart:
+    digest_weekday: int  # ISO, 1 is Monday
+    digest_at: time
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    kind: str
+    session_id: int | None
+    due_at: datetime
+    state: str
+    finished_at: datetime | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    flow: str
+    step: str
+    data: Mapping[str, Any]
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Export:
+    """Everything stored about one person, as read at `read_at`."""
+
+    read_at: datetime
+    profile: Profile
+    part: PeerPart | WorkerPart | CoordinatorPart
+    deliveries: tuple[DeliveryRecord, ...]
+    conversation: ConversationRecord | None
+
+
+def _session(row: PeerSession) -> SessionRecord:
+    return SessionRecord(
+        row.id, row.starts_at, row.duration_minutes, row.place, row.state, row.times_moved,
+        row.confirmed_at, row.cancelled_at, row.cancelled_by, row.counts_against,
+        row.outcome_at,
+    )  # fmt: skip
+
+
+def _programmes(rows: list[tuple[Programme, Person]]) -> tuple[ProgrammeRecord, ...]:
+    return tuple(
+        ProgrammeRecord(other.display_name, p.planned_sessions, p.state, p.started_at, p.ended_at)
+        for p, other in rows
+    )
+
+
+def _reminders(prefs: ReminderPrefs) -> ReminderChoice:
+    return ReminderChoice(
+        prefs.day_before, prefs.day_before_at, prefs.morning, prefs.morning_at,
+        prefs.hour_before, prefs.quiet_from, prefs.quiet_until, prefs.asked_at,
+    )  # fmt: skip
+
+
+async def _peer_part(uow: UnitOfWork, peer: Person) -> PeerPart:
     repo = uow.privacy
     programmes = await repo.programmes_of_peer(peer.id)
     sessions = await repo.sessions_of([p.id for p, _ in programmes])
     requests = await repo.rearrange_requests([s.id for s in sessions])
     entries = await repo.entries_of(peer.id)
+    asked: dict[int, list[RearrangeRecord]] = {}
+    for r in requests:
+        asked.setdefault(r.session_id, []).append(
+            RearrangeRecord(
+                r.requested_by, r.created_at, r.proposed_at, r.wish, r.state, r.resolved_at
+            )
+        )
+    # A peer's own data includes what their peer worker noted about them.
+    own_sessions = tuple(
+        PeersSession(_session(row), row.outcome_note, tuple(asked.get(row.id, ())))
+        for row in sessions
+    )
+    logged: dict[int, list[EntryRecord]] = {}
+    for e in entries:
+        logged.setdefault(e.strategy_id, []).append(EntryRecord(e.outcome, e.note, e.logged_at))
+    strategies = tuple(
+        StrategyRecord(s.name, s.created_at, s.last_used_at, tuple(logged.get(s.id, ())))
+        for s in await repo.strategies_of(peer.id)
+    )
     prefs = await uow.prefs.reminders(peer.id)
-    session_rows = []
-    for row in sessions:
-        item = _session(row, when)
-        # A peer's own data includes what their peer worker noted about them.
-        item["peer_worker_note_for_next_time"] = row.outcome_note
-        item["rearrange_requests"] = [
-            {
-                "asked_by": "peer worker" if r.requested_by == "worker" else r.requested_by,
-                "asked": when(r.created_at),
-                "proposed_time": when(r.proposed_at),
-                "wish": r.wish,
-                "state": r.state,
-                "resolved": when(r.resolved_at),
-            }
-            for r in requests
-            if r.session_id == row.id
-        ]
-        session_rows.append(item)
-    return {
-        "programmes": [
-            {
-                "peer_worker": worker.display_name,
-                "planned_sessions": programme.planned_sessions,
-                "state": programme.state,
-                "started": when(programme.started_at),
-                "ended": when(programme.ended_at),
-            }
-            for programme, worker in programmes
-        ],
-        "sessions": session_rows,
-        "strategies": [
-            {
-                "name": strategy.name,
-                "added": when(strategy.created_at),
-                "last_used": when(strategy.last_used_at),
-                "log": [
-                    {
-                        "how_it_went": OUTCOMES.get(e.outcome, e.outcome),
-                        "note": e.note,
-                        "logged": when(e.logged_at),
-                    }
-                    for e in entries
-                    if e.strategy_id == strategy.id
-                ],
-            }
-            for strategy in await repo.strategies_of(peer.id)
-        ],
-        "reminders": _reminders(prefs),
-        "reminders_asked": when(prefs.asked_at),
-    }
+    return PeerPart(_programmes(programmes), own_sessions, strategies, _reminders(prefs))
 
 
-async def _worker_export(uow: UnitOfWork, worker: Person, when: _Zone) -> dict[str, Any]:
+async def _worker_part(uow: UnitOfWork, worker: Person) -> WorkerPart:
     repo = uow.privacy
     prefs = await uow.prefs.worker(worker.id)
     programmes = await repo.programmes_of_worker(worker.id)
-    names = {p.id: peer.display_name or t.PEER_WHO_LEFT for p, peer in programmes}
-    diary = []
+    names = {p.id: peer.display_name for p, peer in programmes}
     # The diary is the worker's own: times, places and states, never a peer's strategy
     # texts or notes, so the file is safe to keep outside the bot.
-    for row in await repo.sessions_of(list(names)):
-        item = _session(row, when)
-        item["peer"] = names[row.programme_id]
-        diary.append(item)
-    return {
-        "settings": {
-            "summary_minutes_before_session": prefs.summary_lead_minutes,
-            "works_from": _clock(prefs.work_from),
-            "works_until": _clock(prefs.work_until),
-            "working_days": [WEEKDAYS[int(d) - 1] for d in prefs.work_days if d in "1234567"],
-            "last_place": prefs.last_place,
-        },
-        "peers": [
-            {
-                "name": names[programme.id],
-                "planned_sessions": programme.planned_sessions,
-                "state": programme.state,
-                "started": when(programme.started_at),
-                "ended": when(programme.ended_at),
-            }
-            for programme, _peer in programmes
-        ],
-        "diary": diary,
-    }
+    diary = tuple(
+        DiaryEntry(_session(row), names[row.programme_id])
+        for row in await repo.sessions_of(list(names))
+    )
+    days = tuple(int(d) for d in prefs.work_days if d in "1234567")
+    return WorkerPart(
+        prefs.summary_lead_minutes, prefs.work_from, prefs.work_until, days, prefs.last_place,
+        _programmes(programmes), diary,
+    )  # fmt: skip
 
 
-async def export_person(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> dict[str, Any]:
-    """Everything stored about the person behind this account, readable by them."""
+async def export_person(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> Export:
+    """Everything stored about the person behind this account, for them to take."""
     person = await member(uow, telegram_id)
-    when = _Zone(person.timezone)
-    document: dict[str, Any] = {
-        "about": t.export_about(person.timezone),
-        "exported": when(now),
-        "profile": _profile(person, when),
-    }
+    profile = Profile(
+        person.display_name, Role(person.role), person.timezone, person.created_at,
+        person.joined_at, person.paused, person.unreachable_at,
+    )  # fmt: skip
+    part: PeerPart | WorkerPart | CoordinatorPart
     if person.role == Role.PEER:
-        document |= await _peer_export(uow, person, when)
+        part = await _peer_part(uow, person)
     elif person.role == Role.WORKER:
-        document |= await _worker_export(uow, person, when)
+        part = await _worker_part(uow, person)
     else:
         prefs = await uow.prefs.coordinator(person.id)
-        document["settings"] = {
-            "digest_day": WEEKDAYS[prefs.digest_weekday - 1],
-            "digest_at": _clock(prefs.digest_at),
-        }
-    document["messages_sent_to_you"] = _deliveries(await uow.privacy.deliveries_to(person.id), when)
-    document["unfinished_conversation"] = await _conversation(uow, person.id, when)
+        part = CoordinatorPart(prefs.digest_weekday, prefs.digest_at)
+    deliveries = tuple(
+        DeliveryRecord(r.kind, r.session_id, r.due_at, r.state, r.finished_at, r.reason)
+        for r in await uow.privacy.deliveries_to(person.id)
+    )
+    row = await uow.conversations.get(person.id)
+    conversation = (
+        None if row is None else ConversationRecord(row.flow, row.step, row.data, row.updated_at)
+    )
     log.info("person %s exported their data", person.id)
-    return document
+    return Export(now, profile, part, deliveries, conversation)
 
 
 async def _erase(uow: UnitOfWork, peer: Person, now: datetime) -> tuple[int, ...]:

@@ -1,0 +1,219 @@
+"""The /mydata file: everything stored about a person, as JSON they can read and keep.
+
+Made from the frozen export bot.services.privacy reads: times shown in the person's own
+zone (ISO, with the offset), stored values put in words.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.services.privacy import (
+    CoordinatorPart,
+    DeliveryRecord,
+    Export,
+    PeerPart,
+    ProgrammeRecord,
+    ReminderChoice,
+    SessionRecord,
+    WorkerPart,
+)
+from bot.texts import privacy as t
+from storage.models import Role
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+OUTCOMES = {
+    "helped": "helped",
+    "a_bit": "a bit",
+    "didnt_help": "didn't help",
+    "didnt_try": "didn't get to try",
+}
+
+
+class _Zone:
+    """Shows UTC moments as ISO text in the person's own zone."""
+
+    def __init__(self, name: str) -> None:
+        self.tz = ZoneInfo(name)
+
+    def __call__(self, moment: datetime | None) -> str | None:
+        if moment is None:
+            return None
+        return moment.astimezone(self.tz).isoformat(timespec="minutes")
+
+
+def _clock(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _side(who: str | None) -> str | None:
+    """Who asked or cancelled, in words ("worker" is a peer worker)."""
+    return "peer worker" if who == "worker" else who
+
+
+def _session(row: SessionRecord, when: _Zone) -> dict[str, Any]:
+    return {
+        "session": row.id,
+        "starts": when(row.starts_at),
+        "ends": when(row.starts_at + timedelta(minutes=row.minutes)),
+        "length_minutes": row.minutes,
+        "place": row.place,
+        "state": "awaiting reply" if row.state == "scheduled" else row.state,
+        "times_moved": row.times_moved,
+        "confirmed": when(row.confirmed_at),
+        "cancelled": when(row.cancelled_at),
+        "cancelled_by": _side(row.cancelled_by),
+        "cancelled_session_counts_against_programme": row.counts_against,
+        "outcome_recorded": when(row.outcome_at),
+    }
+
+
+def _programme(row: ProgrammeRecord, key: str, name: str | None, when: _Zone) -> dict[str, Any]:
+    return {
+        key: name,
+        "planned_sessions": row.planned_sessions,
+        "state": row.state,
+        "started": when(row.started_at),
+        "ended": when(row.ended_at),
+    }
+
+
+def _reminders(prefs: ReminderChoice) -> dict[str, Any] | str:
+    if not (prefs.day_before or prefs.morning or prefs.hour_before):
+        return t.NO_REMINDERS
+    return {
+        "the_day_before_at": _clock(prefs.day_before_at) if prefs.day_before else None,
+        "on_the_morning_at": _clock(prefs.morning_at) if prefs.morning else None,
+        "an_hour_before": prefs.hour_before,
+        "quiet_hours": f"{_clock(prefs.quiet_from)} to {_clock(prefs.quiet_until)}",
+    }
+
+
+def _peer(part: PeerPart, when: _Zone) -> dict[str, Any]:
+    sessions = []
+    for item in part.sessions:
+        row = _session(item.session, when)
+        row["peer_worker_note_for_next_time"] = item.worker_note
+        row["rearrange_requests"] = [
+            {
+                "asked_by": _side(r.requested_by),
+                "asked": when(r.created_at),
+                "proposed_time": when(r.proposed_at),
+                "wish": r.wish,
+                "state": r.state,
+                "resolved": when(r.resolved_at),
+            }
+            for r in item.requests
+        ]
+        sessions.append(row)
+    return {
+        "programmes": [_programme(p, "peer_worker", p.other_name, when) for p in part.programmes],
+        "sessions": sessions,
+        "strategies": [
+            {
+                "name": s.name,
+                "added": when(s.created_at),
+                "last_used": when(s.last_used_at),
+                "log": [
+                    {
+                        "how_it_went": OUTCOMES.get(e.outcome, e.outcome),
+                        "note": e.note,
+                        "logged": when(e.logged_at),
+                    }
+                    for e in s.log
+                ],
+            }
+            for s in part.strategies
+        ],
+        "reminders": _reminders(part.reminders),
+        "reminders_asked": when(part.reminders.asked_at),
+    }
+
+
+def _worker(part: WorkerPart, when: _Zone) -> dict[str, Any]:
+    diary = []
+    for entry in part.diary:
+        row = _session(entry.session, when)
+        row["peer"] = entry.peer_name or t.PEER_WHO_LEFT
+        diary.append(row)
+    return {
+        "settings": {
+            "summary_minutes_before_session": part.summary_lead_minutes,
+            "works_from": _clock(part.work_from),
+            "works_until": _clock(part.work_until),
+            "working_days": [WEEKDAYS[day - 1] for day in part.work_days],
+            "last_place": part.last_place,
+        },
+        "peers": [_programme(p, "name", p.other_name or t.PEER_WHO_LEFT, when) for p in part.peers],
+        "diary": diary,
+    }
+
+
+def _coordinator(part: CoordinatorPart) -> dict[str, Any]:
+    return {
+        "settings": {
+            "digest_day": WEEKDAYS[part.digest_weekday - 1],
+            "digest_at": _clock(part.digest_at),
+        }
+    }
+
+
+def _deliveries(rows: tuple[DeliveryRecord, ...], when: _Zone) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": row.kind.replace("_", " "),
+            "session": row.session_id,
+            "due": when(row.due_at),
+            "state": row.state,
+            "finished": when(row.finished_at),
+            "reason": row.reason,
+        }
+        for row in rows
+    ]
+
+
+def document(export: Export) -> dict[str, Any]:
+    """The export as the JSON document's structure, worded and in the person's zone."""
+    profile = export.profile
+    when = _Zone(profile.zone)
+    document: dict[str, Any] = {
+        "about": t.export_about(profile.zone),
+        "exported": when(export.read_at),
+        "profile": {
+            "name": profile.name,
+            "role": "peer worker" if profile.role == Role.WORKER else profile.role,
+            "time_zone": profile.zone,
+            "added": when(profile.added),
+            "joined": when(profile.joined),
+            "messages_paused": profile.paused,
+            "telegram_blocked_noticed": when(profile.unreachable_at),
+        },
+    }
+    part = export.part
+    if isinstance(part, PeerPart):
+        document |= _peer(part, when)
+    elif isinstance(part, WorkerPart):
+        document |= _worker(part, when)
+    else:
+        document |= _coordinator(part)
+    document["messages_sent_to_you"] = _deliveries(export.deliveries, when)
+    conversation = export.conversation
+    document["unfinished_conversation"] = (
+        None
+        if conversation is None
+        else {
+            "flow": conversation.flow,
+            "step": conversation.step,
+            "data": conversation.data,
+            "updated": when(conversation.updated_at),
+        }
+    )
+    return document
+
+
+def render(export: Export) -> bytes:
+    """The /mydata file's bytes (UTF-8 JSON, indented to be read)."""
+    return json.dumps(document(export), ensure_ascii=False, indent=2).encode("utf-8")
