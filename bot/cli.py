@@ -10,9 +10,10 @@ import threading
 import time
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.config import ConfigError, Settings, load
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger("peerbot")
 
@@ -118,6 +119,9 @@ def _fail(message: str, code: int = 2) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Only now: --help needs none of it, and the settings bring SQLAlchemy (0.3 s) along.
+    from bot.config import ConfigError, load
+
     try:
         settings = load(args.env_file)
         logging.basicConfig(
