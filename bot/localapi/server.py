@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 _MAX_POLL_TIMEOUT = 50.0
 _WEBHOOK_ATTEMPTS = 5
 # until_idle(): how many times the loop must run with nothing changing before idle counts.
+# busy() is exact for what it covers; the turns let a callback already scheduled (a job
+# just fired, a task just created) run and show itself before the test goes on.
 _IDLE_YIELDS = 3
 
 # Says what the bot is busy with that HTTP does not show (None when nothing); see add_probe().
