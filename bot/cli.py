@@ -6,12 +6,21 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.config import ConfigError, Settings, load
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger("peerbot")
+
+T = TypeVar("T")
+
+# How long a command waits, before it exits, for threads it started to end.
+THREADS_GRACE_SECONDS = 5.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -110,6 +119,9 @@ def _fail(message: str, code: int = 2) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Only now: --help needs none of it, and the settings bring SQLAlchemy (0.3 s) along.
+    from bot.config import ConfigError, load
+
     try:
         settings = load(args.env_file)
         logging.basicConfig(
@@ -131,11 +143,59 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _db_upgrade(settings: Settings, *, quiet: bool = False) -> int:
-    from storage.migrate import upgrade
+def _run_to_end(main: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(main)``, but the loop closes only after threads started meanwhile end.
 
+    aiosqlite runs each connection in a thread of its own.  When a connect fails it tells
+    that thread to stop without waiting for it; if the loop has closed by the time the
+    thread answers, the thread dies printing a traceback - the very thing a person who
+    mistyped DATABASE_URL must not see.
+    """
+
+    async def to_the_end() -> T:
+        before = set(threading.enumerate())
+        try:
+            return await main
+        finally:
+            await _threads_ended(before)
+
+    return asyncio.run(to_the_end())
+
+
+async def _threads_ended(before: set[threading.Thread]) -> None:
+    loop = asyncio.get_running_loop()
+    # The default executor's idle threads would wait for work forever: end them first.
+    await loop.shutdown_default_executor()
+    started = set(threading.enumerate()) - before
+    if not started:
+        return
+    # Joined from another thread: joining here would block the loop they may still call.
+    ended = loop.create_future()
+
+    def join() -> None:
+        deadline = time.monotonic() + THREADS_GRACE_SECONDS
+        for thread in started:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        loop.call_soon_threadsafe(ended.set_result, None)
+
+    threading.Thread(target=join, name="peerbot-exit", daemon=True).start()
+    await ended
+
+
+async def _upgrade(url: str) -> None:
+    from storage.db import open_database
+    from storage.migrate import upgrade_engine
+
+    db = open_database(url)
     try:
-        upgrade(settings.database_url)
+        await upgrade_engine(db.engine)
+    finally:
+        await db.dispose()
+
+
+def _db_upgrade(settings: Settings, *, quiet: bool = False) -> int:
+    try:
+        _run_to_end(_upgrade(settings.database_url))
     except (OSError, ValueError) as error:
         return _fail(f"DATABASE_URL: cannot open the database ({type(error).__name__})")
     except Exception as error:
@@ -153,7 +213,7 @@ def _run(settings: Settings) -> int:
     code = _db_upgrade(settings, quiet=True)
     if code:
         return code
-    asyncio.run(serve(settings))
+    _run_to_end(serve(settings))
     return 0
 
 
@@ -173,7 +233,7 @@ def _invite_coordinator(settings: Settings) -> int:
     code = _db_upgrade(settings, quiet=True)
     if code:
         return code
-    lines = asyncio.run(invite_coordinator(settings))
+    lines = _run_to_end(invite_coordinator(settings))
     for line in lines.notes:
         print(line, file=sys.stderr)
     print(lines.text)

@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 
+import scheduler
 from bot.app import PeerbotApp, build_application, start_app, stop_app
 from bot.config import Settings
-from bot.localapi import LocalBotApi, Person
+from bot.localapi import ApplicationWatch, LocalBotApi, Person, watch_application
 from bot.services import onboarding
 from storage.db import Database, open_database
 from storage.uow import UnitOfWork
@@ -33,15 +34,26 @@ class Harness:
     clock: Clock
     app: PeerbotApp | None = None
     people: dict[str, Person] = field(default_factory=dict)
+    # Tells the server when the bot is idle, so that people wait for that, not for time.
+    watch: ApplicationWatch | None = None
 
     async def start_bot(self) -> None:
         self.app = build_application(self.settings, self.db, clock=self.clock)
+        self.watch = watch_application(self.api, self.app)
         await start_app(self.app, self.settings, poll_timeout=1)
 
     async def stop_bot(self) -> None:
         if self.app is not None:
             await stop_app(self.app)
             self.app = None
+        if self.watch is not None:
+            self.watch.close()
+            self.watch = None
+
+    async def tick(self, times: int = 1) -> None:
+        """Run the scheduler's tick now (``times`` runs in a row), as its timer would."""
+        assert self.watch is not None, "the bot is not running"
+        await self.watch.run_job(scheduler.JOB_NAME, times)
 
     async def restart(self) -> None:
         """Stop the bot and start a fresh process-like Application on the same database."""

@@ -88,6 +88,47 @@ async def test_an_unreachable_database_is_named(tmp_path: Path) -> None:
     assert "Traceback" not in err, err
 
 
+# The CLI, with every thread but the main one slowed down (as on a busy machine), and the
+# process waiting for those threads before it exits, so that whatever a late thread
+# prints is seen.
+SLOW_THREADS = """
+import sys, threading, time
+
+def slow(frame, event, arg):
+    if event == "call":
+        time.sleep(0.03)
+
+threading.settrace(slow)
+from bot.cli import main
+code = main()
+for thread in threading.enumerate():
+    if thread is not threading.current_thread():
+        thread.join(10)
+sys.exit(code)
+"""
+
+
+async def test_an_unreachable_database_prints_no_traceback_however_slow_the_driver_is(
+    tmp_path: Path,
+) -> None:
+    # aiosqlite's connection thread answers a failed connect late; with the event loop
+    # already closed, it used to die with a traceback (now and then, on a loaded machine).
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        SLOW_THREADS,
+        "db",
+        "upgrade",
+        cwd=tmp_path,
+        env=clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/missing/dir/x.db"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    assert err.decode() == "peerbot: DATABASE_URL: cannot open the database (OperationalError)\n"
+
+
 async def test_db_upgrade_creates_the_default_sqlite_file(tmp_path: Path) -> None:
     code, out, _ = await peerbot(tmp_path, "db", "upgrade")
     assert code == 0 and "up to date" in out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
 import pytest
@@ -33,7 +33,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.localapi import LocalBotApi, Person
+from bot.localapi import LocalBotApi, Person, watch_application
 
 pytestmark = pytest.mark.asyncio
 
@@ -280,3 +280,126 @@ async def test_application_conversation(api: LocalBotApi) -> None:
         await app.stop()
         await app.shutdown()
     assert not any(c.status == 409 for c in api.calls_to("getUpdates")[:-1])
+
+
+@pytest.fixture
+async def gated(api: LocalBotApi) -> AsyncIterator[tuple[Application, asyncio.Event]]:  # type: ignore[type-arg]
+    """A watched Application whose /work answers, then waits for the gate, then answers
+    again: work between requests that only the Application itself can report."""
+    gate = asyncio.Event()
+
+    async def work(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("working")
+        await gate.wait()
+        await update.effective_message.reply_text("done")
+
+    async def late(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await gate.wait()
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("after all")
+
+    app: Application = (  # type: ignore[type-arg]
+        ApplicationBuilder().token(api.token).base_url(api.base_url).build()
+    )
+    app.add_handler(CommandHandler("work", work))
+    app.add_handler(CommandHandler("late", late))
+    watch = watch_application(api, app)
+    await app.initialize()
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0, timeout=1)
+    try:
+        yield app, gate
+    finally:
+        gate.set()
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        watch.close()
+    assert not api.watched
+
+
+async def until(api: LocalBotApi, condition: Callable[[], bool]) -> None:
+    assert await api.wait_for(condition, asyncio.get_running_loop().time() + 5)
+
+
+async def test_a_confirmed_update_is_not_a_finished_one(
+    api: LocalBotApi,
+    gated: tuple[Application, asyncio.Event],  # type: ignore[type-arg]
+) -> None:
+    _, gate = gated
+    alex = api.person("Alex")
+    sent = asyncio.create_task(alex.send("/work"))
+    await until(api, lambda: [m.text for m in api.chat(alex.chat_id)] == ["working"])
+    # PTB's Updater has confirmed the update with its next getUpdates, and no request is
+    # open: only the Application knows it is still busy, and the person goes on waiting.
+    await until(api, lambda: api.busy() == "the bot is processing 1 update(s)")
+    assert not sent.done()
+    gate.set()
+    assert [m.text for m in await sent] == ["working", "done"]
+    assert api.busy() is None
+
+
+async def test_silence_is_judged_once_the_bot_is_idle(
+    api: LocalBotApi,
+    gated: tuple[Application, asyncio.Event],  # type: ignore[type-arg]
+) -> None:
+    _, gate = gated
+    alex = api.person("Alex")
+    api.enqueue_update(
+        "message",
+        {
+            "message_id": api.next_message_id(alex.chat_id),
+            "date": 0,
+            "chat": api.chat_json(alex.chat_id),
+            "from": dict(alex.user),
+            "text": "/late",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    )
+    silence = asyncio.create_task(alex.expect_silence())
+    await until(api, lambda: api.busy() == "the bot is processing 1 update(s)")
+    assert not silence.done()
+    gate.set()
+    with pytest.raises(AssertionError, match=r"stay silent towards Alex .* sendMessage \(200\)"):
+        await silence
+    await alex.expect_silence()  # idle now, and nothing more was sent
+
+
+async def test_a_watched_job_runs_on_demand_and_keeps_the_bot_busy(api: LocalBotApi) -> None:
+    gate = asyncio.Event()
+
+    async def job(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await gate.wait()
+        await context.bot.send_message(7, "from the job")
+
+    app: Application = (  # type: ignore[type-arg]
+        ApplicationBuilder().token(api.token).base_url(api.base_url).build()
+    )
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(job, interval=3600, first=3600, name="hourly")
+    watch = watch_application(api, app)
+    async with app:
+        await app.start()
+        running = asyncio.create_task(watch.run_job("hourly"))
+        await until(api, lambda: api.busy() == "the bot's job 'hourly' is running")
+        assert watch.runs("hourly") == 0
+        gate.set()
+        await running
+        assert watch.runs("hourly") == 1 and api.busy() is None
+        assert [m.text for m in api.chat(7)] == ["from the job"]
+        await app.stop()
+    watch.close()
+
+
+async def test_a_watched_bot_that_answers_nothing_fails_at_once_not_after_the_timeout(
+    api: LocalBotApi,
+    gated: tuple[Application, asyncio.Event],  # type: ignore[type-arg]
+) -> None:
+    alex = api.person("Alex")
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(AssertionError, match="by the time it was idle the bot neither sent"):
+        await alex.send("no handler for this", timeout=30)
+    assert asyncio.get_running_loop().time() - started < 10
+    assert await alex.send("still nothing", expect_reply=False) == []

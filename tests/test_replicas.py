@@ -14,7 +14,8 @@ from telegram.ext import TypeHandler
 
 from bot.app import build_application, start_app, stop_app
 from bot.config import Settings
-from bot.localapi import LocalBotApi
+from bot.localapi import LocalBotApi, watch_application
+from scheduler import JOB_NAME
 from storage.db import open_database
 from tests.conftest import Clock
 from tests.harness import Harness
@@ -30,6 +31,7 @@ async def test_two_replicas_share_the_work_and_send_each_reminder_once(
     handled: Counter[str] = Counter()
     async with LocalBotApi() as api:
         replicas = []
+        watches = []
         for name in ("a", "b"):
             port = free_port()
             settings = Settings(
@@ -50,6 +52,7 @@ async def test_two_replicas_share_the_work_and_send_each_reminder_once(
                 handled[name] += 1
 
             app.add_handler(TypeHandler(Update, count), group=-10)
+            watches.append(watch_application(api, app))
             await start_app(app, settings)
             replicas.append((app, db, settings))
         # The load balancer: Telegram knows one address, updates go to each replica in turn.
@@ -81,7 +84,8 @@ async def test_two_replicas_share_the_work_and_send_each_reminder_once(
             clock.set(datetime(2026, 12, 1, 9, 1, 30, tzinfo=UTC))
             deadline = asyncio.get_running_loop().time() + 10
             assert await api.wait_for(lambda: bool(reminders()), deadline)
-            await asyncio.sleep(3)  # several more ticks of both replicas
+            # Several more ticks of both replicas, at once.
+            await asyncio.gather(*(watch.run_job(JOB_NAME, 3) for watch in watches))
             assert len(reminders()) == 1
         finally:
             for app, db, _ in replicas:

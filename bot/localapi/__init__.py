@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .activity import ApplicationWatch, watch_application
 from .models import ApiCall, BotMessage, Button, StoredFile
 from .people import SETTLE_SECONDS, Person
 from .server import LocalBotApi
@@ -9,9 +10,11 @@ from .server import LocalBotApi
 __all__ = [
     "SETTLE_SECONDS",
     "ApiCall",
+    "ApplicationWatch",
     "BotMessage",
     "Button",
     "LocalBotApi",
     "Person",
     "StoredFile",
+    "watch_application",
 ]

@@ -57,6 +57,7 @@ class BotApiMethods(AccountMethods):
         self._users: dict[int, dict[str, Any]] = {}
         # Replaced on every change; waiters grab the current one and await it.
         self._changed = asyncio.Event()
+        self._changes = 0  # how many times it was replaced
         self.handlers: dict[str, tuple[str, Handler]] = {}
         for name, fn in {
             "getMe": self._get_me,
@@ -100,7 +101,12 @@ class BotApiMethods(AccountMethods):
 
     def _bump(self) -> None:
         event, self._changed = self._changed, asyncio.Event()
+        self._changes += 1
         event.set()
+
+    def notify(self) -> None:
+        """Wake everyone waiting in wait_for(): something they may test has changed."""
+        self._bump()
 
     def chat_json(self, chat_id: int) -> dict[str, Any]:
         user = self._users.get(chat_id)

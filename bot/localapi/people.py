@@ -2,7 +2,11 @@
 
 A Person puts updates into the local server's getUpdates queue and then
 waits - driven by the server's change events, not by polling - for the bot
-to react in that person's private chat.
+to finish with them.  When the bot's process reports its work to the server
+(``watch_application``), finished means idle: every update confirmed and
+processed, no request or job under way.  A bot that does not report (one in
+another process) is taken to be done once it stayed quiet in the chat for
+SETTLE_SECONDS.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from .models import MESSAGE_METHODS, ApiCall, BotMessage, CallbackRecord, Pendin
 if TYPE_CHECKING:
     from .server import LocalBotApi
 
-# How long the bot must stay quiet in a chat before a reaction counts as done.
+# For a bot that does not report its work: how long it must stay quiet in a chat
+# before a reaction counts as done.
 SETTLE_SECONDS = 0.25
 
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,64})?")
@@ -136,23 +141,44 @@ class Person:
         """Send a callback query with arbitrary data, as a forged/stale button would."""
         return await self._press(self._target(message), callback_data, expect_reply, timeout)
 
-    async def expect_silence(self, seconds: float = 1.0) -> None:
-        """Assert the bot sends, edits or deletes nothing in this chat for ``seconds``."""
-        start = len(self._api.calls)
+    async def expect_silence(
+        self,
+        seconds: float = 1.0,
+        *,
+        timeout: float = 10.0,  # noqa: ASYNC109
+    ) -> None:
+        """Assert the bot finishes what it was given and sends, edits or deletes nothing in
+        this chat meanwhile.
+
+        A watched bot is waited for until idle (at most ``timeout``); one that does not
+        report its work is watched for ``seconds`` of real time.
+        """
+        api = self._api
+        start = len(api.calls)
 
         def noisy() -> list[ApiCall]:
             return [
                 c
-                for c in self._api.calls[start:]
+                for c in api.calls[start:]
                 if c.chat_id == self.chat_id and c.method in MESSAGE_METHODS
             ]
 
-        deadline = asyncio.get_running_loop().time() + seconds
-        if await self._api.wait_for(lambda: bool(noisy()), deadline):
+        loop = asyncio.get_running_loop()
+        if api.watched:
+            if not await api.until_idle(loop.time() + timeout):
+                raise AssertionError(
+                    f"expected the bot to finish and stay silent towards {self.first_name}, "
+                    f"but after {timeout}s it is still busy: {api.busy()}"
+                )
+            waited = "until it was idle"
+        else:
+            await api.wait_for(lambda: bool(noisy()), loop.time() + seconds)
+            waited = f"for {seconds}s"
+        if noisy():
             made = ", ".join(f"{c.method} ({c.status})" for c in noisy())
             raise AssertionError(
                 f"expected the bot to stay silent towards {self.first_name} "
-                f"(chat {self.chat_id}) for {seconds}s, but it called: {made}"
+                f"(chat {self.chat_id}) {waited}, but it called: {made}"
             )
 
     # -- internals ---------------------------------------------------------------
@@ -215,28 +241,38 @@ class Person:
         api = self._api
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
+        idle = api.watched and await api.until_idle(deadline)
         if not await api.wait_for(lambda: update.fetched_at is not None, deadline):
             raise AssertionError(
                 f"{what}, but within {within}s the bot never fetched update "
                 f"{update.update_id}; is it polling getUpdates at {api.base_url}?"
+            )
+        if api.watched and not idle:
+            raise AssertionError(
+                f"{what}, but within {within}s the bot did not finish: {api.busy()}"
             )
         start = update.fetched_at or 0
 
         def relevant() -> list[ApiCall]:
             return [c for c in api.calls[start:] if self._concerns(c, query_id)]
 
-        if expect_reply and not await api.wait_for(
-            lambda: any(self._answers(c, query_id) for c in api.calls[start:]), deadline
-        ):
+        def answered() -> bool:
+            return any(self._answers(c, query_id) for c in api.calls[start:])
+
+        # An idle bot has done all it will do: no point waiting for an answer.
+        if expect_reply and not (answered() if idle else await api.wait_for(answered, deadline)):
             also = " nor answered the callback query" if query_id else ""
             seen = ", ".join(c.method for c in api.calls[start:] if c.method != "getUpdates")
             seen = seen or "none"
+            when = "by the time it was idle" if idle else f"within {within}s"
             raise AssertionError(
-                f"{what} and expected a reaction in chat {self.chat_id}, but within {within}s "
+                f"{what} and expected a reaction in chat {self.chat_id}, but {when} "
                 f"the bot neither sent, edited nor deleted a message there{also}; "
                 f"calls since the update was fetched: {seen}"
             )
-        # Settle: keep waiting while the bot is still busy with this chat.
+        if idle:
+            return self._changed_messages(relevant())
+        # Not watched: settle, waiting while the bot is still busy with this chat.
         hard_stop = deadline + SETTLE_SECONDS
         while True:
             count = len(relevant())

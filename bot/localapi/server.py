@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -26,6 +27,13 @@ logger = logging.getLogger(__name__)
 # Telegram's getUpdates never holds a request for longer than this.
 _MAX_POLL_TIMEOUT = 50.0
 _WEBHOOK_ATTEMPTS = 5
+# until_idle(): how many times the loop must run with nothing changing before idle counts.
+# busy() is exact for what it covers; the turns let a callback already scheduled (a job
+# just fired, a task just created) run and show itself before the test goes on.
+_IDLE_YIELDS = 3
+
+# Says what the bot is busy with that HTTP does not show (None when nothing); see add_probe().
+BusyProbe = Callable[[], str | None]
 
 
 class LocalBotApi(FaultInjection, BotApiMethods):
@@ -53,6 +61,9 @@ class LocalBotApi(FaultInjection, BotApiMethods):
         # Tests of several replicas: a load balancer's addresses, taken in turn.
         self.balance_across: list[str] = []
         self._pushed = 0
+        # Bot API requests being answered (getUpdates aside), and what the bots say they do.
+        self._in_flight = 0
+        self._probes: list[BusyProbe] = []
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -148,6 +159,57 @@ class LocalBotApi(FaultInjection, BotApiMethods):
                     logger.warning("webhook unreachable for update %s", update.update_id)
                 await asyncio.sleep(0.2 * (attempt + 1))
 
+    # -- knowing when the bot is done -------------------------------------------------
+
+    def add_probe(self, probe: BusyProbe) -> Callable[[], None]:
+        """Count the bot busy while ``probe()`` names something; returns the undo.
+
+        The server sees the bot's requests but not the work between them (a database query
+        between two sends), so a bot's own process must say when it is busy - see
+        ``watch_application``.  Whoever owns a probe calls notify() when its answer changes.
+        """
+        self._probes.append(probe)
+        self.notify()
+
+        def remove() -> None:
+            if probe in self._probes:
+                self._probes.remove(probe)
+                self.notify()
+
+        return remove
+
+    @property
+    def watched(self) -> bool:
+        """Whether some bot reports its work here, so that busy() covers all of it."""
+        return bool(self._probes)
+
+    def busy(self) -> str | None:
+        """What the bot is still doing, or None when it has finished with every update.
+
+        Finished means: every update was taken (a later getUpdates confirmed it, or the
+        webhook POST returned), no Bot API request is being answered, and every probe is
+        quiet (no update being processed, no job running).  Only complete when ``watched``.
+        """
+        if self._updates:
+            return f"update {self._updates[0].update_id} is not confirmed by the bot yet"
+        if self._in_flight:
+            return f"{self._in_flight} Bot API request(s) are being answered"
+        for probe in self._probes:
+            if (doing := probe()) is not None:
+                return doing
+        return None
+
+    async def until_idle(self, deadline: float) -> bool:
+        """Wait until busy() is None with nothing changing for a few loop turns; False when
+        the loop time passes ``deadline`` first."""
+        while await self.wait_for(lambda: self.busy() is None, deadline):
+            changes = self._changes
+            for _ in range(_IDLE_YIELDS):
+                await asyncio.sleep(0)
+            if changes == self._changes and self.busy() is None:
+                return True
+        return False
+
     # -- inspection ------------------------------------------------------------------
 
     def chat(self, chat_id: int) -> list[BotMessage]:
@@ -215,6 +277,18 @@ class LocalBotApi(FaultInjection, BotApiMethods):
             error = ApiError(401, "Unauthorized")
             return web.json_response(error.payload(), status=error.status)
         raw = request.match_info["method"]
+        if raw.lower() == "getupdates":
+            # A long poll waits for work; it is not work.  Confirmations it carries are
+            # accounted for in _get_updates.
+            return await self._answer(request, raw)
+        self._in_flight += 1
+        try:
+            return await self._answer(request, raw)
+        finally:
+            self._in_flight -= 1
+            self._bump()
+
+    async def _answer(self, request: web.Request, raw: str) -> web.Response:
         entry = self.handlers.get(raw.lower())
         name = "getUpdates" if raw.lower() == "getupdates" else entry[0] if entry else raw
         recorded: dict[str, Any] = {}
@@ -253,10 +327,13 @@ class LocalBotApi(FaultInjection, BotApiMethods):
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = min(max(float(params.get("timeout") or 0), 0.0), _MAX_POLL_TIMEOUT)
+        pending = len(self._updates)
         if offset > 0:  # confirms every update below offset
             self._updates = [u for u in self._updates if u.update_id >= offset]
         elif offset < 0:  # keep only the last -offset updates, forget the rest
             self._updates = self._updates[offset:]
+        if len(self._updates) != pending:
+            self._bump()  # until_idle() waits for confirmations
         self._poll_generation += 1
         generation = self._poll_generation
         deadline = asyncio.get_running_loop().time() + timeout
