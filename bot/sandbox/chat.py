@@ -228,8 +228,12 @@ class Chat:
         return self._message_calls
 
     async def settle(self) -> None:
+        """Wait until the bot has finished with what was just sent."""
         loop = asyncio.get_running_loop()
         hard_stop = loop.time() + REPLY_SECONDS
+        if self.api.watched:
+            await self.api.until_idle(hard_stop)
+            return
         while True:
             count = self._count_message_calls()
             quiet_until = min(loop.time() + QUIET_SECONDS, hard_stop)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import build_application, start_app, stop_app
 from bot.config import Settings
-from bot.localapi import LocalBotApi
+from bot.localapi import LocalBotApi, watch_application
 from bot.sandbox.chat import Chat
 from bot.sandbox.clock import SpeedClock
 from bot.sandbox.screen import Screen
@@ -148,6 +148,8 @@ async def _running_bot(
                 scheduler_tick_seconds=min(settings.scheduler_tick_seconds, TICK_SECONDS),
             )
             app = build_application(bot_settings, db, clock=clock)
+            # The chat then waits until the bot is idle, not for a fixed quiet moment.
+            watch_application(api, app)
             await start_app(app, bot_settings, poll_timeout=1)
             try:
                 yield Running(api, bot_settings, db, cast)
