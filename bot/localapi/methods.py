@@ -23,13 +23,7 @@ from .models import (
     StoredFile,
     Upload,
 )
-from .params import (
-    check_markup,
-    inline_markup,
-    png_size,
-    require_chat_id,
-    require_int,
-)
+from .params import check_markup, inline_markup, png_size, require_chat_id, require_int
 
 Handler = Callable[[dict[str, Any], dict[str, Upload]], Any]
 
