@@ -14,15 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .account import AccountMethods
-from .models import (
-    ApiCall,
-    ApiError,
-    BotMessage,
-    CallbackRecord,
-    PendingUpdate,
-    StoredFile,
-    Upload,
-)
+from .models import ApiCall, ApiError, BotMessage, CallbackRecord, PendingUpdate, StoredFile, Upload
 from .params import check_markup, inline_markup, png_size, require_chat_id, require_int
 
 Handler = Callable[[dict[str, Any], dict[str, Upload]], Any]
