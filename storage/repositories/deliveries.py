@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Update, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,13 @@ MAYBE_SENT = "maybe_sent"
 SKIPPED = "skipped"
 FAILED = "failed"
 FINISHED = (SENT, MAYBE_SENT, SKIPPED, FAILED)
+
+
+def _still_claimed(delivery_id: int, owner: str) -> Update:
+    """An UPDATE of one row that changes it only while `owner` still holds its claim."""
+    return update(Delivery).where(
+        Delivery.id == delivery_id, Delivery.claimed_by == owner, Delivery.state == CLAIMED
+    )
 
 
 class DeliveryRepository(DeliveryPlanQueries):
@@ -96,12 +103,7 @@ class DeliveryRepository(DeliveryPlanQueries):
     ) -> bool:
         """Record the end of a claimed row; False if the claim was lost to another sender."""
         stmt = (
-            update(Delivery)
-            .where(
-                Delivery.id == delivery_id,
-                Delivery.claimed_by == owner,
-                Delivery.state == CLAIMED,
-            )
+            _still_claimed(delivery_id, owner)
             .values(
                 state=state,
                 finished_at=now,
@@ -117,12 +119,7 @@ class DeliveryRepository(DeliveryPlanQueries):
     async def release(self, delivery_id: int, *, owner: str, not_before: datetime) -> bool:
         """Give a claimed row back for a later try (after a network failure)."""
         stmt = (
-            update(Delivery)
-            .where(
-                Delivery.id == delivery_id,
-                Delivery.claimed_by == owner,
-                Delivery.state == CLAIMED,
-            )
+            _still_claimed(delivery_id, owner)
             .values(state=PENDING, claimed_until=not_before)
             .execution_options(synchronize_session=False)
         )
