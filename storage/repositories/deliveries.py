@@ -10,16 +10,17 @@ from sqlalchemy import Update, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.enums import DeliveryState
 from storage.models import BotInfo, Delivery
 from storage.repositories.delivery_plan import DeliveryPlanQueries
 
-PENDING = "pending"
-CLAIMED = "claimed"
-SENT = "sent"
-MAYBE_SENT = "maybe_sent"
-SKIPPED = "skipped"
-FAILED = "failed"
-FINISHED = (SENT, MAYBE_SENT, SKIPPED, FAILED)
+# Short names for the states; storage.enums.DeliveryState is their one definition.
+PENDING = DeliveryState.PENDING
+CLAIMED = DeliveryState.CLAIMED
+SENT = DeliveryState.SENT
+MAYBE_SENT = DeliveryState.MAYBE_SENT
+SKIPPED = DeliveryState.SKIPPED
+FAILED = DeliveryState.FAILED
 
 
 def _still_claimed(delivery_id: int, owner: str) -> Update:
