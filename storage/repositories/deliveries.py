@@ -15,12 +15,8 @@ from storage.models import BotInfo, Delivery
 from storage.repositories.delivery_plan import DeliveryPlanQueries
 
 # Short names for the states; storage.enums.DeliveryState is their one definition.
-PENDING = DeliveryState.PENDING
-CLAIMED = DeliveryState.CLAIMED
-SENT = DeliveryState.SENT
-MAYBE_SENT = DeliveryState.MAYBE_SENT
-SKIPPED = DeliveryState.SKIPPED
-FAILED = DeliveryState.FAILED
+PENDING, CLAIMED, SENT = DeliveryState.PENDING, DeliveryState.CLAIMED, DeliveryState.SENT
+MAYBE_SENT, SKIPPED, FAILED = DeliveryState.MAYBE_SENT, DeliveryState.SKIPPED, DeliveryState.FAILED
 
 
 def _still_claimed(delivery_id: int, owner: str) -> Update:
