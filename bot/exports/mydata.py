@@ -1,7 +1,7 @@
 """The /mydata file: everything stored about a person, as JSON they can read and keep.
 
-Made from the frozen export bot.services.privacy reads: times shown in the person's own
-zone (ISO, with the offset), stored values put in words.
+Made from the frozen export bot.services.privacy reads (records in bot.services.export_records):
+times shown in the person's own zone (ISO, with the offset), stored values put in words.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.services.privacy import (
+from bot.services.export_records import (
     CoordinatorPart,
     DeliveryRecord,
     Export,
     PeerPart,
     ProgrammeRecord,
-    ReminderChoice,
     SessionRecord,
     WorkerPart,
 )
+from bot.services.reminders import ReminderChoice
 from bot.texts import privacy as t
 from storage.models import Role
 
@@ -82,7 +82,7 @@ def _programme(row: ProgrammeRecord, key: str, name: str | None, when: _Zone) ->
 
 
 def _reminders(prefs: ReminderChoice) -> dict[str, Any] | str:
-    if not (prefs.day_before or prefs.morning or prefs.hour_before):
+    if not prefs.any:
         return t.NO_REMINDERS
     return {
         "the_day_before_at": _clock(prefs.day_before_at) if prefs.day_before else None,

@@ -30,7 +30,7 @@ __all__ = [
 
 # A claimed row is tried at most this many times (network failures, crashed senders).
 MAX_ATTEMPTS = 5
-_REMINDER_CHOICE = {
+_REMINDER_CHOICE: dict[str, str] = {
     t.REMINDER_DAY_BEFORE: "day_before",
     t.REMINDER_MORNING: "morning",
     t.REMINDER_HOUR_BEFORE: "hour_before",

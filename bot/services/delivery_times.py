@@ -12,16 +12,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-REMINDER_DAY_BEFORE = "reminder_day_before"
-REMINDER_MORNING = "reminder_morning"
-REMINDER_HOUR_BEFORE = "reminder_hour_before"
-SUMMARY = "summary"
-OUTCOME_PROMPT = "outcome_prompt"
-DIGEST = "digest"
+from storage.enums import DeliveryKind as Kind
+
+# Short names for the kinds; storage.enums.DeliveryKind is their one definition.
+REMINDER_DAY_BEFORE = Kind.REMINDER_DAY_BEFORE
+REMINDER_MORNING = Kind.REMINDER_MORNING
+REMINDER_HOUR_BEFORE = Kind.REMINDER_HOUR_BEFORE
+SUMMARY = Kind.SUMMARY
+OUTCOME_PROMPT = Kind.OUTCOME_PROMPT
+DIGEST = Kind.DIGEST
 
 REMINDER_KINDS = (REMINDER_DAY_BEFORE, REMINDER_MORNING, REMINDER_HOUR_BEFORE)
 SESSION_KINDS = (*REMINDER_KINDS, SUMMARY, OUTCOME_PROMPT)
-ALL_KINDS = (*SESSION_KINDS, DIGEST)
+ALL_KINDS = tuple(Kind)
 
 # How long after its due time each kind is still worth sending (beyond the kind's own
 # limit, such as "before the session starts").
@@ -118,7 +121,7 @@ def reminder_times(
     hour_before: bool,
 ) -> list[tuple[str, datetime]]:
     """(kind, UTC moment) of each reminder chosen for a session (None / False: not chosen)."""
-    found = []
+    found: list[tuple[str, datetime]] = []
     if day_before_at is not None:
         found.append((REMINDER_DAY_BEFORE, day_before(starts_at, day_before_at, tz)))
     if morning_at is not None and (due := morning_of(starts_at, morning_at, tz)) is not None:

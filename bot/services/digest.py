@@ -98,23 +98,26 @@ async def digest_now(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> Dig
     return await build_digest(uow, start=start, end=end)
 
 
-CSV_HEADER = (
-    "period_start",
-    "period_end",
-    "peer_worker",
-    "active_peers",
-    "held",
-    "missed",
-    "cancelled",
-    "cancelled_by_peer",
-    "cancelled_by_worker",
-    "rearranged",
-    "confirmed_in_advance",
-    "confirmed_in_advance_share",
-    "completed_programme",
-    "missed_two_or_more_in_a_row",
-    "peers_with_reminders",
-)
+def _figure_columns(f: Figures) -> dict[str, object]:
+    """A CSV row's figures by their column heading, in the file's order."""
+    share = "" if f.confirmed_share is None else f"{f.confirmed_share:.2f}"
+    return {
+        "active_peers": f.peers,
+        "held": f.held,
+        "missed": f.missed,
+        "cancelled": f.cancelled,
+        "cancelled_by_peer": f.cancelled_by_peer,
+        "cancelled_by_worker": f.cancelled_by_worker,
+        "rearranged": f.rearranged,
+        "confirmed_in_advance": f.confirmed_in_advance,
+        "confirmed_in_advance_share": share,
+        "completed_programme": f.completed,
+        "missed_two_or_more_in_a_row": f.missed_in_a_row,
+        "peers_with_reminders": f.reminders,
+    }
+
+
+CSV_HEADER = ("period_start", "period_end", "peer_worker", *_figure_columns(Figures()))
 
 
 def _cell(text: str) -> str:
@@ -129,26 +132,7 @@ def digest_csv(digest: Digest) -> bytes:
     writer.writerow(CSV_HEADER)
     start, end = digest.start.date().isoformat(), digest.end.date().isoformat()
     for worker in digest.workers:
-        f = worker.figures
-        share = "" if f.confirmed_share is None else f"{f.confirmed_share:.2f}"
-        writer.writerow(
-            (
-                start,
-                end,
-                _cell(worker.name),
-                f.peers,
-                f.held,
-                f.missed,
-                f.cancelled,
-                f.cancelled_by_peer,
-                f.cancelled_by_worker,
-                f.rearranged,
-                f.confirmed_in_advance,
-                share,
-                f.completed,
-                f.missed_in_a_row,
-                f.reminders,
-            )
-        )
+        figures = _figure_columns(worker.figures).values()
+        writer.writerow((start, end, _cell(worker.name), *figures))
     # The byte-order mark lets spreadsheet programs read the names as UTF-8.
     return buffer.getvalue().encode("utf-8-sig")

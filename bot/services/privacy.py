@@ -1,20 +1,35 @@
 """A person's own data (SPEC §1.4): take it all (/mydata), erase it (/forget, retention).
 
-/mydata: the service reads everything stored about the person into the frozen records
-below (plain facts, UTC moments, stored values); bot.exports.mydata words and formats them.
+/mydata: the service reads everything stored about the person into the frozen records of
+bot.services.export_records; bot.exports.mydata words and formats them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from bot.services.errors import DomainError
+from bot.services.export_records import (
+    ConversationRecord,
+    CoordinatorPart,
+    DeliveryRecord,
+    DiaryEntry,
+    EntryRecord,
+    Export,
+    PeerPart,
+    PeersSession,
+    Profile,
+    ProgrammeRecord,
+    RearrangeRecord,
+    SessionRecord,
+    StrategyRecord,
+    WorkerPart,
+)
 from bot.services.onboarding import member
-from storage.models import PeerSession, Person, Programme, ReminderPrefs, Role
+from bot.services.reminders import choice_of
+from storage.models import PeerSession, Person, Programme, Role
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -31,149 +46,6 @@ class Forgotten:
     worker_telegram_ids: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class Profile:
-    name: str | None
-    role: Role
-    zone: str
-    added: datetime
-    joined: datetime | None
-    paused: bool
-    unreachable_at: datetime | None
-
-
-@dataclass(frozen=True)
-class SessionRecord:
-    id: int
-    starts_at: datetime
-    minutes: int
-    place: str | None
-    state: str
-    times_moved: int
-    confirmed_at: datetime | None
-    cancelled_at: datetime | None
-    cancelled_by: str | None
-    counts_against: bool | None
-    outcome_at: datetime | None
-
-
-@dataclass(frozen=True)
-class RearrangeRecord:
-    requested_by: str
-    created_at: datetime
-    proposed_at: datetime | None
-    wish: str | None
-    state: str
-    resolved_at: datetime | None
-
-
-@dataclass(frozen=True)
-class PeersSession:
-    """A session in a peer's export: with what their peer worker noted, and rearranging."""
-
-    session: SessionRecord
-    worker_note: str | None
-    requests: tuple[RearrangeRecord, ...]
-
-
-@dataclass(frozen=True)
-class DiaryEntry:
-    """A session in a peer worker's diary: times and places, the peer's name, no texts."""
-
-    session: SessionRecord
-    peer_name: str | None  # None once the peer is erased
-
-
-@dataclass(frozen=True)
-class ProgrammeRecord:
-    other_name: str | None  # the peer worker (peer's export) or the peer (worker's)
-    planned_sessions: int
-    state: str
-    started_at: datetime
-    ended_at: datetime | None
-
-
-@dataclass(frozen=True)
-class EntryRecord:
-    outcome: str
-    note: str | None
-    logged_at: datetime
-
-
-@dataclass(frozen=True)
-class StrategyRecord:
-    name: str
-    created_at: datetime
-    last_used_at: datetime | None
-    log: tuple[EntryRecord, ...]
-
-
-@dataclass(frozen=True)
-class ReminderChoice:
-    day_before: bool
-    day_before_at: time
-    morning: bool
-    morning_at: time
-    hour_before: bool
-    quiet_from: time
-    quiet_until: time
-    asked_at: datetime | None
-
-
-@dataclass(frozen=True)
-class PeerPart:
-    programmes: tuple[ProgrammeRecord, ...]
-    sessions: tuple[PeersSession, ...]
-    strategies: tuple[StrategyRecord, ...]
-    reminders: ReminderChoice
-
-
-@dataclass(frozen=True)
-class WorkerPart:
-    summary_lead_minutes: int
-    work_from: time
-    work_until: time
-    work_days: tuple[int, ...]  # ISO weekdays, 1 is Monday
-    last_place: str | None
-    peers: tuple[ProgrammeRecord, ...]
-    diary: tuple[DiaryEntry, ...]
-
-
-@dataclass(frozen=True)
-class CoordinatorPart:
-    digest_weekday: int  # ISO, 1 is Monday
-    digest_at: time
-
-
-@dataclass(frozen=True)
-class DeliveryRecord:
-    kind: str
-    session_id: int | None
-    due_at: datetime
-    state: str
-    finished_at: datetime | None
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class ConversationRecord:
-    flow: str
-    step: str
-    data: Mapping[str, Any]
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class Export:
-    """Everything stored about one person, as read at `read_at`."""
-
-    read_at: datetime
-    profile: Profile
-    part: PeerPart | WorkerPart | CoordinatorPart
-    deliveries: tuple[DeliveryRecord, ...]
-    conversation: ConversationRecord | None
-
-
 def _session(row: PeerSession) -> SessionRecord:
     return SessionRecord(
         row.id, row.starts_at, row.duration_minutes, row.place, row.state, row.times_moved,
@@ -187,13 +59,6 @@ def _programmes(rows: list[tuple[Programme, Person]]) -> tuple[ProgrammeRecord, 
         ProgrammeRecord(other.display_name, p.planned_sessions, p.state, p.started_at, p.ended_at)
         for p, other in rows
     )
-
-
-def _reminders(prefs: ReminderPrefs) -> ReminderChoice:
-    return ReminderChoice(
-        prefs.day_before, prefs.day_before_at, prefs.morning, prefs.morning_at,
-        prefs.hour_before, prefs.quiet_from, prefs.quiet_until, prefs.asked_at,
-    )  # fmt: skip
 
 
 async def _peer_part(uow: UnitOfWork, peer: Person) -> PeerPart:
@@ -222,7 +87,7 @@ async def _peer_part(uow: UnitOfWork, peer: Person) -> PeerPart:
         for s in await repo.strategies_of(peer.id)
     )
     prefs = await uow.prefs.reminders(peer.id)
-    return PeerPart(_programmes(programmes), own_sessions, strategies, _reminders(prefs))
+    return PeerPart(_programmes(programmes), own_sessions, strategies, choice_of(prefs, peer))
 
 
 async def _worker_part(uow: UnitOfWork, worker: Person) -> WorkerPart:

@@ -20,7 +20,7 @@ from bot.services.onboarding import member
 from bot.services.session_views import (
     SessionView,
     check_owner,
-    current,
+    committed,
     live_for_peer,
     next_session,
     owned,
@@ -71,17 +71,18 @@ async def start_next(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> Off
 
 async def _new_request(
     uow: UnitOfWork,
+    by: Person,
     session_id: int,
-    by: str,
     proposed_at: datetime | None,
     wish: str | None,
     now: datetime,
 ) -> SessionView:
+    """Open `by`'s request (replacing any open one), end their flow and commit."""
     await uow.sessions.replace_open_requests(session_id, now)
     uow.sessions.add(
         RearrangeRequest(
             session_id=session_id,
-            requested_by=by,
+            requested_by=by.role,
             proposed_at=proposed_at,
             wish=wish,
             state="open",
@@ -89,9 +90,8 @@ async def _new_request(
         )
     )
     await uow.flush()
-    updated = await current(uow, session_id)
-    assert updated is not None
-    return updated
+    await flows.end(uow, by.id, REARRANGE if by.role == Role.PEER else SUGGEST)
+    return await committed(uow, session_id)
 
 
 async def _check_free(uow: UnitOfWork, row: SessionRow, when: datetime, now: datetime) -> None:
@@ -115,10 +115,7 @@ async def request_time(
     """The peer picks one of the offered times: the peer worker is asked to accept it."""
     peer, row = await live_for_peer(uow, telegram_id, session_id, version, now)
     await _check_free(uow, row, when, now)
-    updated = await _new_request(uow, session_id, Role.PEER, when, None, now)
-    await flows.end(uow, peer.id, REARRANGE)
-    await uow.commit()
-    return updated
+    return await _new_request(uow, peer, session_id, when, None, now)
 
 
 async def request_wish(
@@ -133,10 +130,7 @@ async def request_wish(
     if len(wish) > WISH_MAX:
         raise BadInput("wish_too_long", limit=WISH_MAX)
     _, row = await live_for_peer(uow, telegram_id, at.data.session_id, at.data.version, now)
-    updated = await _new_request(uow, row.session.id, Role.PEER, None, wish, now)
-    await flows.end(uow, peer.id, REARRANGE)
-    await uow.commit()
-    return updated
+    return await _new_request(uow, peer, row.session.id, None, wish, now)
 
 
 async def _open_request(
@@ -170,10 +164,7 @@ async def accept(
     if not moved or not await uow.sessions.resolve_request(request.id, "accepted", now):
         raise await stale(uow, row.session.id)
     await flows.end(uow, person.id)
-    updated = await current(uow, row.session.id)
-    assert updated is not None
-    await uow.commit()
-    return updated
+    return await committed(uow, row.session.id)
 
 
 async def suggest_start(
@@ -199,10 +190,7 @@ async def suggest(
     if row.session.version != at.data.version or row.session.state not in LIVE:
         raise Stale(view(row))
     await _check_free(uow, row, when, now)
-    updated = await _new_request(uow, row.session.id, Role.WORKER, when, None, now)
-    await flows.end(uow, worker.id, SUGGEST)
-    await uow.commit()
-    return updated
+    return await _new_request(uow, worker, row.session.id, when, None, now)
 
 
 async def suggest_typed(

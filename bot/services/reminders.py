@@ -35,6 +35,7 @@ class ReminderChoice:
     quiet_from: time
     quiet_until: time
     paused: bool
+    asked_at: datetime | None  # when the peer was offered the choice (None: not yet)
 
     @property
     def any(self) -> bool:
@@ -45,7 +46,8 @@ class ReminderChoice:
         return self.quiet_from != self.quiet_until
 
 
-def _choice(prefs: ReminderPrefs, person: Person) -> ReminderChoice:
+def choice_of(prefs: ReminderPrefs, person: Person) -> ReminderChoice:
+    """The peer's reminder choice as stored (the one definition /reminders and /mydata show)."""
     return ReminderChoice(
         prefs.day_before,
         prefs.day_before_at,
@@ -55,6 +57,7 @@ def _choice(prefs: ReminderPrefs, person: Person) -> ReminderChoice:
         prefs.quiet_from,
         prefs.quiet_until,
         paused=person.paused,
+        asked_at=prefs.asked_at,
     )
 
 
@@ -73,7 +76,7 @@ async def _set(
     ):
         raise Stale()
     await uow.commit()
-    return _choice(await uow.prefs.reminders(peer.id), peer)
+    return choice_of(await uow.prefs.reminders(peer.id), peer)
 
 
 def _check_choice(choice: str) -> None:
@@ -84,7 +87,7 @@ def _check_choice(choice: str) -> None:
 async def my_reminders(uow: UnitOfWork, telegram_id: int) -> ReminderChoice:
     """The peer's current choice (everything off when they never chose)."""
     peer = await member(uow, telegram_id, Role.PEER)
-    return _choice(await uow.prefs.reminders(peer.id), peer)
+    return choice_of(await uow.prefs.reminders(peer.id), peer)
 
 
 async def toggle(

@@ -13,7 +13,7 @@ from bot.services.free_times import clash
 from bot.services.free_times import free_slots as free_slots
 from bot.services.localtime import DATE, check_horizon, parse_date, parse_time, to_utc
 from bot.services.onboarding import member
-from bot.services.session_views import SessionView, current
+from bot.services.session_views import SessionView, committed
 from storage.models import PeerSession, Person, Programme, ProgrammeState, Role, SessionState
 from storage.uow import UnitOfWork
 
@@ -106,10 +106,7 @@ async def _create(
     if place:
         (await uow.prefs.worker_to_change(worker.id)).last_place = place
     await uow.flush()
-    view = await current(uow, session.id)
-    assert view is not None
-    await uow.commit()
-    return view
+    return await committed(uow, session.id)
 
 
 async def schedule_line(

@@ -106,6 +106,14 @@ async def current(uow: UnitOfWork, session_id: int) -> SessionView | None:
     return view(row) if row else None
 
 
+async def committed(uow: UnitOfWork, session_id: int) -> SessionView:
+    """Commit a change to the session, and the session as the change left it."""
+    changed = await current(uow, session_id)
+    assert changed is not None
+    await uow.commit()
+    return changed
+
+
 async def stale(uow: UnitOfWork, session_id: int) -> Stale:
     """'This has changed', with what the session is now."""
     return Stale(await current(uow, session_id))

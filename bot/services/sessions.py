@@ -18,7 +18,7 @@ from bot.services.session_views import (
     RequestView,
     SessionView,
     awaiting_outcome,
-    current,
+    committed,
     diary,
     live_for_peer,
     next_session,
@@ -71,10 +71,7 @@ async def confirm(
         return Confirmed(view(row), True)
     if not await uow.sessions.confirm(row.session, now):
         raise await stale(uow, session_id)
-    changed = await current(uow, session_id)
-    assert changed is not None
-    await uow.commit()
-    return Confirmed(changed, False)
+    return Confirmed(await committed(uow, session_id), False)
 
 
 async def check_cancellable(
@@ -93,10 +90,7 @@ async def cancel(
     if not await uow.sessions.cancel(row.session, Role.PEER, now):
         raise await stale(uow, session_id)
     await uow.sessions.replace_open_requests(session_id, now)
-    changed = await current(uow, session_id)
-    assert changed is not None
-    await uow.commit()
-    return changed
+    return await committed(uow, session_id)
 
 
 @dataclass(frozen=True)
@@ -128,10 +122,7 @@ async def record_outcome(
     # The worker's next typed message is their note for next time (or Skip).
     data = flows.NoteData(session_id)
     await flows.begin(uow, worker.id, flows.OUTCOME_NOTE, flows.NoteStep.NOTE, data, now=now)
-    changed = await current(uow, session_id)
-    assert changed is not None
-    await uow.commit()
-    return Outcome(changed, completed)
+    return Outcome(await committed(uow, session_id), completed)
 
 
 async def note_outcome(
@@ -149,10 +140,7 @@ async def note_outcome(
     if not await uow.sessions.note(row.session, note or None):
         raise await stale(uow, row.session.id)
     await flows.end(uow, worker.id, flows.OUTCOME_NOTE, read=at)
-    changed = await current(uow, row.session.id)
-    assert changed is not None
-    await uow.commit()
-    return changed
+    return await committed(uow, row.session.id)
 
 
 async def skip_note(uow: UnitOfWork, telegram_id: int, session_id: int) -> None:
@@ -171,7 +159,4 @@ async def count_against(uow: UnitOfWork, telegram_id: int, session_id: int) -> S
         raise Stale(view(row))
     if not await uow.sessions.count_against(row.session):
         raise await stale(uow, session_id)
-    changed = await current(uow, session_id)
-    assert changed is not None
-    await uow.commit()
-    return changed
+    return await committed(uow, session_id)

@@ -65,7 +65,6 @@ __all__ = [
 ]
 
 WEEK = timedelta(days=7)
-# An older name of the rename flow, until the handlers use bot.services.flows.
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from storage.uow import UnitOfWork
 OUTCOMES = ("helped", "a_bit", "didnt_help", "didnt_try")
 NAME_MAX = 200
 NOTE_MAX = 500
-# An older name of the flow, until the handlers use bot.services.flows.
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from storage.models import CoordinatorPrefs, Person, Role
 from storage.uow import UnitOfWork
 
 WEEKDAYS = range(1, 8)  # ISO: 1 is Monday
-# The flow of a typed digest time or time zone. An older name, until the handlers use flows.
 
 
 @dataclass(frozen=True)

@@ -6,20 +6,24 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Update, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.enums import DeliveryState
 from storage.models import BotInfo, Delivery
 from storage.repositories.delivery_plan import DeliveryPlanQueries
 
-PENDING = "pending"
-CLAIMED = "claimed"
-SENT = "sent"
-MAYBE_SENT = "maybe_sent"
-SKIPPED = "skipped"
-FAILED = "failed"
-FINISHED = (SENT, MAYBE_SENT, SKIPPED, FAILED)
+# Short names for the states; storage.enums.DeliveryState is their one definition.
+PENDING, CLAIMED, SENT = DeliveryState.PENDING, DeliveryState.CLAIMED, DeliveryState.SENT
+MAYBE_SENT, SKIPPED, FAILED = DeliveryState.MAYBE_SENT, DeliveryState.SKIPPED, DeliveryState.FAILED
+
+
+def _still_claimed(delivery_id: int, owner: str) -> Update:
+    """An UPDATE of one row that changes it only while `owner` still holds its claim."""
+    return update(Delivery).where(
+        Delivery.id == delivery_id, Delivery.claimed_by == owner, Delivery.state == CLAIMED
+    )
 
 
 class DeliveryRepository(DeliveryPlanQueries):
@@ -96,12 +100,7 @@ class DeliveryRepository(DeliveryPlanQueries):
     ) -> bool:
         """Record the end of a claimed row; False if the claim was lost to another sender."""
         stmt = (
-            update(Delivery)
-            .where(
-                Delivery.id == delivery_id,
-                Delivery.claimed_by == owner,
-                Delivery.state == CLAIMED,
-            )
+            _still_claimed(delivery_id, owner)
             .values(
                 state=state,
                 finished_at=now,
@@ -117,12 +116,7 @@ class DeliveryRepository(DeliveryPlanQueries):
     async def release(self, delivery_id: int, *, owner: str, not_before: datetime) -> bool:
         """Give a claimed row back for a later try (after a network failure)."""
         stmt = (
-            update(Delivery)
-            .where(
-                Delivery.id == delivery_id,
-                Delivery.claimed_by == owner,
-                Delivery.state == CLAIMED,
-            )
+            _still_claimed(delivery_id, owner)
             .values(state=PENDING, claimed_until=not_before)
             .execution_options(synchronize_session=False)
         )
