@@ -8,12 +8,18 @@ answers (issue 12, defect 9).
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from itertools import islice
 from pathlib import Path
 
-from bot.app import retry_delays
+import pytest
+
+from bot.app import build_application, retry_delays, start_when_reachable, stop_app
+from bot.config import Settings
 from bot.localapi import LocalBotApi
+from storage.db import open_database
+from tests.conftest import Clock
 from tests.test_cli import COMMAND, clean_env
 from tests.test_webhook import free_port
 
@@ -102,3 +108,85 @@ async def test_sigterm_while_waiting_for_telegram_exits_0(tmp_path: Path) -> Non
     everything = "".join(before) + err
     assert "Traceback" not in everything, everything[-2000:]
     assert api.token not in everything
+
+
+async def test_a_failure_after_getme_is_tried_again_and_the_webhook_comes_up(
+    database_url: str, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # getMe answers, then setWebhook gets a 502 twice: the half-started app is taken down
+    # and started again, and its webhook server binds its port the third time.
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    async with LocalBotApi() as api:
+        api.fail("setWebhook", status=502, times=2)
+        settings = Settings(
+            telegram_bot_token=api.token,
+            telegram_base_url=api.base_url,
+            telegram_base_file_url=api.base_file_url,
+            database_url=database_url,
+            webhook_url=url,
+            webhook_secret="startup-secret",
+            webhook_listen="127.0.0.1",
+            webhook_port=port,
+        )
+        db = open_database(database_url)
+        app = build_application(settings, db, clock=clock)
+        try:
+            with caplog.at_level(logging.WARNING, logger="bot.app"):
+                assert await start_when_reachable(app, settings, asyncio.Event(), delays=[0.01] * 5)
+            assert (api.webhook_url, api.webhook_secret) == (url, "startup-secret")
+            replies = await api.person("Robin").send("/start", timeout=30)
+            assert replies
+        finally:
+            await stop_app(app)
+            await db.dispose()
+    waits = [r.getMessage() for r in caplog.records if WAITING in r.getMessage()]
+    assert len(waits) == 2 and all(api.token not in w for w in waits), waits
+
+
+async def test_too_many_requests_at_start_waits_what_telegram_asks(
+    database_url: str, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The rate limiter tries getMe 3 more times itself; the 4th 429 reaches the start loop,
+    # which waits the second Telegram asked for, not its own 0.01 s.
+    async with LocalBotApi() as api:
+        api.fail("getMe", status=429, retry_after=1, times=4)
+        settings = Settings(
+            telegram_bot_token=api.token,
+            telegram_base_url=api.base_url,
+            telegram_base_file_url=api.base_file_url,
+            database_url=database_url,
+        )
+        db = open_database(database_url)
+        app = build_application(settings, db, clock=clock)
+        try:
+            with caplog.at_level(logging.WARNING, logger="bot.app"):
+                assert await start_when_reachable(app, settings, asyncio.Event(), delays=[0.01] * 5)
+            assert [c.method for c in api.calls].count("getMe") == 5
+        finally:
+            await stop_app(app)
+            await db.dispose()
+    asked = [r.getMessage() for r in caplog.records if "asks us to wait" in r.getMessage()]
+    assert len(asked) == 1 and "trying again in 1 s" in asked[0], asked
+
+
+async def test_stop_while_waiting_returns_false_with_nothing_running(
+    database_url: str, clock: Clock
+) -> None:
+    api = LocalBotApi(port=free_port())  # never started: nothing listens
+    settings = Settings(
+        telegram_bot_token=api.token,
+        telegram_base_url=api.base_url,
+        telegram_base_file_url=api.base_file_url,
+        database_url=database_url,
+    )
+    db = open_database(database_url)
+    app = build_application(settings, db, clock=clock)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().call_later(0.5, stop.set)
+    try:
+        assert not await asyncio.wait_for(start_when_reachable(app, settings, stop), 10)
+        assert not app.running
+    finally:
+        await stop_app(app)
+        await db.dispose()
