@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from telegram import Bot, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 import handlers
@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 PeerbotApp = Application  # type: ignore[type-arg]
+
+# While Telegram cannot be reached at start: wait 1 s, then 2, 4 … up to a minute, for ever.
+RETRY_FIRST_SECONDS = 1.0
+RETRY_CAP_SECONDS = 60.0
 
 
 async def _announce(app: PeerbotApp) -> None:
@@ -123,6 +127,70 @@ async def stop_app(app: PeerbotApp) -> None:
     await app.shutdown()
 
 
+def retry_delays(
+    first: float = RETRY_FIRST_SECONDS, cap: float = RETRY_CAP_SECONDS
+) -> Iterator[float]:
+    """The waits between tries: `first`, doubling each time, then `cap` for ever."""
+    delay = min(first, cap)
+    while True:
+        yield delay
+        delay = min(delay * 2, cap)
+
+
+def _api_address(settings: Settings) -> str:
+    """Where the Bot API is, for logs: host and port only (the token is never in it)."""
+    parts = urlsplit(settings.telegram_base_url or "https://api.telegram.org/bot")
+    host = parts.hostname or "?"
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+async def _is_set_within(event: asyncio.Event, seconds: float) -> bool:
+    try:
+        await asyncio.wait_for(event.wait(), seconds)
+    except TimeoutError:
+        return False
+    return True
+
+
+async def start_when_reachable(
+    app: PeerbotApp,
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    delays: Iterable[float] | None = None,
+) -> bool:
+    """`start_app`, tried again with back-off while Telegram cannot be reached.
+
+    A service manager would otherwise restart a crashed bot in a loop while the network is
+    down. Each failed try logs one line (no token, no traceback). Returns False, with
+    nothing left running, when `stop` is set first.
+    """
+    where = _api_address(settings)
+    for delay in retry_delays() if delays is None else delays:
+        try:
+            await start_app(app, settings)
+            return True
+        except RetryAfter as error:
+            await stop_app(app)
+            delay = max(delay, _seconds(error.retry_after))
+            log.warning("Telegram at %s asks us to wait; trying again in %g s", where, delay)
+        except NetworkError as error:  # refused, no route, timed out, a 5xx answer
+            await stop_app(app)
+            log.warning(
+                "Telegram cannot be reached at %s (%s); trying again in %g s",
+                where,
+                type(error).__name__,
+                delay,
+            )
+        if await _is_set_within(stop, delay):
+            return False
+    return False
+
+
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """Migrate, then run the bot until SIGINT/SIGTERM (or `stop` is set)."""
     db = open_database(settings.database_url)
@@ -133,7 +201,8 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await start_app(app, settings)
+        if not await start_when_reachable(app, settings, stop):
+            return
         try:
             await stop.wait()
         finally:

@@ -144,6 +144,11 @@ def from_env(env: Mapping[str, str]) -> Settings:
     secret = _text(env, "WEBHOOK_SECRET")
     if secret is not None and not all(c.isalnum() or c in "_-" for c in secret):
         raise ConfigError("WEBHOOK_SECRET", "may hold only letters, digits, '_' and '-'")
+    if webhook_url is not None and secret is None:
+        # Without it anyone who learns the address can post updates as any person (SPEC §6).
+        raise ConfigError(
+            "WEBHOOK_SECRET", "is required when WEBHOOK_URL is set (letters, digits, '_', '-')"
+        )
     token = _text(env, "TELEGRAM_BOT_TOKEN")
     if token is not None and not TOKEN_SHAPE.fullmatch(token):
         raise ConfigError("TELEGRAM_BOT_TOKEN", "does not look like a token from @BotFather")

@@ -73,6 +73,23 @@ async def test_a_bad_setting_stops_run_with_one_line(
     assert err.startswith(f"peerbot: {variable}: ")
 
 
+async def test_run_with_a_webhook_and_no_secret_exits_2_naming_the_secret(tmp_path: Path) -> None:
+    # A webhook without a secret accepts anyone's POST (a forged /stop paused a peer).
+    code, out, err = await peerbot(
+        tmp_path,
+        "run",
+        TELEGRAM_BOT_TOKEN="1:abc",
+        WEBHOOK_URL="https://bot.example.org/telegram",
+        DATABASE_URL=f"sqlite:///{tmp_path}/peerbot.db",
+    )
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith("peerbot: WEBHOOK_SECRET: ")
+    # Refused before anything else happens: no database was made.
+    assert not (tmp_path / "peerbot.db").exists()
+
+
 async def test_settings_come_from_the_env_file_too(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("TIMEZONE=Nowhere/Town\n")
     code, _, err = await peerbot(tmp_path, "db", "upgrade")

@@ -87,6 +87,25 @@ def test_an_unusable_value_names_the_variable(variable: str, value: str, problem
     assert problem in str(caught.value)
 
 
+@pytest.mark.parametrize("secret", [None, "", "   "])
+def test_a_webhook_without_a_secret_is_refused(secret: str | None) -> None:
+    # SPEC §6: without the secret anyone who finds the address can post updates.
+    env = {"WEBHOOK_URL": "https://bot.example.org/telegram"}
+    if secret is not None:
+        env["WEBHOOK_SECRET"] = secret
+    with pytest.raises(ConfigError) as caught:
+        from_env(env)
+    assert caught.value.variable == "WEBHOOK_SECRET"
+    assert str(caught.value).startswith("WEBHOOK_SECRET: ")
+    assert "WEBHOOK_URL" in str(caught.value)
+
+
+def test_a_secret_without_a_webhook_is_fine() -> None:
+    # Long polling takes no secret; a secret left over in .env does no harm.
+    settings = from_env({"WEBHOOK_SECRET": "s3cret-token"})
+    assert settings.webhook_url is None
+
+
 def test_a_missing_token_is_named_when_it_is_needed() -> None:
     with pytest.raises(ConfigError, match=r"^TELEGRAM_BOT_TOKEN: is not set"):
         from_env({}).require_token()
