@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from telegram import Bot, Update
-from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 import handlers
 import scheduler
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.context import BotData, utc_now
 from handlers.common import Context
 from handlers.menus import registered_commands, set_default_menu
@@ -174,6 +174,10 @@ async def start_when_reachable(
         try:
             await start_app(app, settings)
             return True
+        except InvalidToken:
+            await stop_app(app)
+            # Waiting cannot mend a wrong token: stop with the setting's name instead.
+            raise ConfigError("TELEGRAM_BOT_TOKEN", "Telegram refused this token") from None
         except RetryAfter as error:
             await stop_app(app)
             delay = max(delay, _seconds(error.retry_after))

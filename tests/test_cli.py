@@ -202,3 +202,22 @@ async def test_invite_coordinator_link_names_the_bot_and_lets_the_coordinator_jo
             _, err = await asyncio.wait_for(bot.communicate(), timeout=30)
         assert bot.returncode == 0, err.decode()[-2000:]
         assert "Chris" not in err.decode()
+
+
+async def test_run_with_a_token_telegram_refuses_exits_2_naming_the_token(tmp_path: Path) -> None:
+    # Retrying cannot mend a wrong token: one clear line, not a traceback or a retry loop.
+    async with LocalBotApi() as api:
+        code, out, err = await peerbot(
+            tmp_path,
+            "run",
+            TELEGRAM_BOT_TOKEN="1:not-the-right-token",
+            TELEGRAM_BASE_URL=api.base_url,
+            TELEGRAM_BASE_FILE_URL=api.base_file_url,
+            DATABASE_URL=f"sqlite:///{tmp_path}/peerbot.db",
+        )
+    assert code == 2, err
+    assert out == ""
+    assert "Traceback" not in err, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("peerbot: TELEGRAM_BOT_TOKEN: ")
+    assert "not-the-right-token" not in err
