@@ -184,3 +184,8 @@ BUTTON_GONE = "This button is out of date, so nothing was changed."
 
 FLOW_STOPPED = "Okay, stopped there. Nothing more was changed."
 NO_FLOW = "There's nothing to stop right now."
+
+# A group chat, said once per group (SPEC §2: private chats only, nobody's data in a group).
+PRIVATE_CHATS_ONLY = (
+    "I only work in private chats. Please write to me there: open my profile and press Start."
+)
