@@ -9,7 +9,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
 from bot.services import onboarding
-from handlers.common import Context
+from handlers.common import Context, not_modified, tell
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +44,13 @@ async def ignore_edit(update: Update, context: Context) -> None:
 async def on_error(update: object, context: Context) -> None:
     """Log the failure by ids (never text), then tell the person nothing changed."""
     update_id = update.update_id if isinstance(update, Update) else None
+    if context.error is not None and not_modified(context.error):
+        log.info("update %s: the message already showed that", update_id)  # a double tap
+        return
     log.error("update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update):
         return
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(texts.SOMETHING_WENT_WRONG[:200], show_alert=True)
-        elif update.effective_message is not None:
-            await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)
+        await tell(update, texts.SOMETHING_WENT_WRONG)
     except Exception:  # the report must never raise out of the error handler
         log.exception("could not report the failure of update %s", update_id)
