@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
@@ -86,8 +86,8 @@ async def tell(update: Update, text: str) -> None:
     query = update.callback_query
     if query is not None and not answered(query):
         await query.answer(text[:200], show_alert=True)
-    elif update.effective_chat is not None:
-        await update.effective_chat.send_message(text)
+    elif update.effective_chat is not None and update.effective_chat.type == Chat.PRIVATE:
+        await update.effective_chat.send_message(text)  # never in a group (SPEC §2)
 
 
 def not_modified(error: BaseException) -> bool:
