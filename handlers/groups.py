@@ -24,7 +24,7 @@ async def outside_private_chats(update: Update, context: Context) -> None:
     log.info("update %s from a %s chat %s: not handled", update.update_id, chat.type, chat.id)
     if update.callback_query is not None:
         await update.callback_query.answer(texts.PRIVATE_CHATS_ONLY[:200])
-    elif chat.type in GROUPS:
+    elif chat.type in GROUPS and update.message is not None:  # not joined, left or removed
         data = context.bot_data
         async with data.uow() as uow:
             first = await groups.first_word_in_group(uow, chat.id, now=data.now())

@@ -3,9 +3,10 @@ group, and never posts anyone's data there."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
-from bot.localapi import in_group
+from bot.localapi import group_json, in_group
 from bot.localapi.models import MESSAGE_METHODS
 from tests.edges_world import rows
 from tests.harness import Harness
@@ -58,3 +59,26 @@ async def test_each_group_gets_its_own_single_note(bot: Harness) -> None:
     again = await in_group(bot.api, worker, GROUP - 1, "/start")
     assert len(posted(first, GROUP)) == 1 and len(posted(other, GROUP - 1)) == 1
     assert posted(again, GROUP - 1) == []
+
+
+async def test_being_removed_from_a_group_posts_nothing_there(bot: Harness) -> None:
+    bot.clock.set(TUESDAY)
+    _, worker, _ = await bot.team()
+    start = len(bot.api.calls)
+    member = {"user": bot.api.bot_user, "status": "member"}
+    update = bot.api.enqueue_update(
+        "my_chat_member",
+        {
+            "chat": group_json(GROUP),
+            "from": dict(worker.user),
+            "date": 1,
+            "old_chat_member": member,
+            "new_chat_member": {**member, "status": "kicked", "until_date": 0},
+        },
+    )
+    deadline = asyncio.get_running_loop().time() + 10
+    assert await bot.api.wait_for(lambda: update.fetched_at is not None, deadline)
+    assert await bot.api.until_idle(deadline)
+    assert posted(bot.api.calls[start:], GROUP) == []
+    assert await in_group(bot.api, worker, GROUP, "/help")  # the note still comes, once
+    assert len(posted(bot.api.calls[start:], GROUP)) == 1
