@@ -7,12 +7,14 @@ inside a flow is routed by `TYPED` below from the (flow, step) the person is at.
 
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -32,7 +34,9 @@ from bot.services.flows import (
 from handlers import (
     conversation,
     fallback,
+    groups,
     onboarding,
+    presses,
     privacy,
     rearrange,
     reminders,
@@ -49,7 +53,7 @@ from handlers.settings import settings_by_role
 from storage.models import Role
 
 # Groups run in this order, each taking its first match; group 0 is the features'.
-EDITS, COMMANDS, BEFORE = -3, -2, -1
+PRESSES, CHATS, EDITS, COMMANDS, BEFORE = -5, -4, -3, -2, -1
 # Every command but /cancel (which says whether there was a flow to leave).
 ANY_COMMAND = filters.COMMAND & ~filters.Regex(r"^/cancel(@\w+)?(\s|$)")
 PRIVATE = filters.ALL & filters.ChatType.PRIVATE
@@ -96,6 +100,8 @@ def _stale(handler: object, prefix: str) -> CallbackQueryHandler:  # type: ignor
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add every handler of the bot, in order."""
     add = app.add_handler
+    add(TypeHandler(Update, presses.answer_once), group=PRESSES)  # each press answered once
+    add(TypeHandler(Update, groups.outside_private_chats), group=CHATS)  # private chats only
     # Groups before the features' (each runs its first match, then the next group runs).
     add(MessageHandler(EDITED, fallback.ignore_edit), group=EDITS)  # edits are not requests
     add(MessageHandler(ANY_COMMAND, conversation.end_flow), group=COMMANDS)  # ends any flow

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
@@ -26,6 +26,7 @@ from bot.services.errors import (
     Stale,
 )
 from bot.texts import sessions as session_texts
+from handlers.presses import answered
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +75,24 @@ def answers_errors(handler: H) -> H:
             log.info("update %s: %s", update.update_id, type(error).__name__)
             user = update.effective_user
             text = error_text(error, context.bot_data, user.id if user else None)
-            if update.callback_query is not None:
-                # Always answer a callback query, or the button keeps spinning.
-                await update.callback_query.answer(text[:200], show_alert=True)
-            elif update.effective_message is not None:
-                await update.effective_message.reply_text(text)
+            await tell(update, text)
 
     return wrapper  # type: ignore[return-value]
+
+
+async def tell(update: Update, text: str) -> None:
+    """Say `text` about an update: in the press's pop-up while it has had no answer (or the
+    button keeps spinning), else in the chat."""
+    query = update.callback_query
+    if query is not None and not answered(query):
+        await query.answer(text[:200], show_alert=True)
+    elif update.effective_chat is not None and update.effective_chat.type == Chat.PRIVATE:
+        await update.effective_chat.send_message(text)  # never in a group (SPEC §2)
+
+
+def not_modified(error: BaseException) -> bool:
+    """Telegram's answer to an edit that changes nothing (a double tap): not a failure."""
+    return isinstance(error, BadRequest) and "not modified" in str(error).lower()
 
 
 def parse_press(update: Update, button: Callback) -> tuple[Any, ...] | None:
@@ -114,7 +126,16 @@ async def edit(query: CallbackQuery, text: str, keyboard: Keyboard | None = None
     try:
         await query.edit_message_text(text, reply_markup=markup(keyboard))
     except BadRequest as error:
-        if "not modified" not in str(error).lower():
+        if not not_modified(error):
+            raise
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off the pressed message; already gone (a double tap) is fine."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as error:
+        if not not_modified(error):
             raise
 
 

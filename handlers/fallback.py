@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
 from bot.services import onboarding
-from handlers.common import Context
+from handlers.common import Context, not_modified, tell
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +43,37 @@ async def ignore_edit(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
+def database_unreachable(error: BaseException) -> bool:
+    """Whether `error` says the database cannot be reached (down, refused, unopenable)."""
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OSError)  # asyncpg's connect: refused, unreachable, timed out
+
+
+def _logged(update_id: int | None, error: BaseException | None) -> str:
+    """Log a failure by ids (never text); the text to tell the person."""
+    if error is not None and database_unreachable(error):
+        # No traceback: SQLAlchemy's message carries the statement and its parameters.
+        log.error("update %s: the database cannot be reached: %s", update_id, type(error).__name__)
+        return texts.RECORDS_UNREACHABLE
+    log.error("update %s failed", update_id, exc_info=error)
+    return texts.SOMETHING_WENT_WRONG
+
+
 async def on_error(update: object, context: Context) -> None:
-    """Log the failure by ids (never text), then tell the person nothing changed."""
+    """Log the failure, tell the person what it means, and stop the update there."""
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("update %s failed", update_id, exc_info=context.error)
-    if not isinstance(update, Update):
-        return
-    try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(texts.SOMETHING_WENT_WRONG[:200], show_alert=True)
-        elif update.effective_message is not None:
-            await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)
-    except Exception:  # the report must never raise out of the error handler
-        log.exception("could not report the failure of update %s", update_id)
+    if context.error is not None and not_modified(context.error):
+        log.info("update %s: the message already showed that", update_id)  # a double tap
+    else:
+        text = _logged(update_id, context.error)
+        if not isinstance(update, Update):
+            return  # a job's failure: nobody to tell
+        try:
+            await tell(update, text)
+        except Exception:  # the report must never raise out of the error handler
+            log.exception("could not report the failure of update %s", update_id)
+    if isinstance(update, Update):
+        raise ApplicationHandlerStop  # one report per update: later groups add none

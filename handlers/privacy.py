@@ -33,11 +33,14 @@ async def my_data(update: Update, context: Context) -> None:
 
 
 async def _send_calendar(update: Update, context: Context) -> None:
-    """Send the .ics of the person's upcoming sessions (a peer's) or diary (a worker's)."""
+    """Send the .ics of the person's upcoming sessions (a peer's) or diary (a worker's);
+    a press is answered once the person may have it (a refusal is its answer)."""
     assert update.effective_user and update.effective_chat
     data = context.bot_data
     async with data.uow() as uow:
         upcoming = await calendar.calendar_for(uow, update.effective_user.id, now=data.now())
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     chat = update.effective_chat
     if not upcoming.events:
         await chat.send_message(t.NO_UPCOMING)
@@ -68,7 +71,6 @@ async def ask_forget(update: Update, context: Context) -> None:
 async def send_calendar_file(update: Update, context: Context) -> None:
     """Send the calendar file from a session's "Add to my calendar" button."""
     assert update.callback_query
-    await update.callback_query.answer()
     await _send_calendar(update, context)
 
 

@@ -11,7 +11,7 @@ from bot.services.errors import Stale
 from bot.services.flows import Where
 from bot.services.sessions import SessionView
 from bot.texts import sessions as t
-from handlers.common import Context, answers_errors, markup, notify, pressed
+from handlers.common import Context, answers_errors, drop_buttons, markup, notify, pressed
 
 
 async def _send_offer(message: Message, found: rearrange.Offer) -> None:
@@ -70,7 +70,7 @@ async def request_time(update: Update, context: Context) -> None:
             uow, query.from_user.id, session_id, version, when, now=data.now()
         )
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     await _requested(update, context, view)
 
 
@@ -83,7 +83,7 @@ async def accept_time(update: Update, context: Context) -> None:
     async with data.uow() as uow:
         view = await rearrange.accept(uow, query.from_user.id, request_id, now=data.now())
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     peer_keys = keyboards.session(view.id, view.version)
     await notify(context, view.peer_telegram_id, t.moved(view, True), peer_keys)
     await notify(context, view.worker_telegram_id, t.moved(view, False))
@@ -111,7 +111,7 @@ async def suggest_time(update: Update, context: Context) -> None:
     async with data.uow() as uow:
         view = await rearrange.suggest(uow, query.from_user.id, when, now=data.now())
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     await _suggested(update, context, view)
 
 

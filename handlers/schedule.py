@@ -11,7 +11,7 @@ from bot.services.errors import Stale
 from bot.services.flows import Where
 from bot.services.sessions import SessionView
 from bot.texts import sessions as t
-from handlers.common import Context, answers_errors, edit, markup, notify, pressed
+from handlers.common import Context, answers_errors, drop_buttons, edit, markup, notify, pressed
 
 
 async def _scheduled(update: Update, context: Context, view: SessionView) -> None:
@@ -104,7 +104,7 @@ async def pick_place(update: Update, context: Context) -> None:
             uow, query.from_user.id, None, use_last=use_last == 1, now=data.now()
         )
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     await _scheduled(update, context, view)
 
 

@@ -10,7 +10,7 @@ from bot.services import sessions
 from bot.services.errors import Stale
 from bot.services.flows import Where
 from bot.texts import sessions as t
-from handlers.common import Context, answers_errors, edit, markup, notify, pressed
+from handlers.common import Context, answers_errors, drop_buttons, edit, markup, notify, pressed
 
 
 @answers_errors
@@ -174,7 +174,7 @@ async def skip_outcome_note(update: Update, context: Context) -> None:
     async with context.bot_data.uow() as uow:
         await sessions.skip_note(uow, query.from_user.id, parsed[0])
     await query.answer(t.NOTE_SKIPPED)
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
 
 
 @answers_errors
@@ -185,7 +185,7 @@ async def count_cancelled_session(update: Update, context: Context) -> None:
     async with context.bot_data.uow() as uow:
         await sessions.count_against(uow, query.from_user.id, parsed[0])
     await query.answer(t.COUNTED)
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
 
 
 @answers_errors

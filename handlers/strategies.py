@@ -19,7 +19,7 @@ from bot.services.errors import BadInput
 from bot.services.flows import LogStep, Where
 from bot.texts import strategies as t
 from bot.texts import summary as ts
-from handlers.common import Context, answers_errors, edit, markup, pressed
+from handlers.common import Context, answers_errors, drop_buttons, edit, markup, pressed
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ async def log_another(update: Update, context: Context) -> None:
     data = context.bot_data
     async with data.uow() as uow:
         start = await service.start_log(uow, query.from_user.id, now=data.now())
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     await chat.send_message(_start_text(start), reply_markup=markup(keyboards.log_pick(start)))
     await query.answer()
 
@@ -105,7 +105,7 @@ async def log_another(update: Update, context: Context) -> None:
 async def finish_logging(update: Update, context: Context) -> None:
     """Tidy the buttons away: the entry is saved and the flow already over."""
     assert update.callback_query
-    await update.callback_query.edit_message_reply_markup(None)
+    await drop_buttons(update.callback_query)
     await update.callback_query.answer(t.LOG_DONE)
 
 

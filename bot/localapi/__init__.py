@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .activity import ApplicationWatch, watch_application
+from .groups import group_json, in_group
 from .models import ApiCall, BotMessage, Button, StoredFile
 from .people import SETTLE_SECONDS, Person
 from .server import LocalBotApi
@@ -16,5 +17,7 @@ __all__ = [
     "LocalBotApi",
     "Person",
     "StoredFile",
+    "group_json",
+    "in_group",
     "watch_application",
 ]

@@ -116,6 +116,8 @@ PROBLEMS = {
 
 NOT_FOR_YOUR_ROLE = "That's not something I can do for you, sorry. /help lists what you can do."
 DIDNT_CATCH = "Sorry, I didn't catch that. /help lists what I can do."
+# The database is out of reach for a moment (down, restarting, refused): nothing was taken.
+RECORDS_UNREACHABLE = "I can't reach my records just now — please try again in a minute."
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side and nothing was changed. Please try again in a moment."
 )
@@ -184,3 +186,8 @@ BUTTON_GONE = "This button is out of date, so nothing was changed."
 
 FLOW_STOPPED = "Okay, stopped there. Nothing more was changed."
 NO_FLOW = "There's nothing to stop right now."
+
+# A group chat, said once per group (SPEC §2: private chats only, nobody's data in a group).
+PRIVATE_CHATS_ONLY = (
+    "I only work in private chats. Please write to me there: open my profile and press Start."
+)
