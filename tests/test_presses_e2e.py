@@ -110,6 +110,6 @@ async def test_a_double_tap_on_a_rearrange_time_tells_the_worker_once(bot: Harne
     assert apologies(bot, peer) == []
     assert all(c.status == 200 for c in answers(bot, peer))
     requests = [m for m in worker.messages if str(m.text).startswith("Sam would like")]
-    assert len(requests) >= 1 and requests[-1].text.startswith("Sam would like Fri 4 Dec, 10:00")
-    await worker.press("Accept", message=requests[-1])
+    assert len(requests) == 1 and requests[0].text.startswith("Sam would like Fri 4 Dec, 10:00")
+    await worker.press("Accept", message=requests[0])
     assert peer.last.text == "Agreed: the session is now Fri 4 Dec, 10:00."

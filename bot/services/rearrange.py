@@ -114,6 +114,10 @@ async def request_time(
 ) -> SessionView:
     """The peer picks one of the offered times: the peer worker is asked to accept it."""
     peer, row = await live_for_peer(uow, telegram_id, session_id, version, now)
+    asked = row.request
+    if asked is not None and asked.requested_by == Role.PEER and asked.proposed_at == when:
+        # A double tap: the peer worker already has this very request; ask nothing twice.
+        raise BadInput("rearrange_already_asked")
     await _check_free(uow, row, when, now)
     return await _new_request(uow, peer, session_id, when, None, now)
 

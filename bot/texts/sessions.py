@@ -259,6 +259,7 @@ PROBLEMS = {
     "time_in_past": "That time has already passed. Please pick a time in the future.",
     "clash": "That overlaps another session in your diary. Please pick another time.",
     "no_peers_yet": "You have no peers yet. /addpeer adds one.",
+    "rearrange_already_asked": "You've already asked for that time, and your peer worker has it.",
     "wish_empty": "Please type a day and time that would suit you.",
     "wish_too_long": "That's a bit long. Please keep it to {limit} characters.",
     "suggest_usage": "Please type the time as YYYY-MM-DD HH:MM, like 2026-12-03 14:30.",
