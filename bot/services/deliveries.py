@@ -23,6 +23,7 @@ __all__ = [
     "SessionFacts",
     "check",
     "claim",
+    "give_back",
     "mark_unreachable",
     "plan",
     "record",
@@ -195,6 +196,13 @@ async def retry_later(
         done = await repo.release(delivery_id, owner=owner, not_before=not_before)
     await uow.commit()
     return done
+
+
+async def give_back(uow: UnitOfWork, delivery_ids: Sequence[int], *, owner: str) -> int:
+    """Hand back claimed deliveries that were never sent, for the next claim to take."""
+    count = await uow.deliveries.give_back(delivery_ids, owner=owner)
+    await uow.commit()
+    return count
 
 
 async def mark_unreachable(

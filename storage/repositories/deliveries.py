@@ -123,6 +123,24 @@ class DeliveryRepository(DeliveryPlanQueries):
         result = await self.session.execute(stmt)
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def give_back(self, delivery_ids: Sequence[int], *, owner: str) -> int:
+        """Return claimed rows never sent (a database outage stopped the batch) to pending.
+
+        The claim's attempt is taken back too: nothing was tried.
+        """
+        stmt = (
+            update(Delivery)
+            .where(
+                Delivery.id.in_(list(delivery_ids)),
+                Delivery.claimed_by == owner,
+                Delivery.state == CLAIMED,
+            )
+            .values(state=PENDING, claimed_until=None, attempts=Delivery.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(stmt)
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def advance_mark(self, name: str, value: str) -> None:
         """Move a watermark forward (never back), safely when replicas race to create it.
 
