@@ -30,7 +30,7 @@ from bot.services.deliveries import Due
 from scheduler.content import parts_for
 from scheduler.sending import Outcome, Result, Sender
 from storage.db import Database
-from storage.repositories.deliveries import FAILED, MAYBE_SENT, SENT
+from storage.repositories.deliveries import FAILED, SENT
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,8 @@ class DeliveryEngine:
         self.database_down = True
 
     async def settle(self, now: datetime) -> bool:
-        """Write what an outage left unrecorded; False while the database is still away."""
+        """Write what an outage left unrecorded, give back claims not sent; False while
+        the database is still away."""
         if not self._owed and not self._unsent:
             self.database_down = False
             return True
@@ -96,7 +97,7 @@ class DeliveryEngine:
         except DATABASE_DOWN as error:
             log.warning("database still unreachable (%s)", type(error).__name__)
             return False
-        log.info("database back: results recorded, unsent claims given back")
+        log.info("owed results recorded, unsent claims given back")
         self.database_down = False
         return True
 
@@ -174,7 +175,7 @@ class DeliveryEngine:
                     reason=result.reason or "network",
                 )
                 return "retry"
-            state = {Outcome.SENT: SENT, Outcome.MAYBE_SENT: MAYBE_SENT}.get(result.outcome, FAILED)
+            state = SENT if result.outcome == Outcome.SENT else FAILED
             await deliveries.record(
                 uow,
                 due.delivery_id,
@@ -199,6 +200,12 @@ class DeliveryEngine:
 
         async def one(due: Due, at: datetime) -> None:
             async with slots:
+                if clock() >= at + self.lease / 2:
+                    # Too near the lease's end to start a send that may take a minute or
+                    # two (timeouts, 429s): handed back and claimed again with a new lease.
+                    self._unsent.append(due.delivery_id)
+                    counts["held"] += 1
+                    return
                 counts[await self.deliver(due, at)] += 1
 
         while await self.settle(clock()):
