@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from bot.localapi import LocalBotApi
 from scheduler.engine import DeliveryEngine
 from scheduler.sending import Part, Result, Sender
-from storage.db import Database
+from storage.db import Database, open_database
 from tests.deliveries_world import World, local_bot, seed_due_reminders
 
 NOW = datetime(2026, 6, 10, 9, tzinfo=UTC)
@@ -103,4 +103,42 @@ async def test_a_restart_during_the_outage_repeats_at_most_the_one_in_flight(
     chats = delivered(world)
     assert len(chats) == N
     assert sum(chats.values()) - N <= 1  # at most the message in flight, once more
+    assert await states(world) == {"sent": N}
+
+
+class FirstSendLosesTheServer(Sender):
+    """After Telegram's first answer the engine's database is at an address nobody answers."""
+
+    def __init__(self, engine: list[DeliveryEngine], dead: Database, *args: Any) -> None:
+        super().__init__(*args)
+        self.engine, self.dead, self.fired = engine, dead, False
+
+    async def send(self, chat_id: int, parts: list[Part]) -> Result:
+        result = await super().send(chat_id, parts)
+        if not self.fired:
+            self.fired, self.engine[0].db = True, self.dead
+        return result
+
+
+async def test_a_database_nobody_answers_stops_the_batch_and_it_catches_up(
+    world: World, tmp_path: Any
+) -> None:
+    live = world.db
+    url = "postgresql+asyncpg://postgres@127.0.0.1:1/gone"
+    if live.is_sqlite:
+        url = f"sqlite+aiosqlite:///{tmp_path}/no/such/dir/gone.db"
+    dead = open_database(url)
+    holder: list[DeliveryEngine] = []
+    sender = FirstSendLosesTheServer(holder, dead, world.bot)
+    holder.append(engine(world, sender, "a", 1))
+    running = holder[0]
+    try:
+        await running.tick(NOW)
+        await running.tick(NOW + timedelta(minutes=1))  # still away: no crash
+        assert sum(delivered(world).values()) == 1
+        running.db = live  # the database is back
+        await running.tick(NOW + timedelta(minutes=2))
+    finally:
+        await dead.dispose()
+    assert len(delivered(world)) == N and set(delivered(world).values()) == {1}
     assert await states(world) == {"sent": N}
