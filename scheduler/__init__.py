@@ -8,6 +8,7 @@ is noticed and either caught up or recorded as skipped), then claims, sends and 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram.ext import Application, ContextTypes
 
@@ -21,16 +22,28 @@ log = logging.getLogger(__name__)
 JOB_NAME = "deliveries"
 
 
+@dataclass
+class Ticker:
+    """The job's data: this process's sender name and its one engine, kept across ticks so
+    results sent during a database outage are recorded when it is back, not sent again."""
+
+    owner: str
+    engine: DeliveryEngine | None = None
+
+
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send whatever is due now."""
     data: BotData = context.bot_data  # type: ignore[assignment]
     assert context.job is not None
-    engine = DeliveryEngine(
-        data.db,
-        Sender(context.bot),
-        owner=str(context.job.data),
-        default_timezone=data.settings.timezone,
-    )
+    ticker: Ticker = context.job.data  # type: ignore[assignment]
+    if ticker.engine is None:
+        ticker.engine = DeliveryEngine(
+            data.db,
+            Sender(context.bot),
+            owner=ticker.owner,
+            default_timezone=data.settings.timezone,
+        )
+    engine = ticker.engine
     try:
         counts = await engine.tick(data.now)
     except Exception:  # a failed tick must not stop the next one
@@ -51,7 +64,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         interval=interval,
         first=1,
         name=JOB_NAME,
-        data=sender_name(),
+        data=Ticker(sender_name()),
         # One tick at a time; a tick missed while the last one ran is not made up twice.
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )

@@ -4,6 +4,11 @@ Every step goes through the database, so any number of ticks, restarts or replic
 the same answer: each occurrence is sent once. Results are recorded one message at a
 time, so a crash between Telegram's answer and the commit repeats at most the messages
 in flight (one per concurrent slot), never a batch.
+
+The database going away mid-batch stops the batch at the first failure: nothing more is
+sent that could not be recorded. The results already in hand are kept and written when
+the database is back (the next tick, before anything new is claimed), and the claimed
+rows not yet sent are given back, so an outage the process survives repeats nothing.
 """
 
 from __future__ import annotations
@@ -25,12 +30,16 @@ from bot.services.deliveries import Due
 from scheduler.content import parts_for
 from scheduler.sending import Outcome, Result, Sender
 from storage.db import Database
-from storage.repositories.deliveries import FAILED, MAYBE_SENT, SENT
+from storage.repositories.deliveries import FAILED, SENT
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 Now = datetime | Callable[[], datetime]
+
+# The database is unreachable: SQLAlchemy's wrapped driver errors, and the socket errors
+# asyncpg raises while (re)connecting.
+DATABASE_DOWN = (DBAPIError, OSError)
 
 
 def sender_name() -> str:
@@ -60,13 +69,44 @@ class DeliveryEngine:
         # SQLite has one writer at a time and its busy handler backs off in growing sleeps;
         # taking turns in the process is much faster than contending for the file lock.
         self._writes = asyncio.Lock() if db.is_sqlite else contextlib.nullcontext()
+        # Set at the first database failure of a batch: no further send until it is back.
+        self.database_down = False
+        self._owed: list[tuple[Due, Result, datetime]] = []  # sent, not yet recorded
+        self._unsent: list[int] = []  # claimed by us, never sent
+
+    def _went_down(self, error: BaseException) -> None:
+        if not self.database_down:
+            log.warning("database unreachable (%s): batch stopped", type(error).__name__)
+        self.database_down = True
+
+    async def settle(self, now: datetime) -> bool:
+        """Write what an outage left unrecorded, give back claims not sent; False while
+        the database is still away."""
+        if not self._owed and not self._unsent:
+            self.database_down = False
+            return True
+        try:
+            while self._owed:
+                due, result, at = self._owed[0]
+                await self._record(due, result, at)
+                self._owed.pop(0)
+            if self._unsent:
+                async with self._writes, UnitOfWork(self.db) as uow:
+                    await deliveries.give_back(uow, self._unsent, owner=self.owner)
+                self._unsent.clear()
+        except DATABASE_DOWN as error:
+            log.warning("database still unreachable (%s)", type(error).__name__)
+            return False
+        log.info("owed results recorded, unsent claims given back")
+        self.database_down = False
+        return True
 
     async def plan(self, now: datetime) -> tuple[int, int]:
         """Write what has fallen due to the ledger; (pending, skipped) new rows."""
         try:
             async with UnitOfWork(self.db) as uow:
                 return await deliveries.plan(uow, now=now, default_timezone=self.default_timezone)
-        except (IntegrityError, DBAPIError) as error:
+        except (IntegrityError, *DATABASE_DOWN) as error:
             # Another replica planned the same moment first (or the database is busy);
             # the ledger is unchanged and the next tick plans the same window again.
             log.warning("planning deliveries skipped this tick: %s", type(error).__name__)
@@ -80,21 +120,42 @@ class DeliveryEngine:
             )
         if not rows:
             return 0, []
-        async with UnitOfWork(self.db) as uow:
-            wanted = await deliveries.check(
-                uow, rows, owner=self.owner, now=now, default_timezone=self.default_timezone
-            )
+        try:
+            async with UnitOfWork(self.db) as uow:
+                wanted = await deliveries.check(
+                    uow, rows, owner=self.owner, now=now, default_timezone=self.default_timezone
+                )
+        except DATABASE_DOWN as error:
+            self._went_down(error)
+            self._unsent.extend(row.id for row in rows)
+            return len(rows), []
         return len(rows), wanted
 
     async def deliver(self, due: Due, now: datetime) -> str:
         """Render, send and record one delivery; returns its final state (or "retry")."""
+        if self.database_down:  # its result could not be recorded: it waits for the database
+            self._unsent.append(due.delivery_id)
+            return "held"
         try:
             parts = await parts_for(self.db, due, now)
+        except DATABASE_DOWN as error:
+            self._went_down(error)
+            self._unsent.append(due.delivery_id)
+            return "held"
         except Exception:
             log.exception("delivery %s could not be rendered", due.delivery_id)
             parts, result = [], Result(Outcome.FAILED, reason="render_failed")
         if parts:
             result = await self.sender.send(due.telegram_id, parts)
+        try:
+            return await self._record(due, result, now)
+        except DATABASE_DOWN as error:
+            self._went_down(error)
+            self._owed.append((due, result, now))
+            return "unrecorded"
+
+    async def _record(self, due: Due, result: Result, now: datetime) -> str:
+        """Write one send's result to the ledger; returns the delivery's state."""
         async with self._writes, UnitOfWork(self.db) as uow:
             if result.outcome == Outcome.BLOCKED:
                 await deliveries.mark_unreachable(
@@ -114,7 +175,7 @@ class DeliveryEngine:
                     reason=result.reason or "network",
                 )
                 return "retry"
-            state = {Outcome.SENT: SENT, Outcome.MAYBE_SENT: MAYBE_SENT}.get(result.outcome, FAILED)
+            state = SENT if result.outcome == Outcome.SENT else FAILED
             await deliveries.record(
                 uow,
                 due.delivery_id,
@@ -139,20 +200,34 @@ class DeliveryEngine:
 
         async def one(due: Due, at: datetime) -> None:
             async with slots:
+                if clock() >= at + self.lease / 2:
+                    # Too near the lease's end to start a send that may take a minute or
+                    # two (timeouts, 429s): handed back and claimed again with a new lease.
+                    self._unsent.append(due.delivery_id)
+                    counts["held"] += 1
+                    return
                 counts[await self.deliver(due, at)] += 1
 
-        while True:
+        while await self.settle(clock()):
             at = clock()
-            claimed, batch = await self.claim(at)
+            try:
+                claimed, batch = await self.claim(at)
+            except DATABASE_DOWN as error:
+                log.warning("claiming deliveries failed: %s", type(error).__name__)
+                break
+            if self.database_down:
+                break
             counts["skipped"] += claimed - len(batch)
             if not claimed:
                 break
             results = await asyncio.gather(*(one(due, at) for due in batch), return_exceptions=True)
-            for error in results:
-                if isinstance(error, Exception):
+            for failure in results:
+                if isinstance(failure, Exception):
                     # The claim's lease runs out and the delivery is tried again later.
-                    log.error("a delivery failed unexpectedly", exc_info=error)
+                    log.error("a delivery failed unexpectedly", exc_info=failure)
                     counts["error"] += 1
+            if self.database_down:
+                break  # the next tick settles what is owed first
         return counts
 
     async def tick(self, now: Now) -> Counter[str]:

@@ -11,8 +11,11 @@ One retry policy: a 429 is waited out by exactly one layer.
 - 429: wait as long as Telegram says, then try again.
 - 5xx and network errors: try again with growing pauses, a bounded number of times; after
   that the delivery goes back to the ledger for a later tick.
-- A timeout once the request has gone out: Telegram may well have delivered it, so it is
-  recorded as "maybe sent" and never resent (a duplicate reminder is worse than none).
+- A timeout: Telegram may or may not have delivered it, and cannot be asked. A lost
+  reminder is the greater harm (SPEC §7), so it is sent again with growing pauses, each
+  try given twice as long to answer (a slow server then answers rather than duplicates);
+  still no answer after the tries, it goes back to the ledger for a later tick. At most
+  one duplicate per late answer.
 - 403: the person blocked the bot; they are marked unreachable and get nothing more.
 """
 
@@ -37,6 +40,9 @@ log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
 Request = Callable[..., Coroutine[Any, Any, Any]]
+
+# PTB's read timeout when none is set; a retried timeout waits twice as long each time.
+DEFAULT_READ_TIMEOUT = 5.0
 
 # `rate_limit_args` of a request whose caller waits out a 429 itself: the limiter paces it
 # but never retries it. (AIORateLimiter reads 0 as "use the default", hence -1.)
@@ -82,7 +88,6 @@ class RateLimiter(AIORateLimiter):
 
 class Outcome(StrEnum):
     SENT = "sent"
-    MAYBE_SENT = "maybe_sent"
     RETRY = "retry"  # give it back to the ledger for a later tick
     BLOCKED = "blocked"
     FAILED = "failed"
@@ -141,10 +146,10 @@ class Sender:
         self.longest_wait = longest_wait
         self.read_timeout = read_timeout
 
-    async def _call(self, chat_id: int, part: Part) -> Message:
+    async def _call(self, chat_id: int, part: Part, read_timeout: float | None) -> Message:
         timeouts: dict[str, Any] = {}
-        if self.read_timeout is not None:
-            timeouts["read_timeout"] = self.read_timeout
+        if read_timeout is not None:
+            timeouts["read_timeout"] = read_timeout
         if isinstance(self.bot, ExtBot) and self.bot.rate_limiter is not None:
             # This loop owns the 429 wait (PTB refuses the argument when there is no limiter).
             timeouts["rate_limit_args"] = CALLER_WAITS
@@ -163,9 +168,10 @@ class Sender:
     async def send_part(self, chat_id: int, part: Part) -> Result:
         """Send one message, retrying what Telegram says may be retried."""
         waited = 0.0
+        read_timeout = self.read_timeout
         for attempt in range(1, self.tries + 1):
             try:
-                message = await self._call(chat_id, part)
+                message = await self._call(chat_id, part, read_timeout)
                 return Result(Outcome.SENT, message.message_id)
             except RetryAfter as error:
                 wait = _seconds(error)
@@ -178,8 +184,12 @@ class Sender:
             except Forbidden:
                 return Result(Outcome.BLOCKED, reason="blocked")
             except TimedOut:
-                # The request went out; Telegram may have delivered it. Never resend.
-                return Result(Outcome.MAYBE_SENT, reason="timeout")
+                # Perhaps delivered, perhaps not: a duplicate is the lesser harm than a loss.
+                log.info("chat %s: no answer in time on try %s", chat_id, attempt)
+                if attempt == self.tries:
+                    return Result(Outcome.RETRY, reason="timeout")
+                await self.sleep(self.backoff * 2 ** (attempt - 1))
+                read_timeout = 2 * (read_timeout or DEFAULT_READ_TIMEOUT)
             except NetworkError as error:
                 log.info(
                     "chat %s: network error on try %s: %s", chat_id, attempt, type(error).__name__

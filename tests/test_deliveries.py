@@ -137,20 +137,6 @@ async def test_an_outage_that_never_ends_gives_up_after_bounded_tries(world: Wor
     assert len(to_peer(world)) <= 5 * 4
 
 
-async def test_a_timeout_after_sending_is_recorded_maybe_sent_and_never_resent(
-    world: World,
-) -> None:
-    await hour_before(world)
-    world.api.delay("sendMessage", 1.5)
-    await world.engine(read_timeout=0.3).tick(DUE)
-    await asyncio.sleep(1.3)  # let the held answer go
-    await world.engine().tick(DUE + timedelta(minutes=10))
-    assert len(to_peer(world)) == 1
-    assert len(world.to(world.peer)) == 1  # it did arrive, once
-    [row] = await reminder_rows(world)
-    assert (row.state, row.reason) == ("maybe_sent", "timeout")
-
-
 async def test_a_peer_who_blocked_the_bot_is_marked_unreachable_and_left_alone(
     world: World,
 ) -> None:

@@ -15,7 +15,14 @@ from datetime import date, datetime, timedelta
 from bot.services import delivery_times as t
 from bot.services.delivery_plan import plan, recipient_problem, worth_sending
 from storage.models import Delivery, PeerSession, ReminderPrefs, SessionState
-from storage.repositories.deliveries import FAILED, MAYBE_SENT, SENT, SKIPPED
+from storage.repositories.deliveries import (
+    FAILED,
+    LEASE_EXPIRED,
+    MAYBE_SENT,
+    RETRY_REASONS,
+    SENT,
+    SKIPPED,
+)
 from storage.uow import UnitOfWork
 
 __all__ = [
@@ -23,13 +30,21 @@ __all__ = [
     "SessionFacts",
     "check",
     "claim",
+    "give_back",
     "mark_unreachable",
     "plan",
     "record",
 ]
 
-# A claimed row is tried at most this many times (network failures, crashed senders).
+# A row whose sender died holding it (its lease ran out) is given up after this many
+# claims: a message that crashes the sender each time must not crash it forever.
+# Telegram failing (5xx, timeouts, 429) is no such limit: the row is tried again for as
+# long as the message is still worth sending (delivery_times.still_worth_sending), and
+# then recorded failed with why ("session_started_after_network").
 MAX_ATTEMPTS = 5
+# The pause before a row Telegram failed is tried again grows 1, 2, 4, 8 minutes, then
+# stays at this.
+LONGEST_PAUSE = timedelta(minutes=15)
 _REMINDER_CHOICE: dict[str, str] = {
     t.REMINDER_DAY_BEFORE: "day_before",
     t.REMINDER_MORNING: "morning",
@@ -116,7 +131,7 @@ async def check(
         person = people.get(row.recipient_id)
         found = sessions.get(row.session_id) if row.session_id is not None else None
         current = found[0] if found else None
-        if row.attempts > MAX_ATTEMPTS:
+        if row.attempts > MAX_ATTEMPTS and row.reason == LEASE_EXPIRED:
             await repo.finish(row.id, owner=owner, state=FAILED, now=now, reason="gave_up")
             continue
         reason = recipient_problem(person)
@@ -129,6 +144,11 @@ async def check(
                 row.kind, row.due_at, current, person, reminded, now, default_timezone
             )
             reason = verdict.reason
+        if verdict is not None and reason is not None and row.reason in RETRY_REASONS:
+            # Telegram kept failing until the message was no use: given up, and why.
+            why = f"{reason}_after_{row.reason}"
+            await repo.finish(row.id, owner=owner, state=FAILED, now=now, reason=why)
+            continue
         if reason is not None or person is None or person.telegram_id is None:
             await repo.finish(row.id, owner=owner, state=SKIPPED, now=now, reason=reason)
             continue
@@ -186,15 +206,24 @@ async def record(
 async def retry_later(
     uow: UnitOfWork, delivery_id: int, *, owner: str, attempts: int, now: datetime, reason: str
 ) -> bool:
-    """Give a delivery back after a network failure, with back-off; fail it when tried out."""
-    repo = uow.deliveries
-    if attempts >= MAX_ATTEMPTS:
-        done = await repo.finish(delivery_id, owner=owner, state=FAILED, now=now, reason=reason)
-    else:
-        not_before = now + timedelta(minutes=2 ** (attempts - 1))
-        done = await repo.release(delivery_id, owner=owner, not_before=not_before)
+    """Give a delivery Telegram failed back to the ledger, to be tried after a pause.
+
+    No limit on the tries here: each claim checks whether it is still worth sending.
+    """
+    assert reason in RETRY_REASONS
+    pause = min(timedelta(minutes=2 ** min(attempts - 1, 10)), LONGEST_PAUSE)
+    done = await uow.deliveries.release(
+        delivery_id, owner=owner, not_before=now + pause, reason=reason
+    )
     await uow.commit()
     return done
+
+
+async def give_back(uow: UnitOfWork, delivery_ids: Sequence[int], *, owner: str) -> int:
+    """Hand back claimed deliveries that were never sent, for the next claim to take."""
+    count = await uow.deliveries.give_back(delivery_ids, owner=owner)
+    await uow.commit()
+    return count
 
 
 async def mark_unreachable(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Update, or_, select, update
+from sqlalchemy import Update, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +17,10 @@ from storage.repositories.delivery_plan import DeliveryPlanQueries
 # Short names for the states; storage.enums.DeliveryState is their one definition.
 PENDING, CLAIMED, SENT = DeliveryState.PENDING, DeliveryState.CLAIMED, DeliveryState.SENT
 MAYBE_SENT, SKIPPED, FAILED = DeliveryState.MAYBE_SENT, DeliveryState.SKIPPED, DeliveryState.FAILED
+# `reason` of a row given back because Telegram failed (5xx or network, timeout, 429)...
+RETRY_REASONS = ("network", "timeout", "flood_wait")
+# ...and of a row claimed again after its sender's lease ran out (the sender died).
+LEASE_EXPIRED = "lease_expired"
 
 
 def _still_claimed(delivery_id: int, owner: str) -> Update:
@@ -57,6 +61,8 @@ class DeliveryRepository(DeliveryPlanQueries):
         sender's lease ran out (it crashed). On PostgreSQL, FOR UPDATE SKIP LOCKED lets
         several replicas claim at once without waiting for or taking each other's rows; on
         SQLite the statement runs under the single write lock, which gives the same answer.
+        A row taken over from a dead sender is marked `reason=LEASE_EXPIRED`, which the
+        check counts towards giving it up.
         """
         free = or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= now)
         due = Delivery.state.in_((PENDING, CLAIMED)) & (Delivery.due_at <= now) & free
@@ -81,6 +87,7 @@ class DeliveryRepository(DeliveryPlanQueries):
                 claimed_by=owner,
                 claimed_until=lease_until,
                 attempts=Delivery.attempts + 1,
+                reason=case((Delivery.state == CLAIMED, LEASE_EXPIRED), else_=Delivery.reason),
             )
             .returning(Delivery)
             .execution_options(synchronize_session=False)
@@ -113,15 +120,35 @@ class DeliveryRepository(DeliveryPlanQueries):
         result = await self.session.execute(stmt)
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def release(self, delivery_id: int, *, owner: str, not_before: datetime) -> bool:
-        """Give a claimed row back for a later try (after a network failure)."""
+    async def release(
+        self, delivery_id: int, *, owner: str, not_before: datetime, reason: str
+    ) -> bool:
+        """Give a claimed row back for a later try (Telegram failed: `reason`)."""
         stmt = (
             _still_claimed(delivery_id, owner)
-            .values(state=PENDING, claimed_until=not_before)
+            .values(state=PENDING, claimed_until=not_before, reason=reason)
             .execution_options(synchronize_session=False)
         )
         result = await self.session.execute(stmt)
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def give_back(self, delivery_ids: Sequence[int], *, owner: str) -> int:
+        """Return claimed rows never sent (a database outage stopped the batch) to pending.
+
+        The claim's attempt is taken back too: nothing was tried.
+        """
+        stmt = (
+            update(Delivery)
+            .where(
+                Delivery.id.in_(list(delivery_ids)),
+                Delivery.claimed_by == owner,
+                Delivery.state == CLAIMED,
+            )
+            .values(state=PENDING, claimed_until=None, attempts=Delivery.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(stmt)
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def advance_mark(self, name: str, value: str) -> None:
         """Move a watermark forward (never back), safely when replicas race to create it.
