@@ -10,16 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
 from aiohttp import ClientSession, web
 
 from .faults import FaultInjection
-from .methods import BotApiMethods
-from .models import ApiCall, ApiError, BotMessage, PendingUpdate, StoredFile
-from .params import canonical_scope, loggable, read_params
+from .models import ApiCall, ApiError, PendingUpdate
+from .observe import Observation
+from .params import loggable, read_params
 from .people import Person
 
 logger = logging.getLogger(__name__)
@@ -27,16 +26,9 @@ logger = logging.getLogger(__name__)
 # Telegram's getUpdates never holds a request for longer than this.
 _MAX_POLL_TIMEOUT = 50.0
 _WEBHOOK_ATTEMPTS = 5
-# until_idle(): how many times the loop must run with nothing changing before idle counts.
-# busy() is exact for what it covers; the turns let a callback already scheduled (a job
-# just fired, a task just created) run and show itself before the test goes on.
-_IDLE_YIELDS = 3
-
-# Says what the bot is busy with that HTTP does not show (None when nothing); see add_probe().
-BusyProbe = Callable[[], str | None]
 
 
-class LocalBotApi(FaultInjection, BotApiMethods):
+class LocalBotApi(FaultInjection, Observation):
     """In-process Bot API for one bot; see the module docstring."""
 
     def __init__(
@@ -61,9 +53,6 @@ class LocalBotApi(FaultInjection, BotApiMethods):
         # Tests of several replicas: a load balancer's addresses, taken in turn.
         self.balance_across: list[str] = []
         self._pushed = 0
-        # Bot API requests being answered (getUpdates aside), and what the bots say they do.
-        self._in_flight = 0
-        self._probes: list[BusyProbe] = []
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -159,75 +148,7 @@ class LocalBotApi(FaultInjection, BotApiMethods):
                     logger.warning("webhook unreachable for update %s", update.update_id)
                 await asyncio.sleep(0.2 * (attempt + 1))
 
-    # -- knowing when the bot is done -------------------------------------------------
-
-    def add_probe(self, probe: BusyProbe) -> Callable[[], None]:
-        """Count the bot busy while ``probe()`` names something; returns the undo.
-
-        The server sees the bot's requests but not the work between them (a database query
-        between two sends), so a bot's own process must say when it is busy - see
-        ``watch_application``.  Whoever owns a probe calls notify() when its answer changes.
-        """
-        self._probes.append(probe)
-        self.notify()
-
-        def remove() -> None:
-            if probe in self._probes:
-                self._probes.remove(probe)
-                self.notify()
-
-        return remove
-
-    @property
-    def watched(self) -> bool:
-        """Whether some bot reports its work here, so that busy() covers all of it."""
-        return bool(self._probes)
-
-    def busy(self) -> str | None:
-        """What the bot is still doing, or None when it has finished with every update.
-
-        Finished means: every update was taken (a later getUpdates confirmed it, or the
-        webhook POST returned), no Bot API request is being answered, and every probe is
-        quiet (no update being processed, no job running).  Only complete when ``watched``.
-        """
-        if self._updates:
-            return f"update {self._updates[0].update_id} is not confirmed by the bot yet"
-        if self._in_flight:
-            return f"{self._in_flight} Bot API request(s) are being answered"
-        for probe in self._probes:
-            if (doing := probe()) is not None:
-                return doing
-        return None
-
-    async def until_idle(self, deadline: float) -> bool:
-        """Wait until busy() is None with nothing changing for a few loop turns; False when
-        the loop time passes ``deadline`` first."""
-        while await self.wait_for(lambda: self.busy() is None, deadline):
-            changes = self._changes
-            for _ in range(_IDLE_YIELDS):
-                await asyncio.sleep(0)
-            if changes == self._changes and self.busy() is None:
-                return True
-        return False
-
-    # -- inspection ------------------------------------------------------------------
-
-    def chat(self, chat_id: int) -> list[BotMessage]:
-        """Snapshots of every message the bot sent to the chat, edits applied."""
-        return [self._messages[(chat_id, m)].snapshot() for m in self._chat_order.get(chat_id, [])]
-
-    def commands(
-        self, scope: dict[str, Any] | None = None, language_code: str = ""
-    ) -> list[dict[str, Any]]:
-        return list(self._commands.get((canonical_scope(scope), language_code), []))
-
-    @property
-    def files(self) -> dict[str, StoredFile]:
-        """Uploaded (or referenced) files by file_id; ``.data`` holds the bytes."""
-        return dict(self._files)
-
-    def calls_to(self, method: str) -> list[ApiCall]:
-        return [c for c in self.calls if c.method.lower() == method.lower()]
+    # -- people ----------------------------------------------------------------------
 
     def person(
         self,
