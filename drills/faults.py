@@ -22,6 +22,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -76,11 +77,15 @@ class Run:
 
 
 Inject = Callable[[FaultyApi], None]
+# Gives a fresh migrated database's URL for the name (drill_database; tests use SQLite).
+Databases = Callable[[str], AbstractAsyncContextManager[str]]
 
 
-async def run(n: int, inject: Inject, *, read_timeout: float | None = None) -> Run:
+async def run(
+    n: int, inject: Inject, *, read_timeout: float | None = None, databases: Databases
+) -> Run:
     api = FaultyApi()
-    async with api, drill_database("faults") as url:
+    async with api, databases("faults") as url:
         db = open_db(url)
         result = Run(api, n)
 
@@ -145,35 +150,46 @@ class Verdict:
     note: str
 
 
-async def fault_429(n: int) -> Verdict:
-    r = await run(n, lambda api: api.fail("sendMessage", status=429, retry_after=3, times=3))
+async def fault_429(n: int, databases: Databases) -> Verdict:
+    r = await run(
+        n,
+        lambda api: api.fail("sendMessage", status=429, retry_after=3, times=3),
+        databases=databases,
+    )
     lost, dups = once_each(r)
     waited = r.sleeps.count(3.0)
     ok = lost == 0 and dups == 0 and waited == 3
     return Verdict("429", ok, lost, dups, f"waited_3s={waited}/3")
 
 
-async def fault_5xx(n: int) -> Verdict:
+async def fault_5xx(n: int, databases: Databases) -> Verdict:
     # Enough 502s that the Sender's own tries run out and later ticks must finish the job.
-    r = await run(n, lambda api: api.fail("sendMessage", status=502, times=n * 2))
+    r = await run(
+        n, lambda api: api.fail("sendMessage", status=502, times=n * 2), databases=databases
+    )
     lost, dups = once_each(r)
     growing = [s for s in r.sleeps[:3]]
     ok = lost == 0 and dups == 0 and growing == sorted(growing) and len(set(growing)) > 1
     return Verdict("5xx", ok, lost, dups, "backoff=" + "/".join(f"{s:g}" for s in growing))
 
 
-async def fault_timeout_before(n: int) -> Verdict:
+async def fault_timeout_before(n: int, databases: Databases) -> Verdict:
     def inject(api: FaultyApi) -> None:
         api.hold_before["sendmessage"] = 1
 
-    r = await run(n, inject, read_timeout=READ_TIMEOUT)
+    r = await run(n, inject, read_timeout=READ_TIMEOUT, databases=databases)
     lost, dups = once_each(r)
     ok = lost == 0 and dups == 0 and r.api.held == 1
     return Verdict("timeout_before", ok, lost, dups, f"held={r.api.held} {ledger_of_lost(r)}")
 
 
-async def fault_timeout_after(n: int) -> Verdict:
-    r = await run(n, lambda api: api.delay("sendMessage", HELD), read_timeout=READ_TIMEOUT)
+async def fault_timeout_after(n: int, databases: Databases) -> Verdict:
+    r = await run(
+        n,
+        lambda api: api.delay("sendMessage", HELD),
+        read_timeout=READ_TIMEOUT,
+        databases=databases,
+    )
     lost, dups = once_each(r)
     ok = lost == 0 and dups <= 1
     delayed = {c for c, s in r.states.items() if s[1] == "timeout"} or {FIRST_PEER}
@@ -181,9 +197,9 @@ async def fault_timeout_after(n: int) -> Verdict:
     return Verdict("timeout_after", ok, lost, dups, note)
 
 
-async def fault_403(n: int) -> Verdict:
+async def fault_403(n: int, databases: Databases) -> Verdict:
     blocked = FIRST_PEER + n // 2
-    r = await run(n, lambda api: api.block(blocked))
+    r = await run(n, lambda api: api.block(blocked), databases=databases)
     lost, dups = once_each(r, but={blocked})
     tries = len(r.requests_to(blocked))
     state = r.states.get(blocked, ("?", None))
@@ -192,7 +208,7 @@ async def fault_403(n: int) -> Verdict:
     return Verdict("403", ok, lost, dups, f"tries={tries} ledger={state[0]}/{state[1]}")
 
 
-FAULTS: dict[str, Callable[[int], Awaitable[Verdict]]] = {
+FAULTS: dict[str, Callable[[int, Databases], Awaitable[Verdict]]] = {
     "429": fault_429,
     "5xx": fault_5xx,
     "timeout_before": fault_timeout_before,
@@ -201,8 +217,10 @@ FAULTS: dict[str, Callable[[int], Awaitable[Verdict]]] = {
 }
 
 
-async def drill(n: int, only: list[str] | None = None) -> tuple[int, str]:
-    verdicts = [await FAULTS[name](n) for name in only or FAULTS]
+async def drill(
+    n: int, only: list[str] | None = None, databases: Databases = drill_database
+) -> tuple[int, str]:
+    verdicts = [await FAULTS[name](n, databases) for name in only or FAULTS]
     lost = sum(v.lost for v in verdicts)
     dups = sum(v.duplicates for v in verdicts)
     ok = all(v.ok for v in verdicts)
