@@ -1,0 +1,172 @@
+"""What the drills share: a throw-away PostgreSQL database, due reminders, `peerbot run`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.localapi import LocalBotApi
+from storage.db import Database, open_database
+from storage.migrate import upgrade
+from storage.models import PeerSession, Person, Programme, ReminderPrefs
+from storage.uow import UnitOfWork
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
+FIRST_PEER = 100_000  # peers' Telegram ids are FIRST_PEER, FIRST_PEER + 1, ...
+
+
+# Reminders are not sent in the night (quiet hours): the peers live where it is day now.
+ZONES = ("Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo")
+
+
+def daytime_zone(now: datetime) -> str:
+    """A time zone where it is nearest to 13:00 at `now`."""
+    return min(ZONES, key=lambda z: abs(now.astimezone(ZoneInfo(z)).hour + 0.5 - 13))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@asynccontextmanager
+async def drill_database(name: str, server: str = SERVER) -> AsyncIterator[str]:
+    """A fresh database `peerbot_drill_<name>_<pid>` at the current schema; dropped after."""
+    db_name = f"peerbot_drill_{name}_{os.getpid()}"
+    admin = create_async_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}"'))
+            await conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+        url = f"{server}/{db_name}"
+        await asyncio.to_thread(upgrade, url)
+        try:
+            yield url
+        finally:
+            async with admin.connect() as conn:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+async def seed_due_reminders(db: Database, n: int, now: datetime | None = None) -> None:
+    """`n` peers, each with a session 59 minutes from now and "an hour before" chosen.
+
+    `peerbot run` takes no clock, so the sessions are placed by the real one: each peer's
+    hour-before reminder is due a minute ago when the bot starts. The peer worker has not
+    joined, so only the peers' reminders fall due: one message per peer, to chat
+    FIRST_PEER + i.
+    """
+    now = now or datetime.now(UTC)
+    zone = daytime_zone(now)
+    async with UnitOfWork(db) as uow:
+        worker = Person(
+            role="worker", display_name="W", timezone=zone, created_at=now, paused=False
+        )
+        uow.people.add(worker)
+        await uow.flush()
+        for start in range(0, n, 1000):
+            size = min(1000, n - start)
+            peers = [
+                {
+                    "role": "peer",
+                    "display_name": f"P{start + i}",
+                    "telegram_id": FIRST_PEER + start + i,
+                    "timezone": zone,
+                    "created_at": now,
+                    "joined_at": now,
+                    "paused": False,
+                }
+                for i in range(size)
+            ]
+            ids = list(await uow.session.scalars(insert(Person).returning(Person.id), peers))
+            programmes = list(
+                await uow.session.scalars(
+                    insert(Programme).returning(Programme.id),
+                    [
+                        {
+                            "peer_id": p,
+                            "worker_id": worker.id,
+                            "planned_sessions": 10,
+                            "state": "active",
+                            "started_at": now,
+                        }
+                        for p in ids
+                    ],
+                )
+            )
+            await uow.session.execute(
+                insert(PeerSession),
+                [
+                    {
+                        "programme_id": p,
+                        "starts_at": now + timedelta(minutes=59),
+                        "duration_minutes": 60,
+                        "place": "Room 2",
+                        "state": "scheduled",
+                        "version": 1,
+                        "times_moved": 0,
+                        "counts_against": False,
+                        "created_at": now,
+                    }
+                    for p in programmes
+                ],
+            )
+            await uow.session.execute(
+                insert(ReminderPrefs),
+                [
+                    {"person_id": p, "hour_before": True, "day_before": False, "morning": False}
+                    for p in ids
+                ],
+            )
+        await uow.commit()
+
+
+def received(api: LocalBotApi, n: int) -> Counter[int]:
+    """How many times each peer's chat got a message (200 answers only)."""
+    chats = [c.chat_id for c in api.calls_to("sendMessage") if c.status == 200]
+    return Counter(c for c in chats if c is not None and FIRST_PEER <= c < FIRST_PEER + n)
+
+
+def peerbot_env(api: LocalBotApi, database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "TELEGRAM_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=api.token,
+        TELEGRAM_BASE_URL=api.base_url,
+        TELEGRAM_BASE_FILE_URL=api.base_file_url,
+        DATABASE_URL=database_url,
+        SCHEDULER_TICK_SECONDS="1",
+        LOG_LEVEL="WARNING",
+    )
+    env.update(extra)
+    return env
+
+
+def start_peerbot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`peerbot run` in its own process (no .env read), its output appended to `log`."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", "--env-file", os.devnull, "run"],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def open_db(url: str) -> Database:
+    return open_database(url)

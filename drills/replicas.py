@@ -1,0 +1,137 @@
+"""replicas: two `peerbot run` processes in webhook mode on one database share a burst.
+
+    python -m drills.replicas [--reminders 5000]
+
+Seeds N due hour-before reminders in a fresh PostgreSQL database on 127.0.0.1
+(peerbot_drill_replicas_<pid>, dropped after), runs the local Bot API server in this
+process (pushing updates to the two webhooks in turn, as a load balancer would) and two
+`peerbot run` children with WEBHOOK_URL/SECRET/LISTEN/PORT of their own and
+SCHEDULER_TICK_SECONDS=1, started at the same moment (or `--stagger` seconds apart), until
+every reminder has arrived or a replica has exited. Who sent what is read from the
+ledger (claimed_by names the process). Prints one line; exits 1 when a promise fails
+(SPEC §7): both replicas keep running, lost 0, duplicates 0, neither replica sent more
+than 65 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.localapi import LocalBotApi
+from drills.common import (
+    drill_database,
+    free_port,
+    open_db,
+    peerbot_env,
+    received,
+    seed_due_reminders,
+    start_peerbot,
+)
+from storage.models import Delivery
+from storage.repositories.deliveries import SENT
+from storage.uow import UnitOfWork
+
+MOST = 0.65
+
+
+async def stop(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        await asyncio.to_thread(child.wait)
+
+
+async def drill(n: int, log: Path, longest: float, stagger: float) -> int:
+    async with LocalBotApi(port=free_port()) as api, drill_database("replicas") as url:
+        db = open_db(url)
+        children: list[subprocess.Popen[bytes]] = []
+        try:
+            await seed_due_reminders(db, n)
+            urls = []
+            started = time.monotonic()
+            for _ in range(2):
+                port = free_port()
+                urls.append(f"http://127.0.0.1:{port}/telegram")
+                env = peerbot_env(
+                    api,
+                    url,
+                    WEBHOOK_URL=urls[-1],
+                    WEBHOOK_SECRET="drill-secret",
+                    WEBHOOK_LISTEN="127.0.0.1",
+                    WEBHOOK_PORT=str(port),
+                )
+                if children and stagger:
+                    await asyncio.sleep(stagger)
+                children.append(start_peerbot(env, log))
+            api.balance_across = urls
+            deadline = time.monotonic() + longest
+            while time.monotonic() < deadline and len(received(api, n)) < n:
+                if any(c.poll() is not None for c in children):
+                    break  # a replica died: what it left is counted below
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(3)  # room for a late duplicate to show
+            elapsed = time.monotonic() - started
+            died = [
+                f"{'ab'[i]}:{c.returncode}" for i, c in enumerate(children) if c.poll() is not None
+            ]
+            await stop(children)  # a replica stops after its tick: count the ledger after that
+            webhook = bool(api.webhook_url)
+            async with UnitOfWork(db) as uow:
+                rows = await uow.session.execute(
+                    select(Delivery.claimed_by, func.count())
+                    .where(Delivery.state == SENT)
+                    .group_by(Delivery.claimed_by)
+                )
+                by_owner = Counter({str(owner): count for owner, count in rows.all()})
+        finally:
+            await stop(children)
+            await db.dispose()
+        got = received(api, n)
+    pids = {str(c.pid): i for i, c in enumerate(children)}
+    shares = [0, 0]
+    for owner, count in by_owner.items():
+        parts = owner.split(":")
+        if len(parts) >= 2 and parts[1] in pids:
+            shares[pids[parts[1]]] += count
+    lost = n - len(got)
+    duplicates = sum(c - 1 for c in got.values())
+    most = max(shares) / max(sum(shares), 1)
+    ok = webhook and not died and lost == 0 and duplicates == 0 and most <= MOST
+    print(
+        f"replicas: reminders={n} webhook={'yes' if webhook else 'NO'} lost={lost} "
+        f"duplicates={duplicates} sent_by_a={shares[0]} sent_by_b={shares[1]} "
+        f"largest_share={most:.0%} (at most {MOST:.0%}) exited_early={','.join(died) or '-'} "
+        f"stagger={stagger:g}s elapsed={elapsed:.0f}s "
+        f"{'OK' if ok else 'FAIL'}"
+    )
+    return 0 if ok else 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reminders", type=int, default=5000)
+    parser.add_argument("--timeout", type=float, default=600, help="seconds to wait at most")
+    parser.add_argument(
+        "--stagger", type=float, default=0.0, help="seconds between the two starts (default 0)"
+    )
+    parser.add_argument(
+        "--log", type=Path, help="keep peerbot's output here (default: a temp file)"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        log = args.log or Path(folder) / "peerbot.log"
+        sys.exit(asyncio.run(drill(args.reminders, log, args.timeout, args.stagger)))
+
+
+if __name__ == "__main__":
+    main()
