@@ -33,18 +33,12 @@ def sqlite_databases(
     return databases
 
 
-DEFECT_3 = (
-    "issue 12 defect 3: a timed-out send is recorded maybe_sent and never tried again, "
-    "being changed in scheduler/sending.py"
-)
-
-
 @pytest.mark.parametrize(
     "fault",
     [
         "429",
         "5xx",
-        pytest.param("timeout_before", marks=pytest.mark.xfail(strict=False, reason=DEFECT_3)),
+        "timeout_before",
         "timeout_after",
         "403",
     ],
@@ -56,11 +50,6 @@ async def test_each_telegram_fault_is_honoured_and_nothing_is_lost(
     assert code == 0, line
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 12 defect 4: commands answer in group chats with people's data "
-    "(/addpeer, /mydata, /peers, /start: 6 of these 300), being fixed in handlers/",
-)
 def test_a_short_fuzz_finds_no_errors_apologies_or_leaks(database_url: str) -> None:
     started = time.monotonic()
     counts = fuzz.fuzz(database_url, updates=300)  # derandomized: the same 300 each run
