@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import BotInfo, Invitation, Person, Programme, ProgrammeState
@@ -119,8 +121,10 @@ class BotInfoRepository:
         return row.value if row else None
 
     async def put(self, name: str, value: str) -> None:
-        row = await self.session.get(BotInfo, name)
-        if row is None:
-            self.session.add(BotInfo(name=name, value=value))
-        else:
-            row.value = value
+        """Record the fact, or change it: one upsert, so replicas starting at once both can."""
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(BotInfo).values(name=name, value=value)
+        await self.session.execute(
+            stmt.on_conflict_do_update(index_elements=[BotInfo.name], set_={"value": value})
+        )
