@@ -122,12 +122,21 @@ def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
 
 
 async def edit(query: CallbackQuery, text: str, keyboard: Keyboard | None = None) -> None:
-    """Edit the pressed message; a repeated press that changes nothing is not an error."""
+    """Edit the pressed message; a repeated press that changes nothing is not an error.
+
+    A button under a picture or a file has no text to replace: the answer comes as a new
+    message instead.
+    """
     try:
         await query.edit_message_text(text, reply_markup=markup(keyboard))
     except BadRequest as error:
-        if not not_modified(error):
+        if not_modified(error):
+            return
+        if "no text in the message" not in str(error).lower() or query.message is None:
             raise
+        await query.get_bot().send_message(
+            query.message.chat.id, text, reply_markup=markup(keyboard)
+        )
 
 
 async def drop_buttons(query: CallbackQuery) -> None:

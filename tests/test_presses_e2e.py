@@ -113,3 +113,19 @@ async def test_a_double_tap_on_a_rearrange_time_tells_the_worker_once(bot: Harne
     assert len(requests) == 1 and requests[0].text.startswith("Sam would like Fri 4 Dec, 10:00")
     await worker.press("Accept", message=requests[0])
     assert peer.last.text == "Agreed: the session is now Fri 4 Dec, 10:00."
+
+
+async def test_a_button_pressed_under_a_file_gets_its_answer_as_a_new_message(
+    bot: Harness,
+) -> None:
+    # A forged press can name any message: one with a file has no text to edit.
+    bot.clock.set(TUESDAY)
+    _, worker, peer = await bot.team()
+    await worker.send("/schedule Sam 2026-12-03 10:00")
+    await peer.press("Can't make it")
+    await peer.send("/mydata")
+    document = peer.last
+    assert document.document is not None
+    await peer.press_data("ses:keep:1:1", message=document)
+    assert apologies(bot, peer) == []
+    assert peer.last.text == texts.sessions.CANCEL_KEPT
