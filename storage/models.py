@@ -49,7 +49,7 @@ from storage.enums import (
 from storage.enums import (
     StrategyOutcome as StrategyOutcome,
 )
-from storage.types import UTCDateTime, one_of, time_of_day
+from storage.types import UTCDateTime, one_of, state_column, time_of_day
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -107,9 +107,7 @@ class Programme(Base):
     peer_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     planned_sessions: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(
-        String(16), default=ProgrammeState.ACTIVE, server_default=ProgrammeState.ACTIVE.value
-    )
+    state: Mapped[str] = state_column(ProgrammeState.ACTIVE)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -131,9 +129,7 @@ class PeerSession(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(Integer)
     place: Mapped[str | None] = mapped_column(String(120))
-    state: Mapped[str] = mapped_column(
-        String(16), default=SessionState.SCHEDULED, server_default=SessionState.SCHEDULED.value
-    )
+    state: Mapped[str] = state_column(SessionState.SCHEDULED)
     # Bumped on every move, so buttons and deliveries of an older time go stale.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     times_moved: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
@@ -158,9 +154,7 @@ class RearrangeRequest(Base):
     requested_by: Mapped[str] = mapped_column(String(16))
     proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     wish: Mapped[str | None] = mapped_column(String(200))
-    state: Mapped[str] = mapped_column(
-        String(16), default=RearrangeState.OPEN, server_default=RearrangeState.OPEN.value
-    )
+    state: Mapped[str] = state_column(RearrangeState.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -254,9 +248,7 @@ class Delivery(Base):
     )
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    state: Mapped[str] = mapped_column(
-        String(16), default=DeliveryState.PENDING, server_default=DeliveryState.PENDING.value
-    )
+    state: Mapped[str] = state_column(DeliveryState.PENDING)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

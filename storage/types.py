@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, time
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Time, column, text
+from sqlalchemy import CheckConstraint, DateTime, String, Time, column, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import MappedColumn, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -46,6 +47,11 @@ def one_of(name: str, values: Iterable[str]) -> CheckConstraint:
     value added to an enum needs a migration of its own.
     """
     return CheckConstraint(column(name).in_([str(value) for value in values]), name=name)
+
+
+def state_column(initial: StrEnum) -> MappedColumn[str]:
+    """A state column (checked with `one_of`) that starts at `initial`, here and in SQL."""
+    return mapped_column(String(16), default=initial, server_default=initial.value)
 
 
 def time_of_day(hour: int, minute: int) -> MappedColumn[time]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from types import TracebackType
+from functools import cache
+from typing import get_type_hints
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +22,7 @@ from storage.repositories import (
     StrategyRepository,
     TeamRepository,
 )
+from storage.repositories.base import Repository
 
 
 class UnitOfWork:
@@ -49,26 +51,11 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._db.sessionmaker()
-        self.people = PeopleRepository(self.session)
-        self.invitations = InvitationRepository(self.session)
-        self.programmes = ProgrammeRepository(self.session)
-        self.conversations = ConversationRepository(self.session)
-        self.bot_info = BotInfoRepository(self.session)
-        self.sessions = SessionRepository(self.session)
-        self.strategies = StrategyRepository(self.session)
-        self.prefs = PrefsRepository(self.session)
-        self.privacy = PrivacyRepository(self.session)
-        self.deliveries = DeliveryRepository(self.session)
-        self.digest = DigestRepository(self.session)
-        self.team = TeamRepository(self.session)
+        for name, repository in _repositories().items():
+            setattr(self, name, repository(self.session))
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         # close() rolls back whatever was not committed, and (unlike rollback()) leaves the
         # objects already loaded readable, detached, for the caller.
         await self.session.close()
@@ -78,3 +65,13 @@ class UnitOfWork:
 
     async def flush(self) -> None:
         await self.session.flush()
+
+
+@cache
+def _repositories() -> dict[str, type[Repository]]:
+    """The unit of work's repositories, by attribute: its annotations are the one table."""
+    return {
+        name: hint
+        for name, hint in get_type_hints(UnitOfWork).items()
+        if isinstance(hint, type) and issubclass(hint, Repository)
+    }

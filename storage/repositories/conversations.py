@@ -6,15 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Conversation
+from storage.repositories.base import Repository
 
 
-class ConversationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ConversationRepository(Repository):
     async def get(self, person_id: int) -> Conversation | None:
         return await self.session.get(Conversation, person_id)
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Update, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import DeliveryState
 from storage.models import BotInfo, Delivery
+from storage.repositories.base import Repository
 from storage.repositories.delivery_plan import DeliveryPlanQueries
 
 # Short names for the states; storage.enums.DeliveryState is their one definition.
@@ -30,10 +30,7 @@ def _still_claimed(delivery_id: int, owner: str) -> Update:
     )
 
 
-class DeliveryRepository(DeliveryPlanQueries):
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class DeliveryRepository(Repository, DeliveryPlanQueries):
     async def add_new(self, rows: Sequence[dict[str, Any]]) -> int:
         """Insert ledger rows whose key is not there yet; returns how many were new.
 

@@ -24,7 +24,6 @@ from sqlalchemy import (
     select,
     union,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from storage.models import (
@@ -37,6 +36,7 @@ from storage.models import (
     Role,
     SessionState,
 )
+from storage.repositories.base import Repository
 
 # The counters of one peer worker, by name (the digest service turns them into Figures).
 COUNTERS = (
@@ -72,10 +72,7 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.count(case((condition, 1)))
 
 
-class DigestRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class DigestRepository(Repository):
     async def workers(self) -> list[WorkerRow]:
         """Every peer worker who joined, in name order (those who left are marked)."""
         stmt = (

@@ -7,15 +7,12 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import BotInfo, Invitation, Person, Programme, ProgrammeState
+from storage.repositories.base import AddingRepository, Repository
 
 
-class PeopleRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class PeopleRepository(AddingRepository[Person]):
     async def by_telegram_id(self, telegram_id: int) -> Person | None:
         return await self.session.scalar(select(Person).where(Person.telegram_id == telegram_id))
 
@@ -34,9 +31,6 @@ class PeopleRepository:
         result = await self.session.execute(stmt)
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def add(self, person: Person) -> None:
-        self.session.add(person)
-
     async def count_by_role(self, role: str) -> int:
         stmt = (
             select(func.count())
@@ -46,13 +40,7 @@ class PeopleRepository:
         return int(await self.session.scalar(stmt) or 0)
 
 
-class InvitationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    def add(self, invitation: Invitation) -> None:
-        self.session.add(invitation)
-
+class InvitationRepository(AddingRepository[Invitation]):
     async def by_token_hash(self, token_hash: str) -> Invitation | None:
         return await self.session.scalar(
             select(Invitation).where(Invitation.token_hash == token_hash)
@@ -74,13 +62,7 @@ class InvitationRepository:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-class ProgrammeRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    def add(self, programme: Programme) -> None:
-        self.session.add(programme)
-
+class ProgrammeRepository(AddingRepository[Programme]):
     async def current_for_peer(self, peer_id: int) -> Programme | None:
         stmt = (
             select(Programme)
@@ -112,10 +94,7 @@ class ProgrammeRepository:
         return [(row[0], row[1]) for row in await self.session.execute(stmt)]
 
 
-class BotInfoRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class BotInfoRepository(Repository):
     async def get(self, name: str) -> str | None:
         row = await self.session.get(BotInfo, name)
         return row.value if row else None

@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CoordinatorPrefs, ReminderPrefs, WorkerPrefs
+from storage.repositories.base import Repository
 
 Prefs = TypeVar("Prefs", ReminderPrefs, WorkerPrefs, CoordinatorPrefs)
 
@@ -28,10 +28,7 @@ def _defaults(model: type[Any]) -> dict[str, object]:
     return found
 
 
-class PrefsRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class PrefsRepository(Repository):
     async def _read(self, model: type[Prefs], person_id: int) -> Prefs:
         found = await self.session.get(model, person_id)
         if found is not None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, exists, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.sql import ColumnElement
 
 from storage.models import (
     Conversation,
@@ -23,70 +24,60 @@ from storage.models import (
     Strategy,
     StrategyEntry,
 )
+from storage.repositories.base import Repository
 from storage.repositories.sessions import LIVE
 
+Row = TypeVar("Row")
 
-class PrivacyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
 
+class PrivacyRepository(Repository):
     # -- reading a person's own data ------------------------------------------------
+
+    async def _programmes(
+        self, own: InstrumentedAttribute[int], other: InstrumentedAttribute[int], person_id: int
+    ) -> list[tuple[Programme, Person]]:
+        stmt = (
+            select(Programme, Person)
+            .join(Person, Person.id == other)
+            .where(own == person_id)
+            .order_by(Programme.started_at, Programme.id)
+        )
+        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
 
     async def programmes_of_peer(self, peer_id: int) -> list[tuple[Programme, Person]]:
         """The peer's programmes with their peer worker, oldest first."""
-        stmt = (
-            select(Programme, Person)
-            .join(Person, Person.id == Programme.worker_id)
-            .where(Programme.peer_id == peer_id)
-            .order_by(Programme.started_at, Programme.id)
-        )
-        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
+        return await self._programmes(Programme.peer_id, Programme.worker_id, peer_id)
 
     async def programmes_of_worker(self, worker_id: int) -> list[tuple[Programme, Person]]:
         """The worker's programmes with their peer, oldest first."""
-        stmt = (
-            select(Programme, Person)
-            .join(Person, Person.id == Programme.peer_id)
-            .where(Programme.worker_id == worker_id)
-            .order_by(Programme.started_at, Programme.id)
-        )
-        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
+        return await self._programmes(Programme.worker_id, Programme.peer_id, worker_id)
+
+    async def _rows(
+        self, model: type[Row], where: ColumnElement[bool], *order: InstrumentedAttribute[Any]
+    ) -> list[Row]:
+        """The rows of `model` that `where` picks, in `order`."""
+        return list(await self.session.scalars(select(model).where(where).order_by(*order)))
 
     async def sessions_of(self, programme_ids: Sequence[int]) -> list[PeerSession]:
-        stmt = (
-            select(PeerSession)
-            .where(PeerSession.programme_id.in_(programme_ids))
-            .order_by(PeerSession.starts_at, PeerSession.id)
-        )
-        return list(await self.session.scalars(stmt))
+        where = PeerSession.programme_id.in_(programme_ids)
+        return await self._rows(PeerSession, where, PeerSession.starts_at, PeerSession.id)
 
     async def rearrange_requests(self, session_ids: Sequence[int]) -> list[RearrangeRequest]:
-        stmt = (
-            select(RearrangeRequest)
-            .where(RearrangeRequest.session_id.in_(session_ids))
-            .order_by(RearrangeRequest.created_at, RearrangeRequest.id)
+        where = RearrangeRequest.session_id.in_(session_ids)
+        return await self._rows(
+            RearrangeRequest, where, RearrangeRequest.created_at, RearrangeRequest.id
         )
-        return list(await self.session.scalars(stmt))
 
     async def strategies_of(self, peer_id: int) -> list[Strategy]:
-        stmt = select(Strategy).where(Strategy.peer_id == peer_id).order_by(Strategy.id)
-        return list(await self.session.scalars(stmt))
+        return await self._rows(Strategy, Strategy.peer_id == peer_id, Strategy.id)
 
     async def entries_of(self, peer_id: int) -> list[StrategyEntry]:
-        stmt = (
-            select(StrategyEntry)
-            .where(StrategyEntry.peer_id == peer_id)
-            .order_by(StrategyEntry.logged_at, StrategyEntry.id)
-        )
-        return list(await self.session.scalars(stmt))
+        where = StrategyEntry.peer_id == peer_id
+        return await self._rows(StrategyEntry, where, StrategyEntry.logged_at, StrategyEntry.id)
 
     async def deliveries_to(self, person_id: int) -> list[Delivery]:
-        stmt = (
-            select(Delivery)
-            .where(Delivery.recipient_id == person_id)
-            .order_by(Delivery.due_at, Delivery.id)
-        )
-        return list(await self.session.scalars(stmt))
+        where = Delivery.recipient_id == person_id
+        return await self._rows(Delivery, where, Delivery.due_at, Delivery.id)
 
     async def upcoming(
         self, person_id: int, *, as_peer: bool, now: datetime

@@ -11,21 +11,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PeerSession, Programme, ProgrammeState, RearrangeRequest, SessionState
+from storage.repositories.base import AddingRepository
 from storage.repositories.session_views import LIVE, MAX_LENGTH, OPEN, SessionReads, SessionRow
 
 __all__ = ["LIVE", "MAX_LENGTH", "SessionRepository", "SessionRow"]
 
 
-class SessionRepository(SessionReads):
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    def add(self, row: PeerSession | RearrangeRequest) -> None:
-        self.session.add(row)
-
+class SessionRepository(AddingRepository[PeerSession | RearrangeRequest], SessionReads):
     # -- reads for the pre-session summary ------------------------------------------
 
     async def counts(self, programme_id: int) -> dict[str, int]:

@@ -5,18 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Strategy, StrategyEntry
+from storage.repositories.base import AddingRepository
 
 
-class StrategyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    def add(self, strategy: Strategy) -> None:
-        self.session.add(strategy)
-
+class StrategyRepository(AddingRepository[Strategy]):
     def add_entry(self, entry: StrategyEntry) -> None:
         self.session.add(entry)
 

@@ -10,7 +10,6 @@ from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import and_, case, distinct, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     PeerSession,
@@ -19,14 +18,12 @@ from storage.models import (
     ProgrammeState,
     SessionState,
 )
+from storage.repositories.base import Repository
 
 TEAM_COUNTERS = ("peers", "unreachable", "completed", "this_week", "confirmed")
 
 
-class TeamRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class TeamRepository(Repository):
     async def figures(self, week_start: datetime, week_end: datetime) -> dict[int, dict[str, int]]:
         """Each peer worker's caseload and this week's sessions: two grouped statements."""
         found: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TEAM_COUNTERS, 0))
