@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.services.counts import Counts
 from bot.services.onboarding import member
 from storage.models import Role
 from storage.uow import UnitOfWork
@@ -21,7 +22,7 @@ PERIOD = timedelta(days=7)
 
 
 @dataclass(frozen=True)
-class Figures:
+class Figures(Counts):
     """One peer worker's week, or the team's: counts only."""
 
     peers: int = 0
@@ -51,9 +52,6 @@ class Figures:
     @property
     def is_quiet(self) -> bool:
         return not any(getattr(self, f.name) for f in fields(self))
-
-    def __add__(self, other: Figures) -> Figures:
-        return Figures(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,7 @@ async def build_digest(uow: UnitOfWork, *, start: datetime, end: datetime) -> Di
         if row.left and figures.is_quiet:
             continue
         workers.append(WorkerDigest(row.worker_id, row.name, figures))
-    totals = sum((w.figures for w in workers), Figures())
+    totals = Figures.total(w.figures for w in workers)
     return Digest(start, end, totals, tuple(workers))
 
 

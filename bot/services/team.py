@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.services import flows
+from bot.services.counts import Counts
 from bot.services.errors import BadInput
 from bot.services.flows import TEAM_SETTINGS, NoData, TeamSettingsStep
 from bot.services.onboarding import member
@@ -19,7 +20,7 @@ WEEKDAYS = range(1, 8)  # ISO: 1 is Monday
 
 
 @dataclass(frozen=True)
-class TeamFigures:
+class TeamFigures(Counts):
     """A peer worker's caseload and week, or the team's: counts only."""
 
     peers: int = 0
@@ -27,15 +28,6 @@ class TeamFigures:
     completed: int = 0
     this_week: int = 0
     confirmed: int = 0
-
-    def __add__(self, other: TeamFigures) -> TeamFigures:
-        return TeamFigures(
-            self.peers + other.peers,
-            self.unreachable + other.unreachable,
-            self.completed + other.completed,
-            self.this_week + other.this_week,
-            self.confirmed + other.confirmed,
-        )
 
 
 @dataclass(frozen=True)
@@ -78,7 +70,7 @@ async def team_view(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> Team
         for row in await uow.digest.workers()
         if not row.left
     )
-    totals = sum((w.figures for w in workers), TeamFigures())
+    totals = TeamFigures.total(w.figures for w in workers)
     return TeamView(start, totals, workers)
 
 

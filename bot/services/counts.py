@@ -1,0 +1,20 @@
+"""Counters that add up: a team's figures are the sum of its peer workers' figures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from typing import Self
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A frozen dataclass of int counters (all defaulting to 0), added field by field."""
+
+    def __add__(self, other: Self) -> Self:
+        added = {f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        return replace(self, **added)
+
+    @classmethod
+    def total(cls, parts: Iterable[Self]) -> Self:
+        return sum(parts, cls())
