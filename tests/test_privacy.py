@@ -32,7 +32,6 @@ from storage.models import (
     ReminderPrefs,
     SessionState,
     Strategy,
-    StrategyEntry,
     WorkerPrefs,
 )
 from storage.uow import UnitOfWork
@@ -85,16 +84,12 @@ async def add_peer(
         created_at=NOW - timedelta(days=6),
         last_used_at=NOW - timedelta(days=2),
     )
-    uow.session.add(strategy)
-    await uow.flush()
-    uow.session.add(
-        StrategyEntry(
-            strategy_id=strategy.id,
-            peer_id=peer.id,
-            outcome="a_bit",
-            note=f"{tag} entry: calmer afterwards",
-            logged_at=NOW - timedelta(days=2),
-        )
+    uow.strategies.add(strategy)
+    await uow.strategies.log(
+        strategy,
+        outcome="a_bit",
+        note=f"{tag} entry: calmer afterwards",
+        logged_at=NOW - timedelta(days=2),
     )
     uow.session.add(
         ReminderPrefs(

@@ -21,7 +21,7 @@ from bot.sandbox.chat import Chat
 from bot.sandbox.screen import Actor
 from bot.services import onboarding
 from storage.db import Database
-from storage.models import PeerSession, Person, Strategy, StrategyEntry
+from storage.models import PeerSession, Person, Strategy
 from storage.uow import UnitOfWork
 
 # Marks a database as the sandbox's own and remembers its people's accounts, so that
@@ -170,16 +170,7 @@ async def _programme(
             created_at=held_at + timedelta(days=1),
             last_used_at=held_at + timedelta(days=2),
         )
-        uow.session.add(walk)
-        await uow.flush()
-        uow.session.add(
-            StrategyEntry(
-                strategy_id=walk.id,
-                peer_id=peer.id,
-                outcome="helped",
-                note=None,
-                logged_at=held_at + timedelta(days=2),
-            )
-        )
+        uow.strategies.add(walk)
+        await uow.strategies.log(walk, outcome="helped", note=None, logged_at=walk.last_used_at)
         await uow.commit()
     return sessions

@@ -16,7 +16,7 @@ from bot.services import flows
 from bot.services.errors import BadInput, Stale
 from bot.services.flows import LOG, At, LogData, LogStep
 from bot.services.onboarding import member
-from storage.models import Person, Role, Strategy, StrategyEntry
+from storage.models import Person, Role, Strategy
 from storage.uow import UnitOfWork
 
 OUTCOMES = ("helped", "a_bit", "didnt_help", "didnt_try")
@@ -204,11 +204,6 @@ async def finish_log(
             new_strategy = True
         strategy = found
     strategy.last_used_at = now
-    await uow.flush()
-    entry = StrategyEntry(
-        strategy_id=strategy.id, peer_id=peer.id, outcome=data.outcome, note=note, logged_at=now
-    )
-    uow.strategies.add_entry(entry)
-    await uow.flush()
+    entry = await uow.strategies.log(strategy, outcome=data.outcome, note=note, logged_at=now)
     await uow.commit()
     return Logged(entry.id, strategy.name, entry.outcome, note, new_strategy)

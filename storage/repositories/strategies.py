@@ -11,8 +11,21 @@ from storage.repositories.base import AddingRepository
 
 
 class StrategyRepository(AddingRepository[Strategy]):
-    def add_entry(self, entry: StrategyEntry) -> None:
+    async def log(
+        self, strategy: Strategy, *, outcome: str, note: str | None, logged_at: datetime
+    ) -> StrategyEntry:
+        """Log one use of the peer's `strategy` (one added just now too): the entry, flushed."""
+        await self.session.flush()  # a strategy added just now gets its id
+        entry = StrategyEntry(
+            strategy_id=strategy.id,
+            peer_id=strategy.peer_id,
+            outcome=outcome,
+            note=note,
+            logged_at=logged_at,
+        )
         self.session.add(entry)
+        await self.session.flush()
+        return entry
 
     async def of_peer(self, peer_id: int) -> list[Strategy]:
         """The peer's own list, the most recently used first."""
