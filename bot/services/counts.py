@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
-from typing import Self
+from typing import Generic, Self, TypeVar
 
 
 @dataclass(frozen=True)
@@ -18,3 +18,15 @@ class Counts:
     @classmethod
     def total(cls, parts: Iterable[Self]) -> Self:
         return sum(parts, cls())
+
+
+Figs = TypeVar("Figs", bound=Counts)
+
+
+@dataclass(frozen=True)
+class WorkerCounts(Generic[Figs]):
+    """One peer worker's figures (the digest's or the /team view's), with their name."""
+
+    worker_id: int
+    name: str
+    figures: Figs

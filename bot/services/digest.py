@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services.counts import Counts
+from bot.services.counts import Counts, WorkerCounts
 from bot.services.onboarding import member
 from storage.models import Role
 from storage.uow import UnitOfWork
@@ -54,11 +54,8 @@ class Figures(Counts):
         return not any(getattr(self, f.name) for f in fields(self))
 
 
-@dataclass(frozen=True)
-class WorkerDigest:
-    worker_id: int
-    name: str
-    figures: Figures
+# One peer worker's line of the digest.
+WorkerDigest = WorkerCounts[Figures]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.services import flows
-from bot.services.counts import Counts
+from bot.services.counts import Counts, WorkerCounts
 from bot.services.errors import BadInput
 from bot.services.flows import TEAM_SETTINGS, NoData, TeamSettingsStep
 from bot.services.onboarding import member
@@ -30,11 +30,8 @@ class TeamFigures(Counts):
     confirmed: int = 0
 
 
-@dataclass(frozen=True)
-class TeamMember:
-    worker_id: int
-    name: str
-    figures: TeamFigures
+# One peer worker's line of the /team view.
+TeamMember = WorkerCounts[TeamFigures]
 
 
 @dataclass(frozen=True)
