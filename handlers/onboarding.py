@@ -80,7 +80,7 @@ async def _hand_out(
 @answers_errors
 async def invite(update: Update, context: Context) -> None:
     """Give a coordinator a one-time invitation for a new peer worker."""
-    assert update.effective_user
+    assert update.effective_user and update.message
     days = context.bot_data.settings.invitation_days
     issued = await call(context, onboarding.invite_worker, update.effective_user.id, days=days)
     await _hand_out(
@@ -94,7 +94,7 @@ async def invite(update: Update, context: Context) -> None:
 @answers_errors
 async def add_peer(update: Update, context: Context) -> None:
     """Add a peer and their programme; answer with their invitation link and QR code."""
-    assert update.effective_user
+    assert update.effective_user and update.message
     settings = context.bot_data.settings
     issued = await call(
         context,

@@ -82,9 +82,8 @@ async def _changed(
 async def _change(update: Update, context: Context, change: Any, *args: Any) -> None:
     """Make one change to the peer's choice (a service call), then show the choice."""
     assert update.effective_user
-    await _show_choice(
-        update, await call(context, _changed, update.effective_user.id, change, *args)
-    )
+    choice = await call(context, _changed, update.effective_user.id, change, *args)
+    await _show_choice(update, choice)
 
 
 @answers_errors
