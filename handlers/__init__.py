@@ -132,7 +132,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     add(_button(schedule.pick_time, cb.SCH_TIME))  # what time
     add(_button(schedule.pick_length, cb.SCH_LENGTH))  # how long
     add(_button(schedule.pick_place, cb.SCH_PLACE))  # where, then booked
-    add(_stale(schedule.refuse_stale_schedule_button, "sch"))  # malformed or forged
+    add(_stale(sessions.refuse_stale_session_button, "sch"))  # malformed or forged
 
     # Rearranging, from either side.
     add(CommandHandler("rearrange", rearrange.rearrange_next))  # the peer's next session
@@ -140,7 +140,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     add(_button(rearrange.accept_time, cb.REA_ACCEPT))  # either side accepts
     add(_button(rearrange.ask_for_suggestion, cb.REA_SUGGEST))  # the worker: another time?
     add(_button(rearrange.suggest_time, cb.REA_SUGGESTED))  # the worker suggests it
-    add(_stale(rearrange.refuse_stale_rearrange_button, "rea"))  # malformed or forged
+    add(_stale(sessions.refuse_stale_session_button, "rea"))  # malformed or forged
 
     # Peer workers: the diary, their peers, outcomes of past sessions.
     add(CommandHandler("diary", sessions.show_diary))  # the next 14 days

@@ -62,6 +62,23 @@ def error_text(error: DomainError, data: BotData, telegram_id: int | None = None
 
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 H = TypeVar("H", bound=Callable[..., Awaitable[None]])
+T = TypeVar("T")
+
+
+async def call(
+    context: Context,
+    service: Callable[..., Awaitable[T]],
+    *args: Any,
+    timed: bool = True,
+    **kw: Any,
+) -> T:
+    """Run one service in a unit of work of its own (at the bot's now, unless `timed` is
+    False) and return its result once committed: Telegram is called only after that."""
+    data = context.bot_data
+    if timed:
+        kw["now"] = data.now()
+    async with data.uow() as uow:
+        return await service(uow, *args, **kw)
 
 
 def answers_errors(handler: H) -> H:
@@ -109,6 +126,26 @@ def pressed(update: Update, button: Callback, problem: str | None = None) -> tup
     return values
 
 
+def press(
+    update: Update, button: Callback, problem: str | None = None
+) -> tuple[CallbackQuery, tuple[Any, ...]]:
+    """The press and the values of its button (see `pressed`)."""
+    assert update.callback_query
+    return update.callback_query, pressed(update, button, problem)
+
+
+def typed(update: Update) -> str:
+    """What the person typed."""
+    assert update.effective_message
+    return update.effective_message.text or ""
+
+
+def typed_by(update: Update) -> tuple[int, str]:
+    """Who typed a message, and what they typed."""
+    assert update.effective_user
+    return update.effective_user.id, typed(update)
+
+
 def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     """Telegram's form of one of bot.keyboards' keyboards (None, or empty: no buttons)."""
     if not keyboard:
@@ -137,6 +174,26 @@ async def edit(query: CallbackQuery, text: str, keyboard: Keyboard | None = None
         await query.get_bot().send_message(
             query.message.chat.id, text, reply_markup=markup(keyboard)
         )
+
+
+async def reply(update: Update, text: str, keyboard: Keyboard | None = None) -> None:
+    """Answer the message of an update with `text` and its buttons, if any."""
+    assert update.effective_message
+    await update.effective_message.reply_text(text, reply_markup=markup(keyboard))
+
+
+async def show(
+    query: CallbackQuery, text: str, keyboard: Keyboard | None = None, answer: str | None = None
+) -> None:
+    """Answer the press (with `answer` in its pop-up, if any), then edit its message."""
+    await query.answer(answer)
+    await edit(query, text, keyboard)
+
+
+async def settle(query: CallbackQuery, answer: str | None = None) -> None:
+    """Answer the press (with `answer` in its pop-up, if any), then take its buttons off."""
+    await query.answer(answer)
+    await drop_buttons(query)
 
 
 async def drop_buttons(query: CallbackQuery) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram import ChatMember, Update
 
@@ -10,7 +11,7 @@ from bot import texts
 from bot.qr import qr_png
 from bot.services import onboarding
 from handlers import reminders
-from handlers.common import Context, answers_errors
+from handlers.common import Context, answers_errors, call
 from handlers.menus import set_menu
 from storage.models import Role
 
@@ -21,17 +22,16 @@ log = logging.getLogger(__name__)
 async def start_with_token(update: Update, context: Context) -> None:
     """Join with the role of the invitation in the deep link."""
     assert update.effective_user and update.message
-    data = context.bot_data
+    data, user = context.bot_data, update.effective_user
     token = context.args[0] if context.args else ""
-    async with data.uow() as uow:
-        joined = await onboarding.join(
-            uow,
-            token,
-            telegram_id=update.effective_user.id,
-            first_name=update.effective_user.first_name,
-            now=data.now(),
-            timezone=data.settings.timezone,
-        )
+    joined = await call(
+        context,
+        onboarding.join,
+        token,
+        telegram_id=user.id,
+        first_name=user.first_name,
+        timezone=data.settings.timezone,
+    )
     log.info("person %s joined as %s", joined.person_id, joined.role)
     await update.message.reply_text(
         texts.welcome_joined(
@@ -48,8 +48,7 @@ async def start(update: Update, context: Context) -> None:
     """Greet: a stranger learns what the bot is, a member is welcomed back."""
     assert update.effective_user and update.message
     data = context.bot_data
-    async with data.uow() as uow:
-        me = await onboarding.whoami(uow, update.effective_user.id)
+    me = await call(context, onboarding.whoami, update.effective_user.id, timed=False)
     if me is None:
         text = texts.welcome_stranger(data.settings.org_name, data.settings.crisis_contacts)
     else:
@@ -61,48 +60,57 @@ async def show_help(update: Update, context: Context) -> None:
     """List the commands of the person's role, always with the crisis contacts."""
     assert update.effective_user and update.message
     data = context.bot_data
-    async with data.uow() as uow:
-        me = await onboarding.whoami(uow, update.effective_user.id)
+    me = await call(context, onboarding.whoami, update.effective_user.id, timed=False)
     role = me.role if me else None
     await update.message.reply_text(
         texts.help_text(role, data.settings.crisis_contacts, data.commands)
     )
 
 
+async def _hand_out(
+    update: Update, context: Context, token: str, text: Callable[[str], str]
+) -> None:
+    """Send an invitation: its deep link (within `text`), then the link's QR code."""
+    assert update.message
+    link = onboarding.deep_link(context.bot.username, token)
+    await update.message.reply_text(text(link))
+    await update.message.reply_photo(qr_png(link), caption=texts.QR_CAPTION)
+
+
 @answers_errors
 async def invite(update: Update, context: Context) -> None:
     """Give a coordinator a one-time invitation for a new peer worker."""
     assert update.effective_user and update.message
-    data = context.bot_data
-    async with data.uow() as uow:
-        issued = await onboarding.invite_worker(
-            uow, update.effective_user.id, now=data.now(), days=data.settings.invitation_days
-        )
-    link = onboarding.deep_link(context.bot.username, issued.token)
-    await update.message.reply_text(texts.invitation_for_worker(link, issued.expires_at))
-    await update.message.reply_photo(qr_png(link), caption=texts.QR_CAPTION)
+    days = context.bot_data.settings.invitation_days
+    issued = await call(context, onboarding.invite_worker, update.effective_user.id, days=days)
+    await _hand_out(
+        update,
+        context,
+        issued.token,
+        lambda link: texts.invitation_for_worker(link, issued.expires_at),
+    )
 
 
 @answers_errors
 async def add_peer(update: Update, context: Context) -> None:
     """Add a peer and their programme; answer with their invitation link and QR code."""
     assert update.effective_user and update.message
-    data = context.bot_data
-    async with data.uow() as uow:
-        issued = await onboarding.add_peer(
-            uow,
-            update.effective_user.id,
-            " ".join(context.args or []),
-            now=data.now(),
-            days=data.settings.invitation_days,
-            planned_sessions=data.settings.programme_sessions,
-        )
-    link = onboarding.deep_link(context.bot.username, issued.token)
-    text = texts.invitation_for_peer(
-        issued.peer_name or "", data.settings.programme_sessions, link, issued.expires_at
+    settings = context.bot_data.settings
+    issued = await call(
+        context,
+        onboarding.add_peer,
+        update.effective_user.id,
+        " ".join(context.args or []),
+        days=settings.invitation_days,
+        planned_sessions=settings.programme_sessions,
     )
-    await update.message.reply_text(text)
-    await update.message.reply_photo(qr_png(link), caption=texts.QR_CAPTION)
+    sessions, name = settings.programme_sessions, issued.peer_name or ""
+    await _hand_out(
+        update,
+        context,
+        issued.token,
+        lambda link: texts.invitation_for_peer(name, sessions, link, issued.expires_at),
+    )
 
 
 async def chat_status(update: Update, context: Context) -> None:
@@ -110,10 +118,7 @@ async def chat_status(update: Update, context: Context) -> None:
     change = update.my_chat_member
     assert change is not None
     blocked = change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT)
-    data = context.bot_data
-    async with data.uow() as uow:
-        changed = await onboarding.note_blocked(uow, change.from_user.id, blocked, now=data.now())
-    if changed:
+    if await call(context, onboarding.note_blocked, change.from_user.id, blocked):
         log.info(
             "update %s: chat %s %s",
             update.update_id,

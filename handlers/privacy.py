@@ -13,7 +13,7 @@ from bot.exports import calendar_file, mydata
 from bot.services import calendar, privacy
 from bot.services.onboarding import member
 from bot.texts import privacy as t
-from handlers.common import Context, answers_errors, edit, markup
+from handlers.common import Context, answers_errors, call, reply, show
 from handlers.menus import set_menu
 from storage.models import Role
 
@@ -24,9 +24,7 @@ log = logging.getLogger(__name__)
 async def my_data(update: Update, context: Context) -> None:
     """Send the person everything stored about them, as a JSON file."""
     assert update.effective_user and update.message
-    data = context.bot_data
-    async with data.uow() as uow:
-        export = await privacy.export_person(uow, update.effective_user.id, now=data.now())
+    export = await call(context, privacy.export_person, update.effective_user.id)
     await update.message.reply_document(
         mydata.render(export), filename=t.MYDATA_FILENAME, caption=t.MYDATA_CAPTION
     )
@@ -36,9 +34,7 @@ async def _send_calendar(update: Update, context: Context) -> None:
     """Send the .ics of the person's upcoming sessions (a peer's) or diary (a worker's);
     a press is answered once the person may have it (a refusal is its answer)."""
     assert update.effective_user and update.effective_chat
-    data = context.bot_data
-    async with data.uow() as uow:
-        upcoming = await calendar.calendar_for(uow, update.effective_user.id, now=data.now())
+    upcoming = await call(context, calendar.calendar_for, update.effective_user.id)
     if update.callback_query is not None:
         await update.callback_query.answer()
     chat = update.effective_chat
@@ -59,12 +55,9 @@ async def send_calendar(update: Update, context: Context) -> None:
 @answers_errors
 async def ask_forget(update: Update, context: Context) -> None:
     """Explain what erasing removes, and ask for a confirmation by button."""
-    assert update.effective_user and update.message
-    async with context.bot_data.uow() as uow:
-        peer = await member(uow, update.effective_user.id, Role.PEER)
-    await update.message.reply_text(
-        t.FORGET_EXPLAINED, reply_markup=markup(keyboards.forget(peer.id))
-    )
+    assert update.effective_user
+    peer = await call(context, member, update.effective_user.id, Role.PEER, timed=False)
+    await reply(update, t.FORGET_EXPLAINED, keyboards.forget(peer.id))
 
 
 @answers_errors
@@ -83,10 +76,7 @@ async def forget_me(update: Update, context: Context) -> None:
     try:
         if parsed is None:
             raise privacy.NotYourButton()
-        async with data.uow() as uow:
-            done = await privacy.forget(
-                uow, query.from_user.id, now=data.now(), person_id=parsed[0]
-            )
+        done = await call(context, privacy.forget, query.from_user.id, person_id=parsed[0])
     except privacy.NotYourButton:
         await query.answer(texts.BUTTON_GONE)
         return
@@ -95,8 +85,7 @@ async def forget_me(update: Update, context: Context) -> None:
             await context.bot.send_message(worker_chat, t.PEER_LEFT)
         except TelegramError as error:
             log.warning("could not tell a peer worker: %s", type(error).__name__)
-    await query.answer()
-    await edit(query, t.forgotten(data.settings.crisis_contacts))
+    await show(query, t.forgotten(data.settings.crisis_contacts))
     await set_menu(context.bot, query.message.chat.id, None, data.commands)
 
 
@@ -106,13 +95,11 @@ async def keep_my_data(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query
     parsed = cb.PRV_KEEP.parse(query.data)
-    async with context.bot_data.uow() as uow:
-        peer = await member(uow, query.from_user.id, Role.PEER)
+    peer = await call(context, member, query.from_user.id, Role.PEER, timed=False)
     if parsed is None or peer.id != parsed[0]:
         await query.answer(texts.BUTTON_GONE)
         return
-    await query.answer()
-    await edit(query, t.KEPT)
+    await show(query, t.KEPT)
 
 
 async def refuse_stale_privacy_button(update: Update, context: Context) -> None:

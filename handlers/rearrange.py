@@ -7,16 +7,25 @@ from telegram import Message, Update
 from bot import callbacks as cb
 from bot import keyboards
 from bot.services import rearrange
-from bot.services.errors import Stale
 from bot.services.flows import Where
 from bot.services.sessions import SessionView
 from bot.texts import sessions as t
-from handlers.common import Context, answers_errors, drop_buttons, markup, notify, pressed
+from handlers.common import (
+    Context,
+    answers_errors,
+    call,
+    markup,
+    notify,
+    press,
+    reply,
+    settle,
+    typed_by,
+)
 
 
-async def _send_offer(message: Message, found: rearrange.Offer) -> None:
+async def _send_offer(update: Update, found: rearrange.Offer) -> None:
     keys = keyboards.times_to_request(found.view, found.slots)
-    await message.reply_text(t.offer_times(bool(found.slots)), reply_markup=markup(keys))
+    await reply(update, t.offer_times(bool(found.slots)), keys)
 
 
 async def _requested(update: Update, context: Context, view: SessionView) -> None:
@@ -37,53 +46,39 @@ async def _suggested(update: Update, context: Context, view: SessionView) -> Non
 @answers_errors
 async def offer_new_times(update: Update, context: Context) -> None:
     """Offer the peer free times for a session (its Rearrange button)."""
-    query, (session_id, version) = update.callback_query, pressed(update, cb.SES_REARRANGE)
-    assert query and isinstance(query.message, Message)
-    data = context.bot_data
-    async with data.uow() as uow:
-        found = await rearrange.start(uow, query.from_user.id, session_id, version, now=data.now())
+    query, (session_id, version) = press(update, cb.SES_REARRANGE)
+    assert isinstance(query.message, Message)
+    found = await call(context, rearrange.start, query.from_user.id, session_id, version)
     await query.answer()
-    await _send_offer(query.message, found)
+    await _send_offer(update, found)
 
 
 @answers_errors
 async def rearrange_next(update: Update, context: Context) -> None:
     """Offer times for the peer's next session (/rearrange)."""
-    assert update.effective_user and update.message
-    data = context.bot_data
-    async with data.uow() as uow:
-        found = await rearrange.start_next(uow, update.effective_user.id, now=data.now())
+    assert update.effective_user
+    found = await call(context, rearrange.start_next, update.effective_user.id)
     if found is None:
-        await update.message.reply_text(t.NO_NEXT)
-        return
-    await _send_offer(update.message, found)
+        return await reply(update, t.NO_NEXT)
+    await _send_offer(update, found)
 
 
 @answers_errors
 async def request_time(update: Update, context: Context) -> None:
     """Ask the peer worker for the time the peer picked."""
-    query, (session_id, version, when) = update.callback_query, pressed(update, cb.REA_PICK)
-    assert query
-    data = context.bot_data
-    async with data.uow() as uow:
-        view = await rearrange.request_time(
-            uow, query.from_user.id, session_id, version, when, now=data.now()
-        )
-    await query.answer()
-    await drop_buttons(query)
+    query, (session_id, version, when) = press(update, cb.REA_PICK)
+    uid = query.from_user.id
+    view = await call(context, rearrange.request_time, uid, session_id, version, when)
+    await settle(query)
     await _requested(update, context, view)
 
 
 @answers_errors
 async def accept_time(update: Update, context: Context) -> None:
     """Accept the time the other side asked for or suggested; tell both sides."""
-    query, (request_id,) = update.callback_query, pressed(update, cb.REA_ACCEPT)
-    assert query
-    data = context.bot_data
-    async with data.uow() as uow:
-        view = await rearrange.accept(uow, query.from_user.id, request_id, now=data.now())
-    await query.answer()
-    await drop_buttons(query)
+    query, (request_id,) = press(update, cb.REA_ACCEPT)
+    view = await call(context, rearrange.accept, query.from_user.id, request_id)
+    await settle(query)
     peer_keys = keyboards.session(view.id, view.version)
     await notify(context, view.peer_telegram_id, t.moved(view, True), peer_keys)
     await notify(context, view.worker_telegram_id, t.moved(view, False))
@@ -92,11 +87,8 @@ async def accept_time(update: Update, context: Context) -> None:
 @answers_errors
 async def ask_for_suggestion(update: Update, context: Context) -> None:
     """Offer the peer worker free times to suggest instead."""
-    query, (request_id,) = update.callback_query, pressed(update, cb.REA_SUGGEST)
-    assert query
-    data = context.bot_data
-    async with data.uow() as uow:
-        found = await rearrange.suggest_start(uow, query.from_user.id, request_id, now=data.now())
+    query, (request_id,) = press(update, cb.REA_SUGGEST)
+    found = await call(context, rearrange.suggest_start, query.from_user.id, request_id)
     keys = keyboards.times_to_suggest(found.slots, found.view.worker_tz)
     await query.answer()
     await context.bot.send_message(query.from_user.id, t.SUGGEST_PROMPT, reply_markup=markup(keys))
@@ -105,41 +97,21 @@ async def ask_for_suggestion(update: Update, context: Context) -> None:
 @answers_errors
 async def suggest_time(update: Update, context: Context) -> None:
     """Send the time the peer worker picked to the peer as a suggestion."""
-    query, (when,) = update.callback_query, pressed(update, cb.REA_SUGGESTED)
-    assert query
-    data = context.bot_data
-    async with data.uow() as uow:
-        view = await rearrange.suggest(uow, query.from_user.id, when, now=data.now())
-    await query.answer()
-    await drop_buttons(query)
+    query, (when,) = press(update, cb.REA_SUGGESTED)
+    view = await call(context, rearrange.suggest, query.from_user.id, when)
+    await settle(query)
     await _suggested(update, context, view)
-
-
-@answers_errors
-async def refuse_stale_rearrange_button(update: Update, context: Context) -> None:
-    """Answer a rearrangement button that is malformed or forged: this has changed."""
-    raise Stale()
 
 
 @answers_errors
 async def pass_on_wish(update: Update, context: Context, where: Where) -> None:
     """Pass on the peer's typed wish to their peer worker."""
-    assert update.effective_user and update.message and update.message.text
-    data = context.bot_data
-    async with data.uow() as uow:
-        view = await rearrange.request_wish(
-            uow, update.effective_user.id, update.message.text, now=data.now()
-        )
+    view = await call(context, rearrange.request_wish, *typed_by(update))
     await _requested(update, context, view)
 
 
 @answers_errors
 async def send_typed_suggestion(update: Update, context: Context, where: Where) -> None:
     """Send the worker's typed time to the peer as a suggestion."""
-    assert update.effective_user and update.message and update.message.text
-    data = context.bot_data
-    async with data.uow() as uow:
-        view = await rearrange.suggest_typed(
-            uow, update.effective_user.id, update.message.text, now=data.now()
-        )
+    view = await call(context, rearrange.suggest_typed, *typed_by(update))
     await _suggested(update, context, view)

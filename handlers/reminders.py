@@ -7,6 +7,7 @@ forged payload shows the choice as it is now and changes nothing.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from telegram import Message, Update
@@ -19,7 +20,18 @@ from bot.services import conversations, reminders
 from bot.services.flows import Flow, RemindersStep, Where
 from bot.services.reminders import ReminderChoice
 from bot.texts import reminders as t
-from handlers.common import Context, answers_errors, edit, markup, parse_press
+from handlers.common import (
+    Context,
+    answers_errors,
+    call,
+    edit,
+    markup,
+    parse_press,
+    reply,
+    show,
+    typed,
+)
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +47,16 @@ async def _show_choice(update: Update, choice: ReminderChoice, answer: str | Non
 
 async def offer(message: Message, context: Context, person_id: int) -> None:
     """Offer reminders to a peer who has just joined, once ever (call after the welcome)."""
-    data = context.bot_data
-    async with data.uow() as uow:
-        first_time = await reminders.offer_once(uow, person_id, now=data.now())
-    if first_time:
+    if await call(context, reminders.offer_once, person_id):
         await message.reply_text(t.OFFER, reply_markup=markup(keyboards.reminder_offer()))
 
 
 @answers_errors
 async def show_reminders(update: Update, context: Context) -> None:
     """Show the peer's reminder choice with buttons to change it."""
-    assert update.effective_user and update.message
-    async with context.bot_data.uow() as uow:
-        choice = await reminders.my_reminders(uow, update.effective_user.id)
-    await update.message.reply_text(
-        reminder_panel(choice), reply_markup=markup(keyboards.reminder_panel(choice))
-    )
+    assert update.effective_user
+    choice = await call(context, reminders.my_reminders, update.effective_user.id, timed=False)
+    await reply(update, reminder_panel(choice), keyboards.reminder_panel(choice))
 
 
 @answers_errors
@@ -64,13 +70,19 @@ async def show_reminder_choice(update: Update, context: Context) -> None:
     await _show_choice(update, choice, None if back else common.BUTTON_GONE)
 
 
+async def _changed(
+    uow: UnitOfWork, telegram_id: int, change: Any, *args: Any, now: datetime
+) -> ReminderChoice:
+    """Make one change to the peer's choice (a service call), end any typed step: the choice."""
+    choice: ReminderChoice = await change(uow, telegram_id, *args, now=now)
+    await conversations.stop_expecting(uow, telegram_id, Flow.REMINDERS)
+    return choice
+
+
 async def _change(update: Update, context: Context, change: Any, *args: Any) -> None:
     """Make one change to the peer's choice (a service call), then show the choice."""
     assert update.effective_user
-    tg_id, now = update.effective_user.id, context.bot_data.now()
-    async with context.bot_data.uow() as uow:
-        choice = await change(uow, tg_id, *args, now=now)
-        await conversations.stop_expecting(uow, tg_id, Flow.REMINDERS)
+    choice = await call(context, _changed, update.effective_user.id, change, *args)
     await _show_choice(update, choice)
 
 
@@ -116,11 +128,10 @@ async def choose_no_reminders(update: Update, context: Context) -> None:
 @answers_errors
 async def decline_reminders(update: Update, context: Context) -> None:
     """Take "No thanks" to the one-time offer."""
-    assert update.effective_user and update.callback_query
-    async with context.bot_data.uow() as uow:
-        await reminders.choose_none(uow, update.effective_user.id, now=context.bot_data.now())
-    await update.callback_query.answer()
-    await edit(update.callback_query, t.NO_THANKS)
+    query = update.callback_query
+    assert query
+    await call(context, reminders.choose_none, query.from_user.id)
+    await show(query, t.NO_THANKS)
 
 
 async def _ask(update: Update, context: Context, step: RemindersStep, text: str, keys: Any) -> None:
@@ -150,21 +161,16 @@ async def ask_quiet_hours(update: Update, context: Context) -> None:
 
 
 async def _typed(update: Update, context: Context, change: Any, *args: Any) -> None:
-    assert update.effective_user and update.message
-    tg_id, now = update.effective_user.id, context.bot_data.now()
-    async with context.bot_data.uow() as uow:
-        choice = await change(uow, tg_id, *args, now=now)
-        await conversations.stop_expecting(uow, tg_id, Flow.REMINDERS)
-    await update.message.reply_text(
-        reminder_panel(choice), reply_markup=markup(keyboards.reminder_panel(choice))
-    )
+    """Make the change a typed answer asks for (`args` read from it), then show the choice."""
+    assert update.effective_user
+    choice = await call(context, _changed, update.effective_user.id, change, *args)
+    await reply(update, reminder_panel(choice), keyboards.reminder_panel(choice))
 
 
 @answers_errors
 async def type_reminder_time(update: Update, context: Context, where: Where) -> None:
     """Take a typed reminder time ("19:30"); a bad one is explained and the step stays."""
-    assert update.message
-    at = reminders.parse_time(update.message.text or "")
+    at = reminders.parse_time(typed(update))
     code = 1 if where.step == RemindersStep.DAY_BEFORE_TIME else 2
     await _typed(update, context, reminders.set_time, KINDS[code], at)
 
@@ -172,25 +178,20 @@ async def type_reminder_time(update: Update, context: Context, where: Where) -> 
 @answers_errors
 async def type_quiet_hours(update: Update, context: Context, where: Where) -> None:
     """Take typed quiet hours ("22:00-07:00"); a bad answer is explained and the step stays."""
-    assert update.message
-    start, end = reminders.parse_range(update.message.text or "")
-    await _typed(update, context, reminders.set_quiet_hours, start, end)
+    await _typed(update, context, reminders.set_quiet_hours, *reminders.parse_range(typed(update)))
 
 
 @answers_errors
 async def stop(update: Update, context: Context) -> None:
     """Pause every message the bot would send on its own."""
-    assert update.effective_user and update.message
-    async with context.bot_data.uow() as uow:
-        paused = await reminders.pause(uow, update.effective_user.id, now=context.bot_data.now())
+    assert update.effective_user
+    paused = await call(context, reminders.pause, update.effective_user.id)
     log.info("update %s: paused=%s", update.update_id, paused)
-    await update.message.reply_text(t.STOPPED if paused else t.ALREADY_STOPPED)
+    await reply(update, t.STOPPED if paused else t.ALREADY_STOPPED)
 
 
 async def resume(update: Update, context: Context) -> None:
     """Resume after /stop on a plain /start (the greeting itself comes from onboarding)."""
-    assert update.effective_user and update.message
-    async with context.bot_data.uow() as uow:
-        resumed = await reminders.resume(uow, update.effective_user.id, now=context.bot_data.now())
-    if resumed:
-        await update.message.reply_text(t.RESUMED)
+    assert update.effective_user
+    if await call(context, reminders.resume, update.effective_user.id):
+        await reply(update, t.RESUMED)

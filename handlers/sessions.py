@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from telegram import Update
 
 from bot import callbacks as cb
@@ -10,46 +13,52 @@ from bot.services import sessions
 from bot.services.errors import Stale
 from bot.services.flows import Where
 from bot.texts import sessions as t
-from handlers.common import Context, answers_errors, drop_buttons, edit, markup, notify, pressed
+from handlers.common import (
+    Context,
+    answers_errors,
+    call,
+    edit,
+    markup,
+    notify,
+    press,
+    reply,
+    settle,
+    show,
+    typed_by,
+)
+
+
+async def _in_own_zone(uow: Any, telegram_id: int, view: Any, *, now: datetime) -> Any:
+    """A person's view (a service over the unit of work) and their own time zone, if known."""
+    found = await view(uow, telegram_id, now=now)
+    me = await uow.people.by_telegram_id(telegram_id)
+    return found, me.timezone if me else None
 
 
 @answers_errors
 async def next_session(update: Update, context: Context) -> None:
     """Show the peer's next session with the three answers."""
-    assert update.effective_user and update.message
-    data = context.bot_data
-    async with data.uow() as uow:
-        view = await sessions.next_session(uow, update.effective_user.id, data.now())
+    assert update.effective_user
+    view = await call(context, sessions.next_session, update.effective_user.id)
     if view is None:
-        await update.message.reply_text(t.NO_NEXT)
-        return
-    await update.message.reply_text(
-        t.peer_card(view), reply_markup=markup(keyboards.session(view.id, view.version))
-    )
+        return await reply(update, t.NO_NEXT)
+    await reply(update, t.peer_card(view), keyboards.session(view.id, view.version))
 
 
 @answers_errors
 async def list_sessions(update: Update, context: Context) -> None:
     """List the peer's upcoming and past sessions with their states."""
-    assert update.effective_user and update.message
-    data = context.bot_data
-    async with data.uow() as uow:
-        upcoming, past = await sessions.peer_sessions(uow, update.effective_user.id, data.now())
-        me = await uow.people.by_telegram_id(update.effective_user.id)
-    zone = me.timezone if me else data.settings.timezone
-    await update.message.reply_text(t.sessions_list(upcoming, past, zone))  # type: ignore[arg-type]
+    assert update.effective_user
+    uid = update.effective_user.id
+    (upcoming, past), zone = await call(context, _in_own_zone, uid, sessions.peer_sessions)
+    await reply(update, t.sessions_list(upcoming, past, zone or context.bot_data.settings.timezone))
 
 
 @answers_errors
 async def confirm_session(update: Update, context: Context) -> None:
     """Confirm the peer will be at the session."""
-    query, (session_id, version) = update.callback_query, pressed(update, cb.SES_CONFIRM)
-    assert query
-    data = context.bot_data
-    async with data.uow() as uow:
-        result = await sessions.confirm(
-            uow, query.from_user.id, session_id, version, now=data.now()
-        )
+    query, (session_id, version) = press(update, cb.SES_CONFIRM)
+    result = await call(context, sessions.confirm, query.from_user.id, session_id, version)
     await query.answer(t.ALREADY_CONFIRMED if result.already else t.CONFIRMED)
     if not result.already:
         await edit(query, t.peer_card(result.view), keyboards.session(session_id, version))
@@ -58,83 +67,60 @@ async def confirm_session(update: Update, context: Context) -> None:
 @answers_errors
 async def ask_to_cancel_session(update: Update, context: Context) -> None:
     """Ask the peer whether they really cannot make it, before cancelling."""
-    query, (session_id, version) = update.callback_query, pressed(update, cb.SES_ASK_CANCEL)
-    assert query
-    data = context.bot_data
-    async with data.uow() as uow:
-        await sessions.check_cancellable(
-            uow, query.from_user.id, session_id, version, now=data.now()
-        )
+    query, (session_id, version) = press(update, cb.SES_ASK_CANCEL)
+    await call(context, sessions.check_cancellable, query.from_user.id, session_id, version)
     await query.answer()
-    await context.bot.send_message(
-        query.from_user.id,
-        t.CANCEL_SURE,
-        reply_markup=markup(keyboards.cancel_sure(session_id, version)),
-    )
+    keys = markup(keyboards.cancel_sure(session_id, version))
+    await context.bot.send_message(query.from_user.id, t.CANCEL_SURE, reply_markup=keys)
 
 
 @answers_errors
 async def cancel_session(update: Update, context: Context) -> None:
     """Cancel the session the peer cannot make, and tell their peer worker."""
-    query, (session_id, version) = update.callback_query, pressed(update, cb.SES_CANCEL)
-    assert query
-    data = context.bot_data
-    async with data.uow() as uow:
-        view = await sessions.cancel(uow, query.from_user.id, session_id, version, now=data.now())
-    await query.answer()
-    await edit(query, t.CANCELLED_PEER)
+    query, (session_id, version) = press(update, cb.SES_CANCEL)
+    view = await call(context, sessions.cancel, query.from_user.id, session_id, version)
+    await show(query, t.CANCELLED_PEER)
     await notify(context, view.worker_telegram_id, t.cancelled_for_worker(view))
 
 
 @answers_errors
 async def keep_session(update: Update, context: Context) -> None:
     """Keep the session after all (the peer said No to cancelling)."""
-    assert update.callback_query
-    pressed(update, cb.SES_KEEP)
-    await update.callback_query.answer()
-    await edit(update.callback_query, t.CANCEL_KEPT)
+    query, _ = press(update, cb.SES_KEEP)
+    await show(query, t.CANCEL_KEPT)
 
 
 @answers_errors
 async def refuse_stale_session_button(update: Update, context: Context) -> None:
-    """Answer a session button that is malformed or forged: this has changed."""
+    """Answer a session, /schedule or rearranging button that is malformed or forged."""
     raise Stale()
 
 
 @answers_errors
 async def show_diary(update: Update, context: Context) -> None:
     """Show the worker's next 14 days, each session with its state."""
-    assert update.effective_user and update.message
-    data = context.bot_data
-    async with data.uow() as uow:
-        views = await sessions.diary(uow, update.effective_user.id, now=data.now())
-    await update.message.reply_text(t.diary(views))
+    assert update.effective_user
+    await reply(update, t.diary(await call(context, sessions.diary, update.effective_user.id)))
 
 
 @answers_errors
 async def show_peers(update: Update, context: Context) -> None:
     """List the worker's peers: sessions held, next session, last contact."""
-    assert update.effective_user and update.message
-    data = context.bot_data
-    async with data.uow() as uow:
-        lines = await sessions.worker_peers(uow, update.effective_user.id, now=data.now())
-        me = await uow.people.by_telegram_id(update.effective_user.id)
-    await update.message.reply_text(t.peers(lines, me.timezone if me else data.settings.timezone))  # type: ignore[arg-type]
+    assert update.effective_user
+    uid = update.effective_user.id
+    lines, zone = await call(context, _in_own_zone, uid, sessions.worker_peers)
+    await reply(update, t.peers(lines, zone or context.bot_data.settings.timezone))
 
 
 @answers_errors
 async def ask_outcomes(update: Update, context: Context) -> None:
     """Ask about each past session that has no outcome yet."""
-    assert update.effective_user and update.message
-    data = context.bot_data
-    async with data.uow() as uow:
-        views = await sessions.awaiting_outcome(uow, update.effective_user.id, now=data.now())
+    assert update.effective_user
+    views = await call(context, sessions.awaiting_outcome, update.effective_user.id)
     if not views:
-        await update.message.reply_text(t.NO_OUTCOMES)
+        await reply(update, t.NO_OUTCOMES)
     for view in views:
-        await update.message.reply_text(
-            t.outcome_question(view), reply_markup=markup(keyboards.outcome(view.id))
-        )
+        await reply(update, t.outcome_question(view), keyboards.outcome(view.id))
 
 
 OUTCOME_BUTTONS = (
@@ -153,14 +139,10 @@ async def record_outcome(update: Update, context: Context) -> None:
     if not found:
         raise Stale()
     [(session_id, state)] = found
-    async with context.bot_data.uow() as uow:
-        done = await sessions.record_outcome(
-            uow, query.from_user.id, session_id, state, now=context.bot_data.now()
-        )
+    done = await call(context, sessions.record_outcome, query.from_user.id, session_id, state)
     cancelled = state == "cancelled"
     text = t.outcome_recorded(done.view) + ("\n" + t.CANCELLED_NOT_COUNTED if cancelled else "")
-    await query.answer()
-    await edit(query, text, keyboards.after_outcome(session_id, cancelled))
+    await show(query, text, keyboards.after_outcome(session_id, cancelled))
     if done.completed:
         await context.bot.send_message(query.from_user.id, t.completed_for_worker(done.view))
         await notify(context, done.view.peer_telegram_id, t.completed_for_peer(done.view))
@@ -169,32 +151,21 @@ async def record_outcome(update: Update, context: Context) -> None:
 @answers_errors
 async def skip_outcome_note(update: Update, context: Context) -> None:
     """Leave no note for next time."""
-    query, parsed = update.callback_query, pressed(update, cb.OUT_SKIP_NOTE)
-    assert query
-    async with context.bot_data.uow() as uow:
-        await sessions.skip_note(uow, query.from_user.id, parsed[0])
-    await query.answer(t.NOTE_SKIPPED)
-    await drop_buttons(query)
+    query, (session_id,) = press(update, cb.OUT_SKIP_NOTE)
+    await call(context, sessions.skip_note, query.from_user.id, session_id, timed=False)
+    await settle(query, t.NOTE_SKIPPED)
 
 
 @answers_errors
 async def count_cancelled_session(update: Update, context: Context) -> None:
     """Count a cancelled session against the programme, as the worker says."""
-    query, parsed = update.callback_query, pressed(update, cb.OUT_COUNT)
-    assert query
-    async with context.bot_data.uow() as uow:
-        await sessions.count_against(uow, query.from_user.id, parsed[0])
-    await query.answer(t.COUNTED)
-    await drop_buttons(query)
+    query, (session_id,) = press(update, cb.OUT_COUNT)
+    await call(context, sessions.count_against, query.from_user.id, session_id, timed=False)
+    await settle(query, t.COUNTED)
 
 
 @answers_errors
 async def take_outcome_note(update: Update, context: Context, where: Where) -> None:
     """Keep the worker's typed note for next time."""
-    assert update.effective_user and update.message and update.message.text
-    data = context.bot_data
-    async with data.uow() as uow:
-        await sessions.note_outcome(
-            uow, update.effective_user.id, update.message.text, now=data.now()
-        )
-    await update.message.reply_text(t.NOTE_SAVED)
+    await call(context, sessions.note_outcome, *typed_by(update))
+    await reply(update, t.NOTE_SAVED)

@@ -7,6 +7,7 @@ goes on where the peer was. The peer's own list (/strategies) lives in strategie
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from telegram import Update
 
@@ -19,7 +20,18 @@ from bot.services.errors import BadInput
 from bot.services.flows import LogStep, Where
 from bot.texts import strategies as t
 from bot.texts import summary as ts
-from handlers.common import Context, answers_errors, drop_buttons, edit, markup, pressed
+from handlers.common import (
+    Context,
+    answers_errors,
+    call,
+    drop_buttons,
+    markup,
+    press,
+    reply,
+    show,
+    typed_by,
+)
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -36,57 +48,37 @@ def _note_text(context: Context, step: service.Step) -> str:
 @answers_errors
 async def start_log(update: Update, context: Context) -> None:
     """Start logging: pick one of the peer's own strategies or type a new one."""
-    assert update.effective_user and update.effective_message
-    data = context.bot_data
-    async with data.uow() as uow:
-        start = await service.start_log(uow, update.effective_user.id, now=data.now())
-    await update.effective_message.reply_text(
-        _start_text(start), reply_markup=markup(keyboards.log_pick(start))
-    )
+    assert update.effective_user
+    start = await call(context, service.start_log, update.effective_user.id)
+    await reply(update, _start_text(start), keyboards.log_pick(start))
 
 
 @answers_errors
 async def pick_logged_strategy(update: Update, context: Context) -> None:
     """Take the strategy the peer tried; ask how it went."""
-    query, (nonce, strategy_id) = update.callback_query, pressed(update, cb.LOG_PICK, "log_stale")
-    assert query
-    data = context.bot_data
-    async with data.uow() as uow:
-        step = await service.pick_strategy(
-            uow, query.from_user.id, nonce, strategy_id, now=data.now()
-        )
-    await edit(
-        query, t.how_did_it_go(step.name), keyboards.log_outcome(step.nonce, service.OUTCOMES)
-    )
-    await query.answer()
+    query, (nonce, strategy_id) = press(update, cb.LOG_PICK, "log_stale")
+    step = await call(context, service.pick_strategy, query.from_user.id, nonce, strategy_id)
+    keys = keyboards.log_outcome(step.nonce, service.OUTCOMES)
+    await show(query, t.how_did_it_go(step.name), keys)
 
 
 @answers_errors
 async def choose_how_it_went(update: Update, context: Context) -> None:
     """Take how the strategy went; ask for a note."""
-    query, (nonce, i) = update.callback_query, pressed(update, cb.LOG_OUTCOME, "log_stale")
-    assert query
+    query, (nonce, i) = press(update, cb.LOG_OUTCOME, "log_stale")
     if i >= len(service.OUTCOMES):
         raise BadInput("log_stale")
-    data = context.bot_data
-    async with data.uow() as uow:
-        step = await service.choose_outcome(
-            uow, query.from_user.id, nonce, service.OUTCOMES[i], now=data.now()
-        )
-    await edit(query, _note_text(context, step), keyboards.log_skip(step.nonce))
-    await query.answer()
+    outcome = service.OUTCOMES[i]
+    step = await call(context, service.choose_outcome, query.from_user.id, nonce, outcome)
+    await show(query, _note_text(context, step), keyboards.log_skip(step.nonce))
 
 
 @answers_errors
 async def skip_log_note(update: Update, context: Context) -> None:
     """Save the entry without a note."""
-    query, (nonce,) = update.callback_query, pressed(update, cb.LOG_SKIP, "log_stale")
-    assert query
-    data = context.bot_data
-    async with data.uow() as uow:
-        logged = await service.finish_log(uow, query.from_user.id, nonce, None, now=data.now())
-    await edit(query, t.logged(logged.name, logged.outcome, None), keyboards.log_after())
-    await query.answer()
+    query, (nonce,) = press(update, cb.LOG_SKIP, "log_stale")
+    logged = await call(context, service.finish_log, query.from_user.id, nonce, None)
+    await show(query, t.logged(logged.name, logged.outcome, None), keyboards.log_after())
 
 
 @answers_errors
@@ -94,9 +86,7 @@ async def log_another(update: Update, context: Context) -> None:
     """Start logging another strategy."""
     query, chat = update.callback_query, update.effective_chat
     assert query and chat
-    data = context.bot_data
-    async with data.uow() as uow:
-        start = await service.start_log(uow, query.from_user.id, now=data.now())
+    start = await call(context, service.start_log, query.from_user.id)
     await drop_buttons(query)
     await chat.send_message(_start_text(start), reply_markup=markup(keyboards.log_pick(start)))
     await query.answer()
@@ -118,90 +108,61 @@ async def refuse_stale_log_button(update: Update, context: Context) -> None:
 @answers_errors
 async def type_new_strategy(update: Update, context: Context, where: Where) -> None:
     """Take a strategy the peer typed inside /log; ask how it went."""
-    assert update.effective_user and update.message
-    data = context.bot_data
-    async with data.uow() as uow:
-        step = await service.type_strategy(
-            uow, update.effective_user.id, update.message.text or "", now=data.now()
-        )
-    keys = keyboards.log_outcome(step.nonce, service.OUTCOMES)
-    await update.message.reply_text(t.how_did_it_go(step.name), reply_markup=markup(keys))
+    step = await call(context, service.type_strategy, *typed_by(update))
+    await reply(
+        update, t.how_did_it_go(step.name), keyboards.log_outcome(step.nonce, service.OUTCOMES)
+    )
 
 
 @answers_errors
 async def type_how_it_went(update: Update, context: Context, where: Where) -> None:
     """Take how it went, typed; ask again, with the buttons, if it cannot be read."""
-    assert update.effective_user and update.message
-    data, outcome = context.bot_data, t.outcome_from_text(update.message.text or "")
+    uid, typed = typed_by(update)
+    outcome = t.outcome_from_text(typed)
     if outcome is None:
-        return await _ask_how_it_went_again(update, context)
-    async with data.uow() as uow:
-        step = await service.choose_outcome(
-            uow, update.effective_user.id, None, outcome, now=data.now()
-        )
-    await update.message.reply_text(
-        _note_text(context, step), reply_markup=markup(keyboards.log_skip(step.nonce))
-    )
+        nonce = await call(context, _outcome_nonce, uid)
+        return await reply(update, t.OUTCOME_AGAIN, keyboards.log_outcome(nonce, service.OUTCOMES))
+    step = await call(context, service.choose_outcome, uid, None, outcome)
+    await reply(update, _note_text(context, step), keyboards.log_skip(step.nonce))
 
 
-async def _ask_how_it_went_again(update: Update, context: Context) -> None:
-    assert update.effective_user and update.message
-    data, nonce = context.bot_data, 0
-    async with data.uow() as uow:
-        me = await onboarding.whoami(uow, update.effective_user.id)
-        if me is not None:
-            at = await flows.at(uow, me.person_id, flows.LOG, LogStep.OUTCOME, now=data.now())
-            nonce = at.data.n if at is not None else 0
-    keys = keyboards.log_outcome(nonce, service.OUTCOMES)
-    await update.message.reply_text(t.OUTCOME_AGAIN, reply_markup=markup(keys))
+async def _outcome_nonce(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> int:
+    """The nonce of the /log step that asks how it went (0 when the peer is not at it)."""
+    me = await onboarding.whoami(uow, telegram_id)
+    if me is None:
+        return 0
+    at = await flows.at(uow, me.person_id, flows.LOG, LogStep.OUTCOME, now=now)
+    return at.data.n if at is not None else 0
 
 
 @answers_errors
 async def type_log_note(update: Update, context: Context, where: Where) -> None:
     """Save the entry with the note typed (typing "skip" is the Skip button, SPEC §1.6)."""
-    assert update.effective_user and update.message
-    raw, data = update.message.text or "", context.bot_data
-    async with data.uow() as uow:
-        logged = await service.finish_log(
-            uow, update.effective_user.id, None, None if t.is_skip(raw) else raw, now=data.now()
-        )
-    text = t.logged(logged.name, logged.outcome, logged.note)
-    await update.message.reply_text(text, reply_markup=markup(keyboards.log_after()))
+    uid, raw = typed_by(update)
+    note = None if t.is_skip(raw) else raw
+    logged = await call(context, service.finish_log, uid, None, note)
+    await reply(update, t.logged(logged.name, logged.outcome, logged.note), keyboards.log_after())
 
 
 @answers_errors
 async def summary(update: Update, context: Context) -> None:
     """Show a peer worker the summary of a peer's next session, or the peers to pick from."""
-    assert update.effective_user and update.effective_message
-    data, name = context.bot_data, " ".join(context.args or [])
-    async with data.uow() as uow:
-        if name:
-            found = await summaries.summary_for_peer(
-                uow, update.effective_user.id, name, now=data.now()
-            )
-        else:
-            peers = await summaries.my_peers(uow, update.effective_user.id)
+    assert update.effective_user
+    uid, name = update.effective_user.id, " ".join(context.args or [])
     if name:
-        await update.effective_message.reply_text(ts.render_summary(found))
-        return
+        found = await call(context, summaries.summary_for_peer, uid, name)
+        return await reply(update, ts.render_summary(found))
+    peers = await call(context, summaries.my_peers, uid, timed=False)
     keys = keyboards.summary_peers((p.name, p.programme_id) for p in peers)
-    text = ts.CHOOSE_PEER if keys else ts.NO_PEERS
-    await update.effective_message.reply_text(text, reply_markup=markup(keys))
+    await reply(update, ts.CHOOSE_PEER if keys else ts.NO_PEERS, keys)
 
 
 @answers_errors
 async def show_summary_of_peer(update: Update, context: Context) -> None:
     """Show the summary for the peer picked under /summary (re-checked: the worker's own)."""
-    query = update.callback_query
-    assert query is not None
-    parsed = pressed(update, cb.STR_SUMMARY, "summary_peer_gone")
-    data = context.bot_data
-    async with data.uow() as uow:
-        found = await summaries.summary_for_programme(
-            uow, query.from_user.id, parsed[0], now=data.now()
-        )
-    await edit(query, ts.render_summary(found), None)
-    await query.answer()
+    query, (programme_id,) = press(update, cb.STR_SUMMARY, "summary_peer_gone")
+    found = await call(context, summaries.summary_for_programme, query.from_user.id, programme_id)
+    await show(query, ts.render_summary(found))
 
 
 @answers_errors

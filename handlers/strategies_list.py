@@ -6,139 +6,141 @@ Every button re-checks that the strategy or entry is the presser's own; anything
 
 from __future__ import annotations
 
-from telegram import Update
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from telegram import CallbackQuery, Update
 
 from bot import callbacks as cb
 from bot import keyboards
+from bot.callbacks import Callback
 from bot.keyboards import Keyboard
 from bot.services import strategies as service
 from bot.services.errors import BadInput
 from bot.services.flows import Flow, Where
 from bot.texts import strategies as t
-from handlers.common import Context, answers_errors, edit, markup, pressed
+from handlers.common import Context, answers_errors, call, press, reply, show, typed_by
 
 ENTRIES_SHOWN = 10
 # What a person reads for a strategy or entry that is not theirs, gone, or forged.
 GONE = "strategy_gone"
 
 
-async def _show(update: Update, text: str, keys: Keyboard | None) -> None:
-    assert update.callback_query
-    await edit(update.callback_query, text, keys)
-    # Always answer a callback query, or the button keeps spinning on the phone.
-    await update.callback_query.answer()
+async def _own(
+    update: Update, context: Context, button: Callback, lookup: Any
+) -> tuple[CallbackQuery, Any]:
+    """The press on a strategy or entry button, and what `lookup` finds of the presser's own."""
+    query, [item_id] = press(update, button, GONE)
+    return query, await call(context, lookup, query.from_user.id, item_id, timed=False)
+
+
+async def _own_entry(
+    update: Update, context: Context, button: Callback, lookup: Any
+) -> tuple[CallbackQuery, Any, str]:
+    """The press on an entry button, the presser's own entry it names, and its line."""
+    query, (tz, entry) = await _own(update, context, button, lookup)
+    return query, entry, t.entry_line(entry.name, entry.outcome, entry.logged_at, tz)
 
 
 @answers_errors
 async def show_strategies(update: Update, context: Context) -> None:
     """Show the peer this week's entries and their whole list, with ways to change them."""
-    assert update.effective_user and update.effective_message
-    data = context.bot_data
-    async with data.uow() as uow:
-        overview = await service.overview(uow, update.effective_user.id, now=data.now())
-    await update.effective_message.reply_text(
-        t.overview(overview), reply_markup=markup(keyboards.strategies_overview(overview))
-    )
+    assert update.effective_user
+    overview = await call(context, service.overview, update.effective_user.id)
+    await reply(update, t.overview(overview), keyboards.strategies_overview(overview))
+
+
+async def _overview_after_leaving(uow: Any, telegram_id: int, *, now: datetime) -> Any:
+    await service.leave_flow(uow, telegram_id, Flow.STRATEGIES)
+    return await service.overview(uow, telegram_id, now=now)
 
 
 @answers_errors
 async def show_strategies_again(update: Update, context: Context) -> None:
     """Go back to the overview (Back, or Keep it), leaving a rename half-done."""
     assert update.callback_query
-    uid, data = update.callback_query.from_user.id, context.bot_data
-    async with data.uow() as uow:
-        await service.leave_flow(uow, uid, Flow.STRATEGIES)
-        overview = await service.overview(uow, uid, now=data.now())
-    await _show(update, t.overview(overview), keyboards.strategies_overview(overview))
+    query = update.callback_query
+    overview = await call(context, _overview_after_leaving, query.from_user.id)
+    await show(query, t.overview(overview), keyboards.strategies_overview(overview))
 
 
 @answers_errors
 async def pick_strategy_to_change(update: Update, context: Context) -> None:
     """List the peer's strategies to rename or remove one."""
     assert update.callback_query
-    uid, data = update.callback_query.from_user.id, context.bot_data
-    async with data.uow() as uow:
-        overview = await service.overview(uow, uid, now=data.now())
+    query = update.callback_query
+    overview = await call(context, service.overview, query.from_user.id)
     if not overview.strategies:
-        return await _show(update, t.NO_STRATEGIES, None)
-    await _show(update, t.PICK_STRATEGY, keyboards.strategies_to_pick(overview.strategies))
+        return await show(query, t.NO_STRATEGIES)
+    await show(query, t.PICK_STRATEGY, keyboards.strategies_to_pick(overview.strategies))
+
+
+async def _show_one(
+    update: Update,
+    context: Context,
+    button: Callback,
+    text: Callable[[str, int], str],
+    keys: Callable[[int], Keyboard],
+) -> None:
+    """Show the presser's own strategy a button names, with how often it was logged."""
+    query, (item, count) = await _own(update, context, button, service.strategy)
+    await show(query, text(item.name, count), keys(item.id))
 
 
 @answers_errors
 async def show_strategy(update: Update, context: Context) -> None:
     """Show one strategy, how often it was logged, and Rename / Remove."""
-    [strategy_id], query = pressed(update, cb.STR_SHOW, GONE), update.callback_query
-    assert query
-    async with context.bot_data.uow() as uow:
-        item, count = await service.strategy(uow, query.from_user.id, strategy_id)
-    await _show(update, t.strategy_details(item.name, count), keyboards.strategy(item.id))
+    await _show_one(update, context, cb.STR_SHOW, t.strategy_details, keyboards.strategy)
 
 
 @answers_errors
 async def ask_new_name(update: Update, context: Context) -> None:
     """Ask for the strategy's new name (typed next)."""
-    [strategy_id], query = pressed(update, cb.STR_RENAME, GONE), update.callback_query
-    assert query
-    data = context.bot_data
-    async with data.uow() as uow:
-        item = await service.start_rename(uow, query.from_user.id, strategy_id, now=data.now())
-    await _show(update, t.ask_new_name(item.name), keyboards.keep_name())
+    query, [strategy_id] = press(update, cb.STR_RENAME, GONE)
+    item = await call(context, service.start_rename, query.from_user.id, strategy_id)
+    await show(query, t.ask_new_name(item.name), keyboards.keep_name())
 
 
 @answers_errors
 async def ask_to_remove_strategy(update: Update, context: Context) -> None:
     """Ask before removing a strategy from the list."""
-    [strategy_id], query = pressed(update, cb.STR_ASK_REMOVE, GONE), update.callback_query
-    assert query
-    async with context.bot_data.uow() as uow:
-        item, count = await service.strategy(uow, query.from_user.id, strategy_id)
-    await _show(update, t.confirm_remove(item.name, count), keyboards.remove_sure(item.id))
+    await _show_one(update, context, cb.STR_ASK_REMOVE, t.confirm_remove, keyboards.remove_sure)
 
 
 @answers_errors
 async def remove_strategy(update: Update, context: Context) -> None:
     """Remove a strategy from the peer's list."""
-    [strategy_id], query = pressed(update, cb.STR_REMOVE, GONE), update.callback_query
-    assert query
-    async with context.bot_data.uow() as uow:
-        item = await service.remove_strategy(uow, query.from_user.id, strategy_id)
-    await _show(update, t.removed(item.name), keyboards.back_to_strategies())
+    query, item = await _own(update, context, cb.STR_REMOVE, service.remove_strategy)
+    await show(query, t.removed(item.name), keyboards.back_to_strategies())
 
 
 @answers_errors
 async def list_entries(update: Update, context: Context) -> None:
     """List the peer's recent entries to delete one."""
     assert update.callback_query
-    async with context.bot_data.uow() as uow:
-        tz, found = await service.recent_entries(
-            uow, update.callback_query.from_user.id, limit=ENTRIES_SHOWN
-        )
+    query = update.callback_query
+    tz, found = await call(
+        context, service.recent_entries, query.from_user.id, limit=ENTRIES_SHOWN, timed=False
+    )
     if not found:
-        return await _show(update, t.NO_ENTRIES, keyboards.back_to_strategies())
+        return await show(query, t.NO_ENTRIES, keyboards.back_to_strategies())
     labels = [(t.entry_button(e.name, e.outcome, e.logged_at, tz), e.id) for e in found]
-    await _show(update, t.PICK_ENTRY, keyboards.entries(labels))
+    await show(query, t.PICK_ENTRY, keyboards.entries(labels))
 
 
 @answers_errors
 async def ask_to_delete_entry(update: Update, context: Context) -> None:
     """Ask before deleting one entry."""
-    [entry_id], query = pressed(update, cb.STR_ENTRY, GONE), update.callback_query
-    assert query
-    async with context.bot_data.uow() as uow:
-        tz, entry = await service.entry(uow, query.from_user.id, entry_id)
-    line = t.entry_line(entry.name, entry.outcome, entry.logged_at, tz)
-    await _show(update, t.confirm_delete(line, entry.note), keyboards.delete_sure(entry.id))
+    query, entry, line = await _own_entry(update, context, cb.STR_ENTRY, service.entry)
+    await show(query, t.confirm_delete(line, entry.note), keyboards.delete_sure(entry.id))
 
 
 @answers_errors
 async def delete_entry(update: Update, context: Context) -> None:
     """Delete one entry of the peer's log."""
-    [entry_id], query = pressed(update, cb.STR_DELETE, GONE), update.callback_query
-    assert query
-    async with context.bot_data.uow() as uow:
-        tz, entry = await service.delete_entry(uow, query.from_user.id, entry_id)
-    line = t.entry_line(entry.name, entry.outcome, entry.logged_at, tz)
-    await _show(update, t.deleted(line), keyboards.back_to_strategies())
+    query, _entry, line = await _own_entry(update, context, cb.STR_DELETE, service.delete_entry)
+    await show(query, t.deleted(line), keyboards.back_to_strategies())
 
 
 @answers_errors
@@ -150,10 +152,5 @@ async def refuse_stale_strategy_button(update: Update, context: Context) -> None
 @answers_errors
 async def type_new_name(update: Update, context: Context, where: Where) -> None:
     """Rename the strategy the peer chose with Rename to what they typed."""
-    assert update.effective_user and update.effective_message
-    data = context.bot_data
-    async with data.uow() as uow:
-        old, item = await service.rename(
-            uow, update.effective_user.id, update.effective_message.text or "", now=data.now()
-        )
-    await update.effective_message.reply_text(t.renamed(old, item.name))
+    old, item = await call(context, service.rename, *typed_by(update))
+    await reply(update, t.renamed(old, item.name))

@@ -17,18 +17,18 @@ from bot.services import conversations, reminders, worker_settings
 from bot.services.flows import Flow, Where, WorkerSettingsStep
 from bot.services.worker_settings import LEAD_CHOICES
 from bot.texts import reminders as t
-from handlers.common import Context, answers_errors, edit, markup, parse_press
+from handlers.common import Context, answers_errors, call, parse_press, reply, show, typed
+from storage.uow import UnitOfWork
 
 
 @answers_errors
 async def show_worker_settings(update: Update, context: Context) -> None:
     """Show a peer worker's settings with buttons to change them."""
-    assert update.effective_user and update.message
-    async with context.bot_data.uow() as uow:
-        current = await worker_settings.my_settings(uow, update.effective_user.id)
-    await update.message.reply_text(
-        panel_text(current), reply_markup=markup(keyboards.worker_settings())
+    assert update.effective_user
+    current = await call(
+        context, worker_settings.my_settings, update.effective_user.id, timed=False
     )
+    await reply(update, panel_text(current), keyboards.worker_settings())
 
 
 async def _save(
@@ -42,8 +42,8 @@ async def _save(
         if change is not None:
             current = await change(uow, tg_id, *args)
         await conversations.stop_expecting(uow, tg_id, Flow.WORKER_SETTINGS)
-    await update.callback_query.answer(common.BUTTON_GONE if gone else None)
-    await edit(update.callback_query, panel_text(current), keyboards.worker_settings())
+    answer = common.BUTTON_GONE if gone else None
+    await show(update.callback_query, panel_text(current), keyboards.worker_settings(), answer)
 
 
 @answers_errors
@@ -87,8 +87,7 @@ async def toggle_working_day(update: Update, context: Context) -> None:
     async with context.bot_data.uow() as uow:
         await worker_settings.my_settings(uow, update.effective_user.id)  # peer workers only
         current = await worker_settings.toggle_day(uow, update.effective_user.id, day[0])
-    await update.callback_query.answer()
-    await edit(update.callback_query, t.ASK_DAYS, keyboards.working_days(current.work_days))
+    await show(update.callback_query, t.ASK_DAYS, keyboards.working_days(current.work_days))
 
 
 async def _ask(
@@ -103,8 +102,7 @@ async def _ask(
             await conversations.expect_typed(uow, tg_id, Flow.WORKER_SETTINGS, step, now=data.now())
         else:
             await conversations.stop_expecting(uow, tg_id, Flow.WORKER_SETTINGS)
-    await update.callback_query.answer()
-    await edit(update.callback_query, text, keys(current))
+    await show(update.callback_query, text, keys(current))
 
 
 @answers_errors
@@ -141,27 +139,28 @@ async def ask_time_zone(update: Update, context: Context) -> None:
     )
 
 
+async def _changed(uow: UnitOfWork, telegram_id: int, change: Any, *args: Any) -> Any:
+    """Make one change to the worker's settings and end any typed step: the settings."""
+    current = await change(uow, telegram_id, *args)
+    await conversations.stop_expecting(uow, telegram_id, Flow.WORKER_SETTINGS)
+    return current
+
+
 async def _typed(update: Update, context: Context, change: Any, *args: Any) -> None:
-    assert update.effective_user and update.message
-    tg_id = update.effective_user.id
-    async with context.bot_data.uow() as uow:
-        current = await change(uow, tg_id, *args)
-        await conversations.stop_expecting(uow, tg_id, Flow.WORKER_SETTINGS)
-    await update.message.reply_text(
-        f"{t.SAVED}\n\n{panel_text(current)}", reply_markup=markup(keyboards.worker_settings())
-    )
+    """Make the change a typed answer asks for (`args` read from it), then show the panel."""
+    assert update.effective_user
+    uid = update.effective_user.id
+    current = await call(context, _changed, uid, change, *args, timed=False)
+    await reply(update, f"{t.SAVED}\n\n{panel_text(current)}", keyboards.worker_settings())
 
 
 @answers_errors
 async def type_working_hours(update: Update, context: Context, where: Where) -> None:
     """Take typed working hours ("09:30-16:30"); a bad answer is explained, the step stays."""
-    assert update.message
-    start, end = reminders.parse_range(update.message.text or "")
-    await _typed(update, context, worker_settings.set_hours, start, end)
+    await _typed(update, context, worker_settings.set_hours, *reminders.parse_range(typed(update)))
 
 
 @answers_errors
 async def type_time_zone(update: Update, context: Context, where: Where) -> None:
     """Take a typed time zone ("Europe/Dublin"); a bad one is explained and the step stays."""
-    assert update.message
-    await _typed(update, context, worker_settings.set_timezone, update.message.text or "")
+    await _typed(update, context, worker_settings.set_timezone, typed(update))
