@@ -9,6 +9,7 @@ from bot import keyboards
 from bot.services import scheduling
 from bot.services.flows import Where
 from bot.services.sessions import SessionView
+from bot.texts import schedule as tsch
 from bot.texts import sessions as t
 from handlers.common import (
     Context,
@@ -44,7 +45,7 @@ async def schedule(update: Update, context: Context) -> None:
         return await _scheduled(update, context, view)
     peers = await call(context, scheduling.guided_start, uid)
     keys = keyboards.peers_to_schedule((p.name, p.programme_id) for p in peers)
-    await reply(update, t.PICK_PEER, keys)
+    await reply(update, tsch.PICK_PEER, keys)
 
 
 @answers_errors
@@ -52,7 +53,7 @@ async def pick_peer(update: Update, context: Context) -> None:
     """Take the peer of a guided /schedule; ask for the day."""
     query, [programme_id] = press(update, cb.SCH_PEER)
     _zone, days = await call(context, scheduling.guided_peer, query.from_user.id, programme_id)
-    await show(query, t.PICK_DAY, keyboards.days(days))
+    await show(query, tsch.PICK_DAY, keyboards.days(days))
 
 
 @answers_errors
@@ -60,7 +61,7 @@ async def pick_day(update: Update, context: Context) -> None:
     """Take the day of a guided /schedule; ask for the time."""
     query, [day] = press(update, cb.SCH_DAY)
     await call(context, scheduling.guided_day, query.from_user.id, day)
-    await show(query, t.PICK_TIME, keyboards.session_times())
+    await show(query, tsch.PICK_TIME, keyboards.session_times())
 
 
 @answers_errors
@@ -68,7 +69,7 @@ async def pick_time(update: Update, context: Context) -> None:
     """Take the time of a guided /schedule from a button; ask for the length."""
     query, [at] = press(update, cb.SCH_TIME)
     await call(context, scheduling.guided_time, query.from_user.id, f"{at:%H:%M}")
-    await show(query, t.PICK_LENGTH, keyboards.lengths())
+    await show(query, tsch.PICK_LENGTH, keyboards.lengths())
 
 
 @answers_errors
@@ -76,7 +77,7 @@ async def pick_length(update: Update, context: Context) -> None:
     """Take the length of a guided /schedule; ask for the place."""
     query, [minutes] = press(update, cb.SCH_LENGTH)
     last = await call(context, scheduling.guided_length, query.from_user.id, minutes)
-    await show(query, t.PICK_PLACE, keyboards.places(last))
+    await show(query, tsch.PICK_PLACE, keyboards.places(last))
 
 
 @answers_errors
@@ -93,7 +94,7 @@ async def pick_place(update: Update, context: Context) -> None:
 async def type_session_time(update: Update, context: Context, where: Where) -> None:
     """Take a typed time in the guided /schedule; ask for the length."""
     await call(context, scheduling.guided_time, *typed_by(update))
-    await reply(update, t.PICK_LENGTH, keyboards.lengths())
+    await reply(update, tsch.PICK_LENGTH, keyboards.lengths())
 
 
 @answers_errors
@@ -106,4 +107,4 @@ async def type_session_place(update: Update, context: Context, where: Where) -> 
 async def ask_for_a_button(update: Update, context: Context, where: Where) -> None:
     """Point the worker at the buttons, at a guided step that takes no typing."""
     assert update.message
-    await update.message.reply_text(t.PICK_BUTTON)
+    await update.message.reply_text(tsch.PICK_BUTTON)

@@ -14,6 +14,7 @@ from storage.repositories import (
     DeliveryRepository,
     DigestRepository,
     InvitationRepository,
+    KeyboardRepository,
     PeopleRepository,
     PrefsRepository,
     PrivacyRepository,
@@ -45,6 +46,7 @@ class UnitOfWork:
     deliveries: DeliveryRepository
     digest: DigestRepository
     team: TeamRepository
+    keyboards: KeyboardRepository
 
     def __init__(self, db: Database) -> None:
         self._db = db

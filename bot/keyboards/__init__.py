@@ -14,20 +14,22 @@ from bot.keyboards.keys import (
     column,
     rows,
 )
-from bot.keyboards.sessions import (
+from bot.keyboards.schedule import (
     SESSION_TIMES,
+    days,
+    lengths,
+    peers_to_schedule,
+    places,
+    session_times,
+)
+from bot.keyboards.sessions import (
     after_outcome,
     calendar_key,
     cancel_sure,
-    days,
     forget,
-    lengths,
     outcome,
-    peers_to_schedule,
-    places,
     request_for_worker,
     session,
-    session_times,
     suggestion_for_peer,
     times_to_request,
     times_to_suggest,

@@ -3,6 +3,7 @@
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.deliveries import DeliveryRepository
 from storage.repositories.digest import DigestRepository
+from storage.repositories.keyboards import KeyboardRepository
 from storage.repositories.people import (
     BotInfoRepository,
     InvitationRepository,
@@ -21,6 +22,7 @@ __all__ = [
     "DeliveryRepository",
     "DigestRepository",
     "InvitationRepository",
+    "KeyboardRepository",
     "PeopleRepository",
     "PrefsRepository",
     "PrivacyRepository",
