@@ -63,16 +63,20 @@ async def drill_database(name: str, server: str = SERVER) -> AsyncIterator[str]:
         await admin.dispose()
 
 
-async def seed_due_reminders(db: Database, n: int, now: datetime | None = None) -> None:
-    """`n` peers, each with a session 59 minutes from now and "an hour before" chosen.
+async def seed_due_reminders(
+    db: Database,
+    n: int,
+    now: datetime,
+    *,
+    zone: str = "Europe/London",
+    starts_in: timedelta = timedelta(hours=1),
+) -> None:
+    """`n` peers in `zone`, each with a session `starts_in` after `now` and "an hour before"
+    chosen: with the default, every peer's reminder falls due at `now`.
 
-    `peerbot run` takes no clock, so the sessions are placed by the real one: each peer's
-    hour-before reminder is due a minute ago when the bot starts. The peer worker has not
-    joined, so only the peers' reminders fall due: one message per peer, to chat
-    FIRST_PEER + i.
+    The peer worker has not joined, so only the peers' reminders fall due: one message per
+    peer, to chat FIRST_PEER + i. The bench, the drills and the delivery tests seed this.
     """
-    now = now or datetime.now(UTC)
-    zone = daytime_zone(now)
     async with UnitOfWork(db) as uow:
         worker = Person(
             role="worker", display_name="W", timezone=zone, created_at=now, paused=False
@@ -114,7 +118,7 @@ async def seed_due_reminders(db: Database, n: int, now: datetime | None = None) 
                 [
                     {
                         "programme_id": p,
-                        "starts_at": now + timedelta(minutes=59),
+                        "starts_at": now + starts_in,
                         "duration_minutes": 60,
                         "place": "Room 2",
                         "state": "scheduled",
@@ -134,6 +138,13 @@ async def seed_due_reminders(db: Database, n: int, now: datetime | None = None) 
                 ],
             )
         await uow.commit()
+
+
+async def seed_due_now(db: Database, n: int, now: datetime | None = None) -> None:
+    """seed_due_reminders by the real clock, for `peerbot run`, which takes no clock: each
+    reminder is due a minute ago when the bot starts, where it is day now (quiet hours)."""
+    now = now or datetime.now(UTC)
+    await seed_due_reminders(db, n, now, zone=daytime_zone(now), starts_in=timedelta(minutes=59))
 
 
 def received(api: LocalBotApi, n: int) -> Counter[int]:

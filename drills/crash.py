@@ -37,7 +37,7 @@ from drills.common import (
     open_db,
     peerbot_env,
     received,
-    seed_due_reminders,
+    seed_due_now,
     start_peerbot,
 )
 from scheduler.engine import DeliveryEngine
@@ -83,7 +83,7 @@ async def drill(n: int, kills: int, rng: random.Random, log: Path) -> int:
     async with LocalBotApi(port=free_port()) as api, drill_database("crash") as url:
         db = open_db(url)
         try:
-            await seed_due_reminders(db, n)
+            await seed_due_now(db, n)
             env = peerbot_env(api, url)
             done: list[Kill] = []
             started = time.monotonic()

@@ -30,7 +30,7 @@ from drills.common import (
     open_db,
     peerbot_env,
     received,
-    seed_due_reminders,
+    seed_due_now,
     start_peerbot,
 )
 
@@ -92,7 +92,7 @@ async def drill(n: int, seconds: float, log: Path) -> int:
     async with LocalBotApi(port=free_port()) as api, drill_database("outage") as url:
         db = open_db(url)
         try:
-            await seed_due_reminders(db, n)
+            await seed_due_now(db, n)
         finally:
             await db.dispose()
         target = make_url(url)

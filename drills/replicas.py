@@ -33,7 +33,7 @@ from drills.common import (
     open_db,
     peerbot_env,
     received,
-    seed_due_reminders,
+    seed_due_now,
     start_peerbot,
 )
 from storage.models import Delivery
@@ -56,7 +56,7 @@ async def drill(n: int, log: Path, longest: float, stagger: float) -> int:
         db = open_db(url)
         children: list[subprocess.Popen[bytes]] = []
         try:
-            await seed_due_reminders(db, n)
+            await seed_due_now(db, n)
             urls = []
             started = time.monotonic()
             for _ in range(2):
