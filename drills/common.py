@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, text
@@ -181,3 +184,19 @@ def start_peerbot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
 
 def open_db(url: str) -> Database:
     return open_database(url)
+
+
+def drill_arguments(doc: str, reminders: int) -> argparse.ArgumentParser:
+    """The options of a drill of `peerbot run`: how many reminders, where its output goes."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--reminders", type=int, default=reminders)
+    parser.add_argument(
+        "--log", type=Path, help="keep peerbot's output here (default: a temp file)"
+    )
+    return parser
+
+
+def run_drill(log: Path | None, drill: Callable[[Path], Coroutine[Any, Any, int]]) -> NoReturn:
+    """Run `drill` with peerbot's log file (a temporary one unless given); exit with its code."""
+    with tempfile.TemporaryDirectory() as folder:
+        sys.exit(asyncio.run(drill(log or Path(folder) / "peerbot.log")))

@@ -16,13 +16,10 @@ spare. Prints one line; exits 1 when a promise fails (SPEC §7):
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import inspect
 import random
 import signal
-import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,11 +29,13 @@ from sqlalchemy import select
 
 from bot.localapi import LocalBotApi
 from drills.common import (
+    drill_arguments,
     drill_database,
     free_port,
     open_db,
     peerbot_env,
     received,
+    run_drill,
     seed_due_now,
     start_peerbot,
 )
@@ -142,18 +141,12 @@ async def drill(n: int, kills: int, rng: random.Random, log: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reminders", type=int, default=2000)
+    parser = drill_arguments(__doc__, reminders=2000)
     parser.add_argument("--kills", type=int, default=15)
     parser.add_argument("--seed", type=int, default=None, help="for the random kill moments")
-    parser.add_argument(
-        "--log", type=Path, help="keep peerbot's output here (default: a temp file)"
-    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    with tempfile.TemporaryDirectory() as folder:
-        log = args.log or Path(folder) / "peerbot.log"
-        sys.exit(asyncio.run(drill(args.reminders, args.kills, rng, log)))
+    run_drill(args.log, lambda log: drill(args.reminders, args.kills, rng, log))
 
 
 if __name__ == "__main__":

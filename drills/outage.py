@@ -13,11 +13,8 @@ fails (SPEC §7): lost 0, duplicates <= 1, and the bot still running when it is 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,11 +22,13 @@ from sqlalchemy.engine import make_url
 
 from bot.localapi import LocalBotApi
 from drills.common import (
+    drill_arguments,
     drill_database,
     free_port,
     open_db,
     peerbot_env,
     received,
+    run_drill,
     seed_due_now,
     start_peerbot,
 )
@@ -130,14 +129,10 @@ async def drill(n: int, seconds: float, log: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reminders", type=int, default=2000)
+    parser = drill_arguments(__doc__, reminders=2000)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--log", type=Path, help="keep peerbot's output here")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        log = args.log or Path(folder) / "peerbot.log"
-        sys.exit(asyncio.run(drill(args.reminders, args.seconds, log)))
+    run_drill(args.log, lambda log: drill(args.reminders, args.seconds, log))
 
 
 if __name__ == "__main__":

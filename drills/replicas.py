@@ -15,11 +15,8 @@ than 65 %.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import subprocess
-import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -28,11 +25,13 @@ from sqlalchemy import func, select
 
 from bot.localapi import LocalBotApi
 from drills.common import (
+    drill_arguments,
     drill_database,
     free_port,
     open_db,
     peerbot_env,
     received,
+    run_drill,
     seed_due_now,
     start_peerbot,
 )
@@ -118,19 +117,13 @@ async def drill(n: int, log: Path, longest: float, stagger: float) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reminders", type=int, default=5000)
+    parser = drill_arguments(__doc__, reminders=5000)
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait at most")
     parser.add_argument(
         "--stagger", type=float, default=0.0, help="seconds between the two starts (default 0)"
     )
-    parser.add_argument(
-        "--log", type=Path, help="keep peerbot's output here (default: a temp file)"
-    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        log = args.log or Path(folder) / "peerbot.log"
-        sys.exit(asyncio.run(drill(args.reminders, log, args.timeout, args.stagger)))
+    run_drill(args.log, lambda log: drill(args.reminders, log, args.timeout, args.stagger))
 
 
 if __name__ == "__main__":
