@@ -156,6 +156,18 @@ def received(api: LocalBotApi, n: int) -> Counter[int]:
     return Counter(c for c in chats if c is not None and FIRST_PEER <= c < FIRST_PEER + n)
 
 
+def lost_and_duplicates(got: Counter[int], n: int) -> tuple[int, int]:
+    """Of `n` reminders, as `received` counts them: how many never came, how many came again."""
+    return n - len(got), sum(c - 1 for c in got.values())
+
+
+def verdict(drill: str, ok: bool, **figures: object) -> int:
+    """Print the drill's one line, `drill: name=value ... OK` (or FAIL); its exit code."""
+    shown = " ".join(f"{name}={value}" for name, value in figures.items())
+    print(f"{drill}: {shown} {'OK' if ok else 'FAIL'}")
+    return 0 if ok else 1
+
+
 def peerbot_env(api: LocalBotApi, database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "TELEGRAM_"))}
     env.update(

@@ -32,12 +32,14 @@ from drills.common import (
     drill_arguments,
     drill_database,
     free_port,
+    lost_and_duplicates,
     open_db,
     peerbot_env,
     received,
     run_drill,
     seed_due_now,
     start_peerbot,
+    verdict,
 )
 from scheduler.engine import DeliveryEngine
 from storage.db import Database
@@ -115,8 +117,7 @@ async def drill(n: int, kills: int, rng: random.Random, log: Path) -> int:
         for call in api.calls_to("sendMessage"):
             if call.status == 200 and call.chat_id is not None:
                 arrivals.setdefault(call.chat_id, []).append(call.at)
-    lost = n - len(got)
-    duplicates = sum(c - 1 for c in got.values())
+    lost, duplicates = lost_and_duplicates(got, n)
     waits = []
     last_kill: dict[int, Kill] = {}
     for kill in done:
@@ -129,15 +130,20 @@ async def drill(n: int, kills: int, rng: random.Random, log: Path) -> int:
     stranded = max((len(k.stranded) for k in done), default=0)
     limit = LEASE.total_seconds() + SLACK
     ok = lost == 0 and duplicates <= kills and stranded <= BATCH and longest <= limit
-    print(
-        f"crash: reminders={n} kills={len(done)} lost={lost} duplicates={duplicates} "
-        f"stranded_per_kill_max={stranded} (batch {BATCH}) "
-        f"stranded_total={sum(len(k.stranded) for k in done)} "
-        f"longest_wait_after_kill={longest:.1f}s "
-        f"(lease {LEASE.total_seconds():.0f}s + {SLACK:.0f}s) "
-        f"elapsed={elapsed:.0f}s {'OK' if ok else 'FAIL'}"
+    return verdict(
+        "crash",
+        ok,
+        reminders=n,
+        kills=len(done),
+        lost=lost,
+        duplicates=duplicates,
+        stranded_per_kill_max=f"{stranded} (batch {BATCH})",
+        stranded_total=sum(len(k.stranded) for k in done),
+        longest_wait_after_kill=(
+            f"{longest:.1f}s (lease {LEASE.total_seconds():.0f}s + {SLACK:.0f}s)"
+        ),
+        elapsed=f"{elapsed:.0f}s",
     )
-    return 0 if ok else 1
 
 
 def main() -> None:

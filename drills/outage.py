@@ -25,12 +25,14 @@ from drills.common import (
     drill_arguments,
     drill_database,
     free_port,
+    lost_and_duplicates,
     open_db,
     peerbot_env,
     received,
     run_drill,
     seed_due_now,
     start_peerbot,
+    verdict,
 )
 
 SLACK = 60.0
@@ -117,15 +119,19 @@ async def drill(n: int, seconds: float, log: Path) -> int:
                 await asyncio.to_thread(child.wait)
             elapsed = time.monotonic() - started
     got = received(api, n)
-    lost = n - len(got)
-    duplicates = sum(c - 1 for c in got.values())
+    lost, duplicates = lost_and_duplicates(got, n)
     ok = lost == 0 and duplicates <= 1 and alive
-    print(
-        f"outage: reminders={n} refused_for={seconds:.0f}s sent_before_outage={sent_before} "
-        f"lost={lost} duplicates={duplicates} bot_still_running={alive} "
-        f"elapsed={elapsed:.0f}s {'OK' if ok else 'FAIL'}"
+    return verdict(
+        "outage",
+        ok,
+        reminders=n,
+        refused_for=f"{seconds:.0f}s",
+        sent_before_outage=sent_before,
+        lost=lost,
+        duplicates=duplicates,
+        bot_still_running=alive,
+        elapsed=f"{elapsed:.0f}s",
     )
-    return 0 if ok else 1
 
 
 def main() -> None:

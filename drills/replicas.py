@@ -28,12 +28,14 @@ from drills.common import (
     drill_arguments,
     drill_database,
     free_port,
+    lost_and_duplicates,
     open_db,
     peerbot_env,
     received,
     run_drill,
     seed_due_now,
     start_peerbot,
+    verdict,
 )
 from storage.models import Delivery
 from storage.repositories.deliveries import SENT
@@ -102,18 +104,23 @@ async def drill(n: int, log: Path, longest: float, stagger: float) -> int:
         parts = owner.split(":")
         if len(parts) >= 2 and parts[1] in pids:
             shares[pids[parts[1]]] += count
-    lost = n - len(got)
-    duplicates = sum(c - 1 for c in got.values())
+    lost, duplicates = lost_and_duplicates(got, n)
     most = max(shares) / max(sum(shares), 1)
     ok = webhook and not died and lost == 0 and duplicates == 0 and most <= MOST
-    print(
-        f"replicas: reminders={n} webhook={'yes' if webhook else 'NO'} lost={lost} "
-        f"duplicates={duplicates} sent_by_a={shares[0]} sent_by_b={shares[1]} "
-        f"largest_share={most:.0%} (at most {MOST:.0%}) exited_early={','.join(died) or '-'} "
-        f"stagger={stagger:g}s elapsed={elapsed:.0f}s "
-        f"{'OK' if ok else 'FAIL'}"
+    return verdict(
+        "replicas",
+        ok,
+        reminders=n,
+        webhook="yes" if webhook else "NO",
+        lost=lost,
+        duplicates=duplicates,
+        sent_by_a=shares[0],
+        sent_by_b=shares[1],
+        largest_share=f"{most:.0%} (at most {MOST:.0%})",
+        exited_early=",".join(died) or "-",
+        stagger=f"{stagger:g}s",
+        elapsed=f"{elapsed:.0f}s",
     )
-    return 0 if ok else 1
 
 
 def main() -> None:
