@@ -95,23 +95,18 @@ class StoredFile:
         return f"{folder}/{self.file_unique_id}{ext}"
 
     def photo_json(self) -> list[dict[str, Any]]:
-        return [
-            present(
-                file_id=self.file_id,
-                file_unique_id=self.file_unique_id,
-                width=self.width,
-                height=self.height,
-                file_size=self.size,
-            )
-        ]
+        size = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "width": self.width,
+            "height": self.height,
+        }
+        return [size | present(file_size=self.size)]
 
     def document_json(self) -> dict[str, Any]:
-        return present(
-            file_id=self.file_id,
-            file_unique_id=self.file_unique_id,
-            file_name=self.filename or None,
-            mime_type=self.mime_type or None,
-            file_size=self.size,
+        doc = {"file_id": self.file_id, "file_unique_id": self.file_unique_id}
+        return doc | present(
+            file_name=self.filename or None, mime_type=self.mime_type or None, file_size=self.size
         )
 
 
