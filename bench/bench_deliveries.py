@@ -25,82 +25,21 @@ from asyncio.subprocess import PIPE
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from telegram import Bot
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from bot.localapi import LocalBotApi
+from drills.common import seed_due_reminders
 from scheduler.engine import DeliveryEngine
 from scheduler.sending import Sender
-from storage.db import Database, open_database
+from storage.db import open_database
 from storage.migrate import upgrade
-from storage.models import Delivery, PeerSession, Person, Programme, ReminderPrefs
+from storage.models import Delivery
 from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 6, 10, 9, tzinfo=UTC)
-
-
-async def seed(db: Database, n: int) -> None:
-    """`n` peers with a session at NOW + 1 hour and "an hour before" chosen."""
-    async with UnitOfWork(db) as uow:
-        # The peer worker has not joined, so only the peers' reminders fall due.
-        worker = Person(
-            role="worker", display_name="W", timezone="Europe/London", created_at=NOW, paused=False
-        )
-        uow.people.add(worker)
-        await uow.flush()
-        for start in range(0, n, 1000):
-            size = min(1000, n - start)
-            peers = [
-                {
-                    "role": "peer",
-                    "display_name": f"P{start + i}",
-                    "telegram_id": 100_000 + start + i,
-                    "timezone": "Europe/London",
-                    "created_at": NOW,
-                    "joined_at": NOW,
-                    "paused": False,
-                }
-                for i in range(size)
-            ]
-            ids = list(await uow.session.scalars(insert(Person).returning(Person.id), peers))
-            rows = [
-                {
-                    "peer_id": p,
-                    "worker_id": worker.id,
-                    "planned_sessions": 10,
-                    "state": "active",
-                    "started_at": NOW,
-                }
-                for p in ids
-            ]
-            programmes = list(
-                await uow.session.scalars(insert(Programme).returning(Programme.id), rows)
-            )
-            await uow.session.execute(
-                insert(PeerSession),
-                [
-                    {
-                        "programme_id": p,
-                        "starts_at": NOW + timedelta(hours=1),
-                        "duration_minutes": 60,
-                        "place": "Room 2",
-                        "state": "scheduled",
-                        "version": 1,
-                        "times_moved": 0,
-                        "counts_against": False,
-                        "created_at": NOW,
-                    }
-                    for p in programmes
-                ],
-            )
-            await uow.session.execute(
-                insert(ReminderPrefs),
-                [
-                    {"person_id": p, "hour_before": True, "day_before": False, "morning": False}
-                    for p in ids
-                ],
-            )
-        await uow.commit()
 
 
 async def reset_postgresql(url: str) -> None:
@@ -135,7 +74,7 @@ async def run(url: str, n: int, batch: int, concurrency: int) -> None:
     assert server.stdin and server.stdout
     try:
         port = int(await server.stdout.readline())
-        await seed(db, n)
+        await seed_due_reminders(db, n, NOW)
         base = f"http://127.0.0.1:{port}"
         bot = Bot(LocalBotApi().token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
         async with bot:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, text
@@ -63,16 +66,20 @@ async def drill_database(name: str, server: str = SERVER) -> AsyncIterator[str]:
         await admin.dispose()
 
 
-async def seed_due_reminders(db: Database, n: int, now: datetime | None = None) -> None:
-    """`n` peers, each with a session 59 minutes from now and "an hour before" chosen.
+async def seed_due_reminders(
+    db: Database,
+    n: int,
+    now: datetime,
+    *,
+    zone: str = "Europe/London",
+    starts_in: timedelta = timedelta(hours=1),
+) -> None:
+    """`n` peers in `zone`, each with a session `starts_in` after `now` and "an hour before"
+    chosen: with the default, every peer's reminder falls due at `now`.
 
-    `peerbot run` takes no clock, so the sessions are placed by the real one: each peer's
-    hour-before reminder is due a minute ago when the bot starts. The peer worker has not
-    joined, so only the peers' reminders fall due: one message per peer, to chat
-    FIRST_PEER + i.
+    The peer worker has not joined, so only the peers' reminders fall due: one message per
+    peer, to chat FIRST_PEER + i. The bench, the drills and the delivery tests seed this.
     """
-    now = now or datetime.now(UTC)
-    zone = daytime_zone(now)
     async with UnitOfWork(db) as uow:
         worker = Person(
             role="worker", display_name="W", timezone=zone, created_at=now, paused=False
@@ -114,7 +121,7 @@ async def seed_due_reminders(db: Database, n: int, now: datetime | None = None) 
                 [
                     {
                         "programme_id": p,
-                        "starts_at": now + timedelta(minutes=59),
+                        "starts_at": now + starts_in,
                         "duration_minutes": 60,
                         "place": "Room 2",
                         "state": "scheduled",
@@ -136,10 +143,29 @@ async def seed_due_reminders(db: Database, n: int, now: datetime | None = None) 
         await uow.commit()
 
 
+async def seed_due_now(db: Database, n: int, now: datetime | None = None) -> None:
+    """seed_due_reminders by the real clock, for `peerbot run`, which takes no clock: each
+    reminder is due a minute ago when the bot starts, where it is day now (quiet hours)."""
+    now = now or datetime.now(UTC)
+    await seed_due_reminders(db, n, now, zone=daytime_zone(now), starts_in=timedelta(minutes=59))
+
+
 def received(api: LocalBotApi, n: int) -> Counter[int]:
     """How many times each peer's chat got a message (200 answers only)."""
     chats = [c.chat_id for c in api.calls_to("sendMessage") if c.status == 200]
     return Counter(c for c in chats if c is not None and FIRST_PEER <= c < FIRST_PEER + n)
+
+
+def lost_and_duplicates(got: Counter[int], n: int) -> tuple[int, int]:
+    """Of `n` reminders, as `received` counts them: how many never came, how many came again."""
+    return n - len(got), sum(c - 1 for c in got.values())
+
+
+def verdict(drill: str, ok: bool, **figures: object) -> int:
+    """Print the drill's one line, `drill: name=value ... OK` (or FAIL); its exit code."""
+    shown = " ".join(f"{name}={value}" for name, value in figures.items())
+    print(f"{drill}: {shown} {'OK' if ok else 'FAIL'}")
+    return 0 if ok else 1
 
 
 def peerbot_env(api: LocalBotApi, database_url: str, **extra: str) -> dict[str, str]:
@@ -170,3 +196,19 @@ def start_peerbot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
 
 def open_db(url: str) -> Database:
     return open_database(url)
+
+
+def drill_arguments(doc: str, reminders: int) -> argparse.ArgumentParser:
+    """The options of a drill of `peerbot run`: how many reminders, where its output goes."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--reminders", type=int, default=reminders)
+    parser.add_argument(
+        "--log", type=Path, help="keep peerbot's output here (default: a temp file)"
+    )
+    return parser
+
+
+def run_drill(log: Path | None, drill: Callable[[Path], Coroutine[Any, Any, int]]) -> NoReturn:
+    """Run `drill` with peerbot's log file (a temporary one unless given); exit with its code."""
+    with tempfile.TemporaryDirectory() as folder:
+        sys.exit(asyncio.run(drill(log or Path(folder) / "peerbot.log")))

@@ -16,13 +16,10 @@ spare. Prints one line; exits 1 when a promise fails (SPEC §7):
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import inspect
 import random
 import signal
-import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,13 +29,17 @@ from sqlalchemy import select
 
 from bot.localapi import LocalBotApi
 from drills.common import (
+    drill_arguments,
     drill_database,
     free_port,
+    lost_and_duplicates,
     open_db,
     peerbot_env,
     received,
-    seed_due_reminders,
+    run_drill,
+    seed_due_now,
     start_peerbot,
+    verdict,
 )
 from scheduler.engine import DeliveryEngine
 from storage.db import Database
@@ -83,7 +84,7 @@ async def drill(n: int, kills: int, rng: random.Random, log: Path) -> int:
     async with LocalBotApi(port=free_port()) as api, drill_database("crash") as url:
         db = open_db(url)
         try:
-            await seed_due_reminders(db, n)
+            await seed_due_now(db, n)
             env = peerbot_env(api, url)
             done: list[Kill] = []
             started = time.monotonic()
@@ -116,8 +117,7 @@ async def drill(n: int, kills: int, rng: random.Random, log: Path) -> int:
         for call in api.calls_to("sendMessage"):
             if call.status == 200 and call.chat_id is not None:
                 arrivals.setdefault(call.chat_id, []).append(call.at)
-    lost = n - len(got)
-    duplicates = sum(c - 1 for c in got.values())
+    lost, duplicates = lost_and_duplicates(got, n)
     waits = []
     last_kill: dict[int, Kill] = {}
     for kill in done:
@@ -130,30 +130,29 @@ async def drill(n: int, kills: int, rng: random.Random, log: Path) -> int:
     stranded = max((len(k.stranded) for k in done), default=0)
     limit = LEASE.total_seconds() + SLACK
     ok = lost == 0 and duplicates <= kills and stranded <= BATCH and longest <= limit
-    print(
-        f"crash: reminders={n} kills={len(done)} lost={lost} duplicates={duplicates} "
-        f"stranded_per_kill_max={stranded} (batch {BATCH}) "
-        f"stranded_total={sum(len(k.stranded) for k in done)} "
-        f"longest_wait_after_kill={longest:.1f}s "
-        f"(lease {LEASE.total_seconds():.0f}s + {SLACK:.0f}s) "
-        f"elapsed={elapsed:.0f}s {'OK' if ok else 'FAIL'}"
+    return verdict(
+        "crash",
+        ok,
+        reminders=n,
+        kills=len(done),
+        lost=lost,
+        duplicates=duplicates,
+        stranded_per_kill_max=f"{stranded} (batch {BATCH})",
+        stranded_total=sum(len(k.stranded) for k in done),
+        longest_wait_after_kill=(
+            f"{longest:.1f}s (lease {LEASE.total_seconds():.0f}s + {SLACK:.0f}s)"
+        ),
+        elapsed=f"{elapsed:.0f}s",
     )
-    return 0 if ok else 1
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reminders", type=int, default=2000)
+    parser = drill_arguments(__doc__, reminders=2000)
     parser.add_argument("--kills", type=int, default=15)
     parser.add_argument("--seed", type=int, default=None, help="for the random kill moments")
-    parser.add_argument(
-        "--log", type=Path, help="keep peerbot's output here (default: a temp file)"
-    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    with tempfile.TemporaryDirectory() as folder:
-        log = args.log or Path(folder) / "peerbot.log"
-        sys.exit(asyncio.run(drill(args.reminders, args.kills, rng, log)))
+    run_drill(args.log, lambda log: drill(args.reminders, args.kills, rng, log))
 
 
 if __name__ == "__main__":

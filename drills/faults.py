@@ -31,7 +31,7 @@ from sqlalchemy import select
 from telegram import Bot
 
 from bot.localapi import LocalBotApi
-from drills.common import FIRST_PEER, drill_database, open_db, received, seed_due_reminders
+from drills.common import FIRST_PEER, drill_database, open_db, received, seed_due_now
 from scheduler.engine import DeliveryEngine
 from scheduler.sending import Sender
 from storage.models import Delivery, Person
@@ -94,7 +94,7 @@ async def run(
 
         try:
             now = datetime.now(UTC)
-            await seed_due_reminders(db, n, now)
+            await seed_due_now(db, n, now)
             bot = Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url)
             async with bot:
                 sender = Sender(bot, sleep=sleep, read_timeout=read_timeout)

@@ -30,19 +30,18 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
-from bot.config import Settings
 from bot.localapi import LocalBotApi, Person
 from bot.texts import common as common_texts
 from drills.common import drill_database
 from drills.fuzz_updates import PEER_A, PEER_B, ROLES, update_spec
 from storage.db import open_database
-from tests.harness import Harness
+from tests.harness import Harness, local_settings
 
 GROUP = -1_001_234_567
 # Who may see each peer's name: their worker, the coordinator, the peer.
@@ -247,14 +246,8 @@ def world(loop: Loop, url: str) -> Iterator[World]:
     logging.getLogger().addHandler(errors)
     api = LocalBotApi()
     loop.run(api.start())
-    settings_ = Settings(
-        telegram_bot_token=api.token,
-        telegram_base_url=api.base_url,
-        telegram_base_file_url=api.base_file_url,
-        database_url=url,
-        org_name="Riverside Peer Support",
-    )
-    bot = Harness(api, open_database(url), replace(settings_), lambda: datetime.now(UTC))  # type: ignore[arg-type]
+    settings_ = local_settings(api, url)
+    bot = Harness(api, open_database(url), settings_, lambda: datetime.now(UTC))  # type: ignore[arg-type]
     try:
         loop.run(bot.start_bot())
         people = loop.run(team(bot))

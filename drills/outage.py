@@ -13,11 +13,8 @@ fails (SPEC §7): lost 0, duplicates <= 1, and the bot still running when it is 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,13 +22,17 @@ from sqlalchemy.engine import make_url
 
 from bot.localapi import LocalBotApi
 from drills.common import (
+    drill_arguments,
     drill_database,
     free_port,
+    lost_and_duplicates,
     open_db,
     peerbot_env,
     received,
-    seed_due_reminders,
+    run_drill,
+    seed_due_now,
     start_peerbot,
+    verdict,
 )
 
 SLACK = 60.0
@@ -92,7 +93,7 @@ async def drill(n: int, seconds: float, log: Path) -> int:
     async with LocalBotApi(port=free_port()) as api, drill_database("outage") as url:
         db = open_db(url)
         try:
-            await seed_due_reminders(db, n)
+            await seed_due_now(db, n)
         finally:
             await db.dispose()
         target = make_url(url)
@@ -118,26 +119,26 @@ async def drill(n: int, seconds: float, log: Path) -> int:
                 await asyncio.to_thread(child.wait)
             elapsed = time.monotonic() - started
     got = received(api, n)
-    lost = n - len(got)
-    duplicates = sum(c - 1 for c in got.values())
+    lost, duplicates = lost_and_duplicates(got, n)
     ok = lost == 0 and duplicates <= 1 and alive
-    print(
-        f"outage: reminders={n} refused_for={seconds:.0f}s sent_before_outage={sent_before} "
-        f"lost={lost} duplicates={duplicates} bot_still_running={alive} "
-        f"elapsed={elapsed:.0f}s {'OK' if ok else 'FAIL'}"
+    return verdict(
+        "outage",
+        ok,
+        reminders=n,
+        refused_for=f"{seconds:.0f}s",
+        sent_before_outage=sent_before,
+        lost=lost,
+        duplicates=duplicates,
+        bot_still_running=alive,
+        elapsed=f"{elapsed:.0f}s",
     )
-    return 0 if ok else 1
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reminders", type=int, default=2000)
+    parser = drill_arguments(__doc__, reminders=2000)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--log", type=Path, help="keep peerbot's output here")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        log = args.log or Path(folder) / "peerbot.log"
-        sys.exit(asyncio.run(drill(args.reminders, args.seconds, log)))
+    run_drill(args.log, lambda log: drill(args.reminders, args.seconds, log))
 
 
 if __name__ == "__main__":

@@ -15,11 +15,8 @@ than 65 %.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import subprocess
-import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -28,13 +25,17 @@ from sqlalchemy import func, select
 
 from bot.localapi import LocalBotApi
 from drills.common import (
+    drill_arguments,
     drill_database,
     free_port,
+    lost_and_duplicates,
     open_db,
     peerbot_env,
     received,
-    seed_due_reminders,
+    run_drill,
+    seed_due_now,
     start_peerbot,
+    verdict,
 )
 from storage.models import Delivery
 from storage.repositories.deliveries import SENT
@@ -56,7 +57,7 @@ async def drill(n: int, log: Path, longest: float, stagger: float) -> int:
         db = open_db(url)
         children: list[subprocess.Popen[bytes]] = []
         try:
-            await seed_due_reminders(db, n)
+            await seed_due_now(db, n)
             urls = []
             started = time.monotonic()
             for _ in range(2):
@@ -103,34 +104,33 @@ async def drill(n: int, log: Path, longest: float, stagger: float) -> int:
         parts = owner.split(":")
         if len(parts) >= 2 and parts[1] in pids:
             shares[pids[parts[1]]] += count
-    lost = n - len(got)
-    duplicates = sum(c - 1 for c in got.values())
+    lost, duplicates = lost_and_duplicates(got, n)
     most = max(shares) / max(sum(shares), 1)
     ok = webhook and not died and lost == 0 and duplicates == 0 and most <= MOST
-    print(
-        f"replicas: reminders={n} webhook={'yes' if webhook else 'NO'} lost={lost} "
-        f"duplicates={duplicates} sent_by_a={shares[0]} sent_by_b={shares[1]} "
-        f"largest_share={most:.0%} (at most {MOST:.0%}) exited_early={','.join(died) or '-'} "
-        f"stagger={stagger:g}s elapsed={elapsed:.0f}s "
-        f"{'OK' if ok else 'FAIL'}"
+    return verdict(
+        "replicas",
+        ok,
+        reminders=n,
+        webhook="yes" if webhook else "NO",
+        lost=lost,
+        duplicates=duplicates,
+        sent_by_a=shares[0],
+        sent_by_b=shares[1],
+        largest_share=f"{most:.0%} (at most {MOST:.0%})",
+        exited_early=",".join(died) or "-",
+        stagger=f"{stagger:g}s",
+        elapsed=f"{elapsed:.0f}s",
     )
-    return 0 if ok else 1
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reminders", type=int, default=5000)
+    parser = drill_arguments(__doc__, reminders=5000)
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait at most")
     parser.add_argument(
         "--stagger", type=float, default=0.0, help="seconds between the two starts (default 0)"
     )
-    parser.add_argument(
-        "--log", type=Path, help="keep peerbot's output here (default: a temp file)"
-    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        log = args.log or Path(folder) / "peerbot.log"
-        sys.exit(asyncio.run(drill(args.reminders, log, args.timeout, args.stagger)))
+    run_drill(args.log, lambda log: drill(args.reminders, log, args.timeout, args.stagger))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import socket
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -47,32 +48,28 @@ def sender_name() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+@dataclass(eq=False)
 class DeliveryEngine:
-    def __init__(
-        self,
-        db: Database,
-        sender: Sender,
-        *,
-        owner: str,
-        default_timezone: str,
-        batch: int = 200,
-        concurrency: int = 8,
-        lease: timedelta = timedelta(minutes=5),
-    ) -> None:
-        self.db = db
-        self.sender = sender
-        self.owner = owner
-        self.default_timezone = default_timezone
-        self.batch = batch
-        self.concurrency = concurrency
-        self.lease = lease
+    db: Database
+    sender: Sender
+    _: KW_ONLY
+    owner: str
+    default_timezone: str
+    batch: int = 200
+    concurrency: int = 8
+    lease: timedelta = timedelta(minutes=5)
+    # Set at the first database failure of a batch: no further send until it is back.
+    database_down: bool = field(default=False, init=False)
+    # Sent, not yet recorded; and claimed by us, never sent.
+    _owed: list[tuple[Due, Result, datetime]] = field(default_factory=list, init=False)
+    _unsent: list[int] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
         # SQLite has one writer at a time and its busy handler backs off in growing sleeps;
         # taking turns in the process is much faster than contending for the file lock.
-        self._writes = asyncio.Lock() if db.is_sqlite else contextlib.nullcontext()
-        # Set at the first database failure of a batch: no further send until it is back.
-        self.database_down = False
-        self._owed: list[tuple[Due, Result, datetime]] = []  # sent, not yet recorded
-        self._unsent: list[int] = []  # claimed by us, never sent
+        self._writes: contextlib.AbstractAsyncContextManager[None] = (
+            asyncio.Lock() if self.db.is_sqlite else contextlib.nullcontext()
+        )
 
     def _went_down(self, error: BaseException) -> None:
         if not self.database_down:

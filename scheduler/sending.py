@@ -25,7 +25,7 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -128,23 +128,15 @@ def _seconds(error: RetryAfter) -> float:
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
 
 
+@dataclass(eq=False)
 class Sender:
-    def __init__(
-        self,
-        bot: Bot,
-        *,
-        sleep: Sleep = asyncio.sleep,
-        tries: int = 4,
-        backoff: float = 1.0,
-        longest_wait: float = 90.0,
-        read_timeout: float | None = None,
-    ) -> None:
-        self.bot = bot
-        self.sleep = sleep
-        self.tries = tries
-        self.backoff = backoff
-        self.longest_wait = longest_wait
-        self.read_timeout = read_timeout
+    bot: Bot
+    _: KW_ONLY
+    sleep: Sleep = asyncio.sleep
+    tries: int = 4
+    backoff: float = 1.0
+    longest_wait: float = 90.0
+    read_timeout: float | None = None
 
     async def _call(self, chat_id: int, part: Part, read_timeout: float | None) -> Message:
         timeouts: dict[str, Any] = {}

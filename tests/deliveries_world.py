@@ -1,4 +1,7 @@
-"""A small world for delivery tests: a team, a session, a local Bot API, an engine."""
+"""A small world for delivery tests: a team, a session, a local Bot API, an engine.
+
+seed_due_reminders (drills.common) gives many peers a reminder due at once.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from telegram import Bot
 
 from bot.localapi import BotMessage, LocalBotApi
 from bot.services import reminders
+from drills.common import seed_due_reminders
 from scheduler.engine import DeliveryEngine
 from scheduler.sending import Sender
 from storage.db import Database
-from storage.models import Delivery, PeerSession, Person, Programme, ReminderPrefs, SessionState
+from storage.models import Delivery, PeerSession, Person, Programme, SessionState
 from storage.uow import UnitOfWork
 from tests import factories
+
+__all__ = ["LONDON", "World", "local_bot", "london", "make_world", "seed_due_reminders"]
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -141,71 +147,3 @@ async def make_world(db: Database, api: LocalBotApi, bot: Bot, *, now: datetime)
         programme = await factories.programme(uow, peer, worker, now=now)
         await uow.commit()
     return World(db, api, bot, coordinator, worker, peer, programme.id)
-
-
-async def seed_due_reminders(db: Database, n: int, now: datetime) -> None:
-    """`n` peers, each with a session in an hour and "an hour before" chosen."""
-    async with UnitOfWork(db) as uow:
-        # The peer worker has not joined (yet), so only the peers' reminders are due.
-        worker = Person(
-            role="worker",
-            display_name="Wren",
-            telegram_id=None,
-            timezone="Europe/London",
-            created_at=now,
-            joined_at=None,
-            paused=False,
-        )
-        uow.people.add(worker)
-        await uow.flush()
-        peers = [
-            {
-                "role": "peer",
-                "display_name": f"P{i}",
-                "telegram_id": 10_000 + i,
-                "timezone": "Europe/London",
-                "created_at": now,
-                "joined_at": now,
-                "paused": False,
-            }
-            for i in range(n)
-        ]
-        ids = list(await uow.session.scalars(insert(Person).returning(Person.id), peers))
-        programmes = [
-            {
-                "peer_id": pid,
-                "worker_id": worker.id,
-                "planned_sessions": 10,
-                "state": "active",
-                "started_at": now,
-            }
-            for pid in ids
-        ]
-        prog_ids = list(
-            await uow.session.scalars(insert(Programme).returning(Programme.id), programmes)
-        )
-        await uow.session.execute(
-            insert(PeerSession),
-            [
-                {
-                    "programme_id": p,
-                    "starts_at": now + timedelta(hours=1),
-                    "duration_minutes": 60,
-                    "place": "Room",
-                    "state": "scheduled",
-                    "version": 1,
-                    "times_moved": 0,
-                    "counts_against": False,
-                    "created_at": now,
-                }
-                for p in prog_ids
-            ],
-        )
-        await uow.session.execute(
-            insert(ReminderPrefs),
-            [
-                {"person_id": pid, "hour_before": True, "day_before": False, "morning": False}
-                for pid in ids
-            ],
-        )
-        await uow.commit()

@@ -96,18 +96,23 @@ class Harness:
         return coordinator, worker, peer
 
 
+def local_settings(api: LocalBotApi, database_url: str) -> Settings:
+    """Settings for the bot of a test team, talking to `api`."""
+    return Settings(
+        telegram_bot_token=api.token,
+        telegram_base_url=api.base_url,
+        telegram_base_file_url=api.base_file_url,
+        database_url=database_url,
+        org_name="Riverside Peer Support",
+    )
+
+
 @asynccontextmanager
 async def running_bot(
     database_url: str, clock: Clock, **settings: object
 ) -> AsyncIterator[Harness]:
     async with LocalBotApi() as api:
-        base = Settings(
-            telegram_bot_token=api.token,
-            telegram_base_url=api.base_url,
-            telegram_base_file_url=api.base_file_url,
-            database_url=database_url,
-            org_name="Riverside Peer Support",
-        )
+        base = local_settings(api, database_url)
         harness = Harness(api, open_database(database_url), replace(base, **settings), clock)  # type: ignore[arg-type]
         try:
             await harness.start_bot()

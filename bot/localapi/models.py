@@ -25,6 +25,11 @@ MESSAGE_METHODS = frozenset(
 )
 
 
+def present(**fields: Any) -> dict[str, Any]:
+    """The fields that have a value: Telegram leaves the others out of its objects."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
 class ApiError(Exception):
     """An error answer, shaped like Telegram's ``{"ok": false, ...}``."""
 
@@ -37,14 +42,8 @@ class ApiError(Exception):
         self.parameters = parameters
 
     def payload(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.status,
-            "description": self.description,
-        }
-        if self.parameters:
-            body["parameters"] = self.parameters
-        return body
+        body = {"ok": False, "error_code": self.status, "description": self.description}
+        return body | present(parameters=self.parameters or None)
 
 
 @dataclass(frozen=True)
@@ -96,25 +95,19 @@ class StoredFile:
         return f"{folder}/{self.file_unique_id}{ext}"
 
     def photo_json(self) -> list[dict[str, Any]]:
-        size: dict[str, Any] = {
+        size = {
             "file_id": self.file_id,
             "file_unique_id": self.file_unique_id,
             "width": self.width,
             "height": self.height,
         }
-        if self.size is not None:
-            size["file_size"] = self.size
-        return [size]
+        return [size | present(file_size=self.size)]
 
     def document_json(self) -> dict[str, Any]:
-        doc: dict[str, Any] = {"file_id": self.file_id, "file_unique_id": self.file_unique_id}
-        if self.filename:
-            doc["file_name"] = self.filename
-        if self.mime_type:
-            doc["mime_type"] = self.mime_type
-        if self.size is not None:
-            doc["file_size"] = self.size
-        return doc
+        doc = {"file_id": self.file_id, "file_unique_id": self.file_unique_id}
+        return doc | present(
+            file_name=self.filename or None, mime_type=self.mime_type or None, file_size=self.size
+        )
 
 
 @dataclass
@@ -198,12 +191,10 @@ class BotMessage:
             "chat": chat,
             "from": bot_user,
         }
-        text_key = "text" if self.kind == "text" else "caption"
-        entity_key = "entities" if self.kind == "text" else "caption_entities"
-        if self.text is not None:
-            msg[text_key] = self.text
-        if self.entities:
-            msg[entity_key] = self.entities
+        text_key, entity_key = (
+            ("text", "entities") if self.kind == "text" else ("caption", "caption_entities")
+        )
+        msg |= present(**{text_key: self.text, entity_key: self.entities or None})
         if self.file is not None:
             if self.kind == "photo":
                 msg["photo"] = self.file.photo_json()
@@ -212,9 +203,7 @@ class BotMessage:
         if self.reply_markup and "inline_keyboard" in self.reply_markup:
             # Telegram only echoes inline keyboards back on the Message object.
             msg["reply_markup"] = self.reply_markup
-        if self.edit_date is not None:
-            msg["edit_date"] = self.edit_date
-        return msg
+        return msg | present(edit_date=self.edit_date)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -43,31 +44,23 @@ def _is_number(text: str) -> bool:
     return True
 
 
+@dataclass(eq=False)
 class Chat:
     """The sandbox's side of the conversation, one action at a time."""
 
-    def __init__(
-        self,
-        api: LocalBotApi,
-        screen: Screen,
-        clock: Callable[[], datetime],
-        tz: ZoneInfo,
-        *,
-        speed: float,
-        echo: bool,
-    ) -> None:
-        self.api = api
-        self.screen = screen
-        self.clock = clock
-        self.tz = tz
-        self.speed = speed
-        self.echo = echo
-        self.lock = asyncio.Lock()
-        self.current: Actor | None = None
-        self._calls_scanned = 0
-        self._message_calls = 0
-        # How many message calls had happened at the last print: the watcher wakes for more.
-        self._printed_calls = 0
+    api: LocalBotApi
+    screen: Screen
+    clock: Callable[[], datetime]
+    tz: ZoneInfo
+    _: KW_ONLY
+    speed: float
+    echo: bool
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+    current: Actor | None = field(default=None, init=False)
+    _calls_scanned: int = field(default=0, init=False)
+    _message_calls: int = field(default=0, init=False)
+    # How many message calls had happened at the last print: the watcher wakes for more.
+    _printed_calls: int = field(default=0, init=False)
 
     # -- the actors ---------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -52,30 +52,23 @@ def _picture_suffix(data: bytes) -> str:
     return ".bin"
 
 
+@dataclass(eq=False)
 class Screen:
     """Prints new and edited bot messages in the sandbox people's chats."""
 
-    def __init__(
-        self,
-        api: LocalBotApi,
-        files_dir: Path,
-        clock: Callable[[], datetime],
-        tz: ZoneInfo,
-        out: Callable[[str], None],
-    ) -> None:
-        self.api = api
-        self.files_dir = files_dir
-        self.clock = clock
-        self.tz = tz
-        self.out = out
-        self.actors: list[Actor] = []
-        # (chat, message) -> edits already printed; deleted messages are remembered too.
-        self._printed: dict[tuple[int, int], int] = {}
-        self._gone: set[tuple[int, int]] = set()
-        # chat -> the latest printed message with buttons: what typing a number presses.
-        self._keyboards: dict[int, int] = {}
-        self._saved: dict[str, Path] = {}
-        self._calls_seen = 0
+    api: LocalBotApi
+    files_dir: Path
+    clock: Callable[[], datetime]
+    tz: ZoneInfo
+    out: Callable[[str], None]
+    actors: list[Actor] = field(default_factory=list, init=False)
+    # (chat, message) -> edits already printed; deleted messages are remembered too.
+    _printed: dict[tuple[int, int], int] = field(default_factory=dict, init=False)
+    _gone: set[tuple[int, int]] = field(default_factory=set, init=False)
+    # chat -> the latest printed message with buttons: what typing a number presses.
+    _keyboards: dict[int, int] = field(default_factory=dict, init=False)
+    _saved: dict[str, Path] = field(default_factory=dict, init=False)
+    _calls_seen: int = field(default=0, init=False)
 
     # -- what a person can press ----------------------------------------------------
 
