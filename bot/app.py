@@ -17,6 +17,7 @@ import handlers
 import scheduler
 from bot.config import ConfigError, Settings
 from bot.context import BotData, utc_now
+from bot.health import serving_health
 from handlers.common import Context
 from handlers.menus import registered_commands, set_default_menu
 from scheduler.sending import RateLimiter
@@ -205,11 +206,12 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        if not await start_when_reachable(app, settings, stop):
-            return
-        try:
-            await stop.wait()
-        finally:
-            await stop_app(app)
+        async with serving_health(app, settings, db):
+            if not await start_when_reachable(app, settings, stop):
+                return
+            try:
+                await stop.wait()
+            finally:
+                await stop_app(app)
     finally:
         await db.dispose()
