@@ -25,7 +25,6 @@ import asyncio
 import logging
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -39,7 +38,8 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from bot.localapi import LocalBotApi, Person
 from bot.texts import common as common_texts
 from drills.common import drill_database
-from drills.fuzz_updates import PEER_A, PEER_B, ROLES, update_spec
+from drills.fuzz_updates import PEER_A, PEER_B, update_spec
+from drills.fuzz_world import ErrorCount, Loop, team
 from storage.db import open_database
 from tests.harness import Harness, local_settings
 
@@ -67,16 +67,6 @@ class Counts:
     kinds: Counter[str] = field(default_factory=Counter)
     # What kind of update led to each harm (logged by kind and command, never text).
     where: Counter[str] = field(default_factory=Counter)
-
-
-class ErrorCount(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.name == "handlers.fallback" and record.msg == "update %s failed":
-            self.count += 1
 
 
 @dataclass
@@ -207,37 +197,6 @@ class World:
                     harm.append("leak")
         for h in harm:
             c.where[f"{h}@{label}"] += 1
-
-
-async def team(bot: Harness) -> dict[str, Person]:
-    coordinator = await bot.join_coordinator("Christabel")
-    worker_a = await bot.join_worker(coordinator, "Wrenfield")
-    worker_b = await bot.join_worker(coordinator, "Quorra")
-    peer_a = await bot.join_peer(worker_a, PEER_A, "Zeph")
-    peer_b = await bot.join_peer(worker_b, PEER_B, "Otto")
-    for worker, peer in ((worker_a, PEER_A), (worker_b, PEER_B)):
-        await worker.send(f"/schedule {peer} {datetime.now(UTC).year + 1}-03-10 10:00")
-    stranger = bot.api.person("Mallory")
-    return dict(
-        zip(ROLES, (coordinator, worker_a, worker_b, peer_a, peer_b, stranger), strict=True)
-    )
-
-
-class Loop:
-    """An event loop in a thread: Hypothesis calls a plain function per example."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def run(self, coro: Any, seconds: float = 120) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(seconds)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
 
 
 @contextmanager
