@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Coroutine, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -65,6 +66,15 @@ def _speed(raw: str) -> float:
     return value
 
 
+def _clock(raw: str) -> datetime:
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date and time like 2026-12-07T09:00: {raw!r}"
+        ) from None
+
+
 def _sandbox_parser(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sandbox = verbs.add_parser(
         "sandbox",
@@ -96,6 +106,12 @@ def _sandbox_parser(verbs: argparse._SubParsersAction) -> None:  # type: ignore[
         metavar="FILE",
         type=Path,
         help="play the lines of FILE instead of reading the keyboard, and print the chat",
+    )
+    sandbox.add_argument(
+        "--clock",
+        metavar="WHEN",
+        type=_clock,
+        help="start the bot's clock at WHEN (e.g. 2026-12-07T09:00, in TIMEZONE) instead of now",
     )
 
 
@@ -218,11 +234,13 @@ def _run(settings: Settings) -> int:
 
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.sandbox import Options, SandboxError, run
+    from bot.sandbox import Options, SandboxError, play
 
-    options = Options(db=args.db, files=args.files, speed=args.speed, script=args.script)
+    options = Options(
+        db=args.db, files=args.files, speed=args.speed, script=args.script, start=args.clock
+    )
     try:
-        return asyncio.run(run(settings, options))
+        return play(settings, options)
     except SandboxError as error:
         return _fail(str(error))
 

@@ -1,4 +1,4 @@
-"""The sandbox's clock: real time, optionally running N times faster from the start."""
+"""The sandbox's clock: real time (or a chosen start), optionally running N times faster."""
 
 from __future__ import annotations
 
@@ -7,17 +7,20 @@ from datetime import UTC, datetime, timedelta
 
 
 class SpeedClock:
-    """`clock()` for build_application: starts at the real time, then runs `speed`× as fast.
+    """`clock()` for build_application: starts at `start` (default: the real time), then
+    runs `speed`× as fast.
 
     Elapsed time is measured on the monotonic clock so a change of the computer's wall clock
     cannot make the bot's time jump backwards.
     """
 
-    def __init__(self, speed: float = 1.0) -> None:
+    def __init__(self, speed: float = 1.0, start: datetime | None = None) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
+        if start is not None and start.tzinfo is None:
+            raise ValueError("start must carry its time zone")
         self.speed = speed
-        self.started = datetime.now(UTC)
+        self.started = (start or datetime.now(UTC)).astimezone(UTC)
         self._mono = time.monotonic()
 
     def __call__(self) -> datetime:

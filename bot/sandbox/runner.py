@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +46,12 @@ class Options:
     files: Path = Path("sandbox-files")
     speed: float = 1.0
     script: Path | None = None
+    # Where the bot's clock starts (default: now); naive means in the service's zone.
+    start: datetime | None = None
+
+
+LOG_NAME = "sandbox.log"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def _say(line: str = "") -> None:
@@ -55,6 +61,13 @@ def _say(line: str = "") -> None:
         # The reader went away (`| head`): carry on quietly rather than fail at every line.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+
+
+def play(settings: Settings, options: Options) -> int:
+    """`peerbot sandbox`: run() with every log record going to the log file from the first
+    (asyncio's own, as its loop starts, included); the exit code."""
+    with _logging_to(options.files / LOG_NAME):
+        return asyncio.run(run(settings, options))
 
 
 async def run(settings: Settings, options: Options) -> int:
@@ -68,11 +81,17 @@ async def run(settings: Settings, options: Options) -> int:
             raise SandboxError(f"--script: cannot read {options.script} ({problem})") from None
         except UnicodeDecodeError:
             raise SandboxError(f"--script: {options.script} is not UTF-8 text") from None
-    if settings.log_level == "INFO":
-        # The chat is the output; the bot's routine log lines would drown it.
-        logging.getLogger().setLevel(logging.WARNING)
-    clock = SpeedClock(options.speed)
+    start = options.start
+    if start is not None and start.tzinfo is None:
+        start = start.replace(tzinfo=settings.tz)
+    clock = SpeedClock(options.speed, start)
     _banner(options)
+    return await _sandbox(settings, options, lines, clock)
+
+
+async def _sandbox(
+    settings: Settings, options: Options, lines: list[str] | None, clock: SpeedClock
+) -> int:
     with tempfile.TemporaryDirectory(prefix="peerbot-sandbox-") as scratch:
         path = options.db or Path(scratch) / "sandbox.db"
         async with _running_bot(settings, path, clock) as running:
@@ -159,11 +178,42 @@ async def _running_bot(
         await db.dispose()
 
 
+@contextlib.contextmanager
+def _logging_to(path: Path) -> Iterator[None]:
+    """Every log record (ours, PTB's, APScheduler's, warnings too) into a file beside the
+    saved files, none on the screen: the chat is the output."""
+    files = path.parent
+    try:
+        files.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as error:
+        problem = error.strerror or type(error).__name__
+        raise SandboxError(f"--files: cannot write to {files} ({problem})") from None
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root = logging.getLogger()
+    terminal = root.handlers[:]
+    for old in terminal:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    logging.captureWarnings(True)
+    log.info("sandbox started")
+    try:
+        yield
+    finally:
+        log.info("sandbox stopped")
+        logging.captureWarnings(False)
+        root.removeHandler(handler)
+        handler.close()
+        for old in terminal:
+            root.addHandler(old)
+
+
 def _banner(options: Options) -> None:
     kept = f"Database: {options.db}" if options.db else "A throw-away database: --db FILE keeps one"
     speed = f" The bot's clock runs {options.speed:g}x real time." if options.speed != 1 else ""
     _say("peerbot sandbox: the whole bot, offline; nothing leaves this computer.")
     _say(f"({kept}. Files the bot sends are saved in {options.files}/.{speed})")
+    _say(f"(The bot's log goes to {options.files / LOG_NAME}, not to this screen.)")
 
 
 async def _play(chat: Chat, lines: list[str] | None, interactive: bool) -> None:
