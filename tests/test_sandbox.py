@@ -51,9 +51,11 @@ FEATURES = {
 }
 
 
-async def sandbox(cwd: Path, script: str, *args: str, stdin: bool = False) -> tuple[int, str, str]:
-    """Run `peerbot sandbox` with `script` (as --script, or piped to stdin when `stdin`);
-    the exit code, stdout and stderr."""
+async def sandbox(
+    cwd: Path, script: str, *args: str, stdin: bool = False, **env: str
+) -> tuple[int, str, str]:
+    """Run `peerbot sandbox` with `script` (as --script, or piped to stdin when `stdin`) and
+    `env` set; the exit code, stdout and stderr."""
     path = cwd / "script.txt"
     path.write_text(script)
     process = await asyncio.create_subprocess_exec(
@@ -62,7 +64,7 @@ async def sandbox(cwd: Path, script: str, *args: str, stdin: bool = False) -> tu
         *(() if stdin else ("--script", str(path))),
         *args,
         cwd=cwd,
-        env=clean_env(PYTHONIOENCODING="utf-8"),
+        env=clean_env(PYTHONIOENCODING="utf-8", **env),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -295,11 +297,14 @@ async def test_with_speed_the_workers_summary_arrives_on_its_own_labelled_with_w
     tmp_path: Path,
 ) -> None:
     pytest.importorskip("scheduler.engine", reason="needs the delivery engine")
-    # At 1200x a real second is 20 minutes: the first session is 2-3 hours away, so its
-    # summary (2 hours before) falls due within the first 3 seconds.
-    code, out, err = await sandbox(tmp_path, "/wait 4\n", "--speed", "1200")
+    # At 1200x a real second is 20 minutes: started at 08:00 and seeded by 09:00, the first
+    # session is at 12:00 (three hours on, in working hours), so its summary (2 hours
+    # before) falls due within the first 6 seconds.
+    code, out, err = await sandbox(
+        tmp_path, "/wait 8\n", "--speed", "1200", "--clock", "2026-12-08T08:00"
+    )
     assert code == 0, err[-2000:]
-    assert "(waiting 4 s: 80 minutes pass for the bot)" in out
+    assert "(waiting 8 s: 160 minutes pass for the bot)" in out
     on_its_own = re.compile(r"^\[\w{3} \d{1,2} \w{3} \d\d:\d\d\] bot → (\w+) \((.+?)\)> (.*)$")
     arrived = [m.groups() for m in map(on_its_own.match, out.splitlines()) if m]
     assert ("Wren", "peer worker", "Before your session with Sam") in arrived

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -35,15 +35,61 @@ class NotASandbox(Exception):
     """The database holds people the sandbox did not make."""
 
 
+# Sessions start on the hour within working hours, Monday to Friday, and end by FINISH.
+OPENS, FINISH = time(9, 0), time(17, 0)
+# The first session is at least this far ahead: with --speed its summary (two hours
+# before) and the peer's reminders (an hour before) still lie in the future.
+LEAD = timedelta(hours=3)
+
+
 @dataclass(frozen=True)
 class Slot:
-    days: int
-    at: time
+    """A session of the seeded week: when (UTC), how long, where."""
+
+    starts_at: datetime
     minutes: int
     place: str
 
 
-UPCOMING = (Slot(3, time(14, 0), 75, "Riverside café"), Slot(6, time(10, 0), 60, PLACE))
+def working_day(day: date) -> date:
+    """`day`, or the Monday after it when it falls on a weekend."""
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
+
+
+def _at(day: date, at: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
+def first_slot(now: datetime, tz: ZoneInfo, minutes: int = 60) -> datetime:
+    """The first on-the-hour start in working hours at least LEAD from now."""
+    day = now.astimezone(tz).date()
+    while True:
+        day = working_day(day)
+        for hour in range(OPENS.hour, FINISH.hour):
+            starts = _at(day, time(hour), tz)
+            ends_local = (starts + timedelta(minutes=minutes)).astimezone(tz)
+            if starts >= now + LEAD and ends_local.time() <= FINISH:
+                return starts
+        day += timedelta(days=1)
+
+
+def held_slot(now: datetime, tz: ZoneInfo) -> datetime:
+    """Last week's session: 10:00 on a working day five to seven days ago."""
+    return _at(working_day(now.astimezone(tz).date() - timedelta(days=7)), time(10, 0), tz)
+
+
+def coming_week(now: datetime, tz: ZoneInfo) -> list[Slot]:
+    """Three sessions in the coming days, in working hours, whatever the time it is now:
+    the first soon (so that --speed shows its summary and reminders within minutes), then
+    one every other working day."""
+    first = first_slot(now, tz)
+    second = working_day(first.astimezone(tz).date() + timedelta(days=2))
+    third = working_day(second + timedelta(days=2))
+    return [
+        Slot(first, 60, PLACE),
+        Slot(_at(second, time(14, 0), tz), 75, "Riverside café"),
+        Slot(_at(third, time(10, 0), tz), 60, PLACE),
+    ]
 
 
 async def existing_cast(db: Database) -> dict[str, tuple[int, str]] | None:
@@ -107,17 +153,6 @@ async def seed(chat: Chat, db: Database, settings: Settings) -> list[Actor]:
     return list(actors.values())
 
 
-def _local(day: datetime, at: time, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day.date(), at, tzinfo=tz).astimezone(UTC)
-
-
-def _soon(now: datetime, tz: ZoneInfo) -> datetime:
-    """A session two to three hours from now (on the hour), whatever the time of day, so
-    that with --speed its summary, reminders and outcome prompt show within minutes."""
-    local = now.astimezone(tz) + timedelta(hours=3)
-    return local.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
-
-
 async def _programme(
     db: Database, peer_telegram_id: int, now: datetime, tz: ZoneInfo
 ) -> list[PeerSession]:
@@ -128,9 +163,8 @@ async def _programme(
         assert peer is not None
         programme = await uow.programmes.current_for_peer(peer.id)
         assert programme is not None
-        last_week = now - timedelta(days=6)
-        programme.started_at = last_week - timedelta(days=1)
-        held_at = _local(last_week, time(10, 0), tz)
+        held_at = held_slot(now, tz)
+        programme.started_at = held_at - timedelta(days=1)
         sessions = [
             PeerSession(
                 programme_id=programme.id,
@@ -143,25 +177,17 @@ async def _programme(
                 outcome_note="Sam would like to try a short walk after lunch.",
                 created_at=programme.started_at,
             ),
-            PeerSession(
-                programme_id=programme.id,
-                starts_at=_soon(now, tz),
-                duration_minutes=60,
-                place=PLACE,
-                state="scheduled",
-                created_at=held_at,
-            ),
         ]
         sessions += [
             PeerSession(
                 programme_id=programme.id,
-                starts_at=_local(now + timedelta(days=slot.days), slot.at, tz),
+                starts_at=slot.starts_at,
                 duration_minutes=slot.minutes,
                 place=slot.place,
                 state="scheduled",
                 created_at=held_at,
             )
-            for slot in UPCOMING
+            for slot in coming_week(now, tz)
         ]
         uow.session.add_all(sessions)
         walk = Strategy(
