@@ -30,9 +30,14 @@ ROLE_WORDS = {
 }
 HELP = (
     "You are {name}, the {title}: type what they would send the bot; "
-    "1, 2, … or [button text] presses a button.\n"
+    "1, 2, … or [button text] presses a button of the latest message with buttons.\n"
+    "/press 3 2 presses the second button of the third message back, to try an older one; "
     "/as coordinator|worker|peer switches who you are; /wait N lets N seconds pass; "
     "\\text sends text as it is; /quit (or Ctrl-D) leaves."
+)
+PRESS_USAGE = (
+    "/press needs which message back and which button, for example /press 3 2 "
+    "(the third message back, its second button) or /press 2 [Accept]"
 )
 
 
@@ -100,6 +105,9 @@ class Chat:
             await self.wait(rest)
             return True
         assert self.current is not None
+        if command == "/press":
+            await self._press_back(self.current, rest, typed=line)
+            return True
         has_buttons = self.screen.keyboard(self.current) is not None
         if (line.isdigit() and has_buttons) or (
             line.startswith("[") and line.endswith("]") and len(line) > 2
@@ -109,7 +117,20 @@ class Chat:
         if line.startswith("\\"):
             line = line[1:]
         await self.send(self.current, self.fill_dates(line))
+        if command == "/help":
+            # The bot's help says what it can do; the sandbox's, how to play it.
+            self.screen.say(f"(sandbox: {self.help_line()})")
         return True
+
+    async def _press_back(self, actor: Actor, rest: str, *, typed: str) -> None:
+        count, _, choice = rest.strip().partition(" ")
+        choice = choice.strip().strip("[]").strip()
+        if not count.isdigit() or not choice:
+            if self.echo:
+                self.screen.say(f"{actor.prompt}> {typed}")
+            self.screen.say(f"({PRESS_USAGE})")
+            return
+        await self.press(actor, choice, typed=typed, back=int(count))
 
     def fill_dates(self, text: str) -> str:
         """`{date+7}` → the date 7 days from the sandbox's today (scripts stay valid)."""
@@ -127,8 +148,8 @@ class Chat:
         by_name = [a for a in self.screen.actors if a.name.casefold() == wanted]
         if role is None and len(by_name) == 1:
             role = by_name[0].role
-        if self.echo:
-            self.screen.say(f"/as {rest}".rstrip())
+        if self.echo and self.current is not None:
+            self.screen.say(f"{self.current.prompt}> /as {rest}".rstrip())
         if role is None:
             who = ", ".join(f"{a.role} ({a.name})" for a in self.screen.actors)
             self.screen.say(f"(who? /as {' | '.join(a.role for a in self.screen.actors)}: {who})")
@@ -143,6 +164,7 @@ class Chat:
         async with self.lock:
             if self.echo:
                 self.screen.say(f"{actor.prompt}> {shown or text}")
+            self.screen.typed.setdefault(actor.person.chat_id, []).append(text)
             try:
                 await actor.person.send(text, timeout=REPLY_SECONDS)
             except AssertionError:
@@ -150,22 +172,25 @@ class Chat:
             await self.settle()
             self.drain(actor)
 
-    async def press(self, actor: Actor, choice: str, *, typed: str) -> None:
-        """Press a button of the latest message with buttons in `actor`'s chat."""
+    async def press(
+        self, actor: Actor, choice: str, *, typed: str, back: int | None = None
+    ) -> None:
+        """Press a button of the latest message with buttons in `actor`'s chat (or of the
+        message `back` messages back)."""
         async with self.lock:
-            found = self.screen.find_button(actor, choice)
+            found = self.screen.find_button(actor, choice, back=back)
             if isinstance(found, str):
                 if self.echo:
                     self.screen.say(f"{actor.prompt}> {typed}")
                 self.screen.say(f"({found})")
                 return
             message, button = found
-            pressed = f"[{button.text}]"
+            # A script prints what a person at the keyboard sees: what they typed, then
+            # which button that pressed.
             if self.echo:
-                shown = typed if typed.startswith("[") else f"{typed} → {pressed}"
-                self.screen.say(f"{actor.prompt}> {shown}")
-            elif not typed.startswith("["):
-                self.screen.say(f"→ {pressed}")
+                self.screen.say(f"{actor.prompt}> {typed}")
+            if typed != f"[{button.text}]":
+                self.screen.say(f"→ [{button.text}]")
             assert button.callback_data is not None
             try:
                 await actor.person.press_data(

@@ -7,7 +7,6 @@ when the bot edits it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from bot.localapi import BotMessage, Button, LocalBotApi, Person
 from bot.localapi.models import MESSAGE_METHODS
+from bot.sandbox.files import save_file
 
 ROLE_TITLES = {"coordinator": "coordinator", "worker": "peer worker", "peer": "peer"}
 INDENT = "     "
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -44,14 +43,6 @@ def pressable(message: BotMessage) -> list[Button]:
     return [b for row in message.buttons for b in row if b.callback_data is not None]
 
 
-def _picture_suffix(data: bytes) -> str:
-    if data.startswith(b"\x89PNG"):
-        return ".png"
-    if data.startswith(b"\xff\xd8"):
-        return ".jpg"
-    return ".bin"
-
-
 @dataclass(eq=False)
 class Screen:
     """Prints new and edited bot messages in the sandbox people's chats."""
@@ -68,6 +59,8 @@ class Screen:
     # chat -> the latest printed message with buttons: what typing a number presses.
     _keyboards: dict[int, int] = field(default_factory=dict, init=False)
     _saved: dict[str, Path] = field(default_factory=dict, init=False)
+    # chat -> the lines its person typed, oldest first: saved files are named after them.
+    typed: dict[int, list[str]] = field(default_factory=dict, init=False)
     _calls_seen: int = field(default=0, init=False)
 
     # -- what a person can press ----------------------------------------------------
@@ -82,11 +75,30 @@ class Screen:
             return None
         return message
 
-    def find_button(self, actor: Actor, choice: str) -> tuple[BotMessage, Button] | str:
-        """The button `choice` names (its number or part of its text), or why there is none."""
-        message = self.keyboard(actor)
-        if message is None:
-            return f"There are no buttons to press in {actor.name}'s chat."
+    def back(self, actor: Actor, count: int) -> BotMessage | None:
+        """The message `count` back in `actor`'s chat (1: the latest shown), as it is now."""
+        shown = [
+            m
+            for m in self.api.chat(actor.person.chat_id)
+            if (m.chat_id, m.message_id) in self._printed and not m.deleted
+        ]
+        return shown[-count] if 1 <= count <= len(shown) else None
+
+    def find_button(
+        self, actor: Actor, choice: str, *, back: int | None = None
+    ) -> tuple[BotMessage, Button] | str:
+        """The button `choice` names (its number or part of its text), or why there is none;
+        on the latest message with buttons, or on the message `back` messages back."""
+        if back is None:
+            message = self.keyboard(actor)
+            if message is None:
+                return f"There are no buttons to press in {actor.name}'s chat."
+        else:
+            message = self.back(actor, back)
+            if message is None:
+                return f"{actor.name}'s chat has no message {back} back."
+            if not pressable(message):
+                return f"Message {back} back in {actor.name}'s chat has no buttons."
         buttons = pressable(message)
         if choice.isdigit():
             number = int(choice)
@@ -195,25 +207,8 @@ class Screen:
             return f"[a {what} that was not uploaded: {stored.source or stored.file_id}]"
         path = self._saved.get(stored.file_unique_id)
         if path is None:
-            path = self._save(stored.data, stored.filename, message.kind)
+            chat = self.api.chat(message.chat_id)
+            typed = self.typed.get(message.chat_id, [])
+            path = save_file(self.files_dir, message, chat, typed)
             self._saved[stored.file_unique_id] = path
         return f"[{what} saved: {path}]"
-
-    def _save(self, data: bytes, filename: str | None, kind: str) -> Path:
-        if filename and kind != "photo":
-            name = _UNSAFE.sub("-", Path(filename).name).strip(".-") or "file"
-        else:
-            name = ("picture" if kind == "photo" else "file") + _picture_suffix(data)
-        stem, dot, suffix = name.rpartition(".")
-        if not dot:
-            stem, suffix = name, ""
-        suffix = f".{suffix}" if suffix else ""
-        self.files_dir.mkdir(parents=True, exist_ok=True)
-        path = self.files_dir / name
-        counter = 1
-        # Never overwrite: an earlier run's files may still be wanted.
-        while path.exists():
-            counter += 1
-            path = self.files_dir / f"{stem}-{counter}{suffix}"
-        path.write_bytes(data)
-        return path
