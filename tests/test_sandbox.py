@@ -109,7 +109,8 @@ async def test_help_explains_the_sandbox_and_its_options() -> None:
     assert process.returncode == 0
     text = out.decode()
     assert text.startswith("usage: peerbot sandbox")
-    assert all(option in text for option in ("--db FILE", "--files DIR", "--speed N", "--script"))
+    options = ("--db FILE", "--files DIR", "--speed N", "--script", "--clock WHEN")
+    assert all(option in text for option in options)
 
 
 async def test_three_people_join_by_invitation_see_their_own_help_and_a_kept_database_keeps_them(

@@ -94,3 +94,13 @@ async def test_press_reaches_an_earlier_messages_buttons_and_the_sandbox_help_sa
     help_reply = reply_to(out, "peer", "/help")
     assert "You're here as a peer" in help_reply
     assert "/press 3 2 presses the second button of the third message back" in help_reply
+
+
+async def test_a_files_folder_that_cannot_be_written_stops_the_sandbox_with_one_line(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "taken").write_text("a file, not a folder")
+    code, out, err = await sandbox(tmp_path, "/next\n", "--files", "taken/files")
+    assert code == 2
+    assert err.startswith("peerbot: --files: cannot write to taken/files")
+    assert "Traceback" not in err and "Welcome" not in out
