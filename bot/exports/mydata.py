@@ -22,6 +22,7 @@ from bot.services.export_records import (
 )
 from bot.services.reminders import ReminderChoice
 from bot.texts import privacy as t
+from bot.texts.sessions import ordinal
 from storage.models import Role
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -56,7 +57,8 @@ def _side(who: str | None) -> str | None:
 
 def _session(row: SessionRecord, when: _Zone) -> dict[str, Any]:
     return {
-        "session": row.id,
+        # Named as every screen names it; a cancelled session has no number.
+        "session": ordinal(row.number, row.planned),
         "starts": when(row.starts_at),
         "ends": when(row.starts_at + timedelta(minutes=row.minutes)),
         "length_minutes": row.minutes,
@@ -165,7 +167,8 @@ def _deliveries(rows: tuple[DeliveryRecord, ...], when: _Zone) -> list[dict[str,
     return [
         {
             "kind": row.kind.replace("_", " "),
-            "session": row.session_id,
+            "session": ordinal(row.session.number, row.session.planned) if row.session else None,
+            "session_starts": when(row.session.starts_at) if row.session else None,
             "due": when(row.due_at),
             "state": row.state,
             "finished": when(row.finished_at),

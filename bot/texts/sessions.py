@@ -54,10 +54,16 @@ def _span(view: SessionView, zone: str) -> str:
     return f"{when(v.starts_at, zone)}–{end} ({v.minutes} minutes)"
 
 
+def ordinal(number: int | None, planned: int) -> str | None:
+    """Like "3 of 10": the one way a session's place in the programme is written; None if none."""
+    return None if number is None else f"{number} of {planned}"
+
+
 def peer_card(view: SessionView, heading: str = "Your next session") -> str:
     v = view
+    place = ordinal(v.number, v.planned)
     lines = [
-        f"{heading}: session {v.number} of {v.planned} with {v.worker_name}",
+        f"{heading}: " + (f"session {place}" if place else "a session") + f" with {v.worker_name}",
         _span(v, v.peer_tz),
         f"Place: {v.place}" if v.place else "Place: to be agreed",
         f"Status: {PEER_STATUS[v.status]}",
@@ -69,9 +75,11 @@ def worker_line(view: SessionView) -> str:
     v = view
     flag = " ⚠ can't be reached on Telegram" if v.peer_unreachable else ""
     place = f", {v.place}" if v.place else ""
+    counted = ordinal(v.number, v.planned)
+    length = f"{v.minutes} min, {counted}" if counted else f"{v.minutes} min"
     return (
         f"{when(v.starts_at, v.worker_tz)} — {v.peer_name}{place} "
-        f"({v.minutes} min, {v.number} of {v.planned}): {STATUS[v.status]}{flag}"
+        f"({length}): {STATUS[v.status]}{flag}"
     )
 
 
