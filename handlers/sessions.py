@@ -166,6 +166,10 @@ async def count_cancelled_session(update: Update, context: Context) -> None:
 
 @answers_errors
 async def take_outcome_note(update: Update, context: Context, where: Where) -> None:
-    """Keep the worker's typed note for next time."""
-    await call(context, sessions.note_outcome, *typed_by(update))
+    """Keep the worker's typed note for next time (a typed Skip skips it)."""
+    uid, text = typed_by(update)
+    if t.is_skip(text):
+        await call(context, sessions.skip_typed_note, uid)
+        return await reply(update, t.NOTE_SKIPPED)
+    await call(context, sessions.note_outcome, uid, text)
     await reply(update, t.NOTE_SAVED)

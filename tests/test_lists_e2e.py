@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
 from bot.localapi import Person
+from storage.models import PeerSession
 from tests.harness import Harness
 
 TUESDAY = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # Tue 1 Dec 2026, GMT = UTC
@@ -70,3 +73,24 @@ async def test_mydata_names_sessions_as_the_screens_do_never_by_database_id(
     assert [s["session"] for s in data["diary"]] == [None, "1 of 10"]
     for delivery in data["messages_sent_to_you"]:
         assert delivery["session"] in (None, "1 of 10")
+
+
+async def outcome_sessions(bot: Harness) -> list[tuple[str, str | None]]:
+    async with bot.uow() as uow:
+        rows = await uow.session.scalars(select(PeerSession).order_by(PeerSession.id))
+        return [(r.state, r.outcome_note) for r in rows]
+
+
+async def test_a_typed_skip_at_the_note_step_skips_in_any_case(bot: Harness) -> None:
+    _, worker, _ = await team(bot)
+    await worker.send("/schedule Sam 2026-12-02 10:00")
+    await worker.send("/schedule Sam 2026-12-02 14:00")
+    bot.clock.set(datetime(2026, 12, 2, 16, 0, tzinfo=UTC))
+    questions = await worker.send("/outcome")
+    await worker.press("Held", message=questions[0])
+    [reply] = await worker.send("  SKIP! ")
+    assert reply.text == "No note, that's fine."
+    await worker.press("Held", message=questions[1])
+    [reply] = await worker.send("skip.")
+    assert reply.text == "No note, that's fine."
+    assert await outcome_sessions(bot) == [("held", None), ("held", None)]

@@ -223,6 +223,12 @@ def outcome_recorded(view: SessionView) -> str:
     )
 
 
+def is_skip(typed: str) -> bool:
+    """Whether a typed answer is the Skip button's word ("skip", "Skip!", " SKIP. ")."""
+    word = "".join(c for c in typed if c.isalnum()).casefold()
+    return word == BUTTON_SKIP.casefold()
+
+
 CANCELLED_NOT_COUNTED = "It won't count against the programme unless you say so."
 COUNTED = "Noted: it counts against the programme."
 NOTE_SAVED = "Note saved for next time."
