@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from bot.localapi import Person
 from storage.models import PeerSession
+from tests.conftest import Clock
 from tests.harness import Harness
 
 TUESDAY = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # Tue 1 Dec 2026, GMT = UTC
@@ -94,3 +96,42 @@ async def test_a_typed_skip_at_the_note_step_skips_in_any_case(bot: Harness) -> 
     [reply] = await worker.send("skip.")
     assert reply.text == "No note, that's fine."
     assert await outcome_sessions(bot) == [("held", None), ("held", None)]
+
+
+async def test_start_after_joining_gives_the_crisis_contacts(bot: Harness) -> None:
+    _, worker, peer = await team(bot)
+    for person in (peer, worker):
+        [reply] = await person.send("/start")
+        assert reply.text.startswith("Hello again")
+        assert "If you need help now:\n• Samaritans" in reply.text
+
+
+async def test_start_after_stop_answers_in_one_message(bot: Harness) -> None:
+    _, _, peer = await team(bot)
+    await peer.send("/stop")
+    replies = await peer.send("/start")
+    assert [r.text.split(".")[0] for r in replies] == ["Hello again, Sam"]
+    assert "Messages I send on my own are on again" in replies[0].text
+    assert "Samaritans" in replies[0].text
+
+
+@pytest.mark.parametrize(
+    ("org_name", "greeting"),
+    [
+        ("our peer support service", "Hello! I'm the bot of our peer support service."),
+        ("Riverside Peer Support", "Hello! I'm the bot of Riverside Peer Support."),
+        ("Hillside Trust", "Hello! I'm the peer support bot of Hillside Trust."),
+        ("", "Hello! I'm a peer support bot."),
+    ],
+)
+async def test_a_stranger_is_greeted_well_with_any_organisation_name(
+    database_url: str, clock: Clock, org_name: str, greeting: str
+) -> None:
+    from tests.harness import running_bot
+
+    async with running_bot(database_url, clock, org_name=org_name) as bot:
+        stranger = bot.api.person("Robin")
+        [reply] = await stranger.send("/start")
+        assert reply.text.split("\n")[0] == greeting
+        [reply] = await stranger.send("hello")
+        assert reply.text.startswith(greeting + " I can only chat")

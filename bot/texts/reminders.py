@@ -94,7 +94,6 @@ STOPPED = (
     "Every command still works whenever you want it."
 )
 ALREADY_STOPPED = "You're already paused. Send /start whenever you'd like messages again."
-RESUMED = "Welcome back. Messages I send on my own are on again, as you chose them (/reminders)."
 
 # -- messages sent on the clock --------------------------------------------------------
 
