@@ -3,13 +3,14 @@ hours, Skip, and texts with and without an organisation name, as people see them
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
-from bot.localapi import Person
+from bot.localapi import BotMessage, Person
 from storage.models import PeerSession
 from tests.conftest import Clock
 from tests.harness import Harness
@@ -135,3 +136,39 @@ async def test_a_stranger_is_greeted_well_with_any_organisation_name(
         assert reply.text.split("\n")[0] == greeting
         [reply] = await stranger.send("hello")
         assert reply.text.startswith(greeting + " I can only chat")
+
+
+async def digest_messages(bot: Harness, coordinator: Person, before: int) -> list[BotMessage]:
+    """The digest's three messages from `before` on, once its file has arrived."""
+    deadline = asyncio.get_running_loop().time() + 20
+    assert await bot.api.wait_for(lambda: coordinator.last.kind == "document", deadline)
+    return coordinator.messages[before:]
+
+
+async def test_sessions_erased_by_forget_are_not_counted_as_cancelled(bot: Harness) -> None:
+    coordinator, worker, peer = await team(bot)
+    await worker.send("/schedule Sam 2026-12-03 10:00")
+    await worker.send("/schedule Sam 2026-12-04 10:00")
+    ask = (await peer.send("/forget"))[0]
+    await peer.press("Yes, erase my data", message=ask)
+
+    bot.clock.set(datetime(2026, 12, 5, 9, 0, tzinfo=UTC))
+    before = len(coordinator.messages)
+    await coordinator.send("/digest")
+    text, _, _ = await digest_messages(bot, coordinator, before)
+    assert "Cancelled 0" in text.text and "by peer" not in text.text
+
+
+async def test_the_automatic_digest_has_the_same_captions_as_digest(bot: Harness) -> None:
+    coordinator, _, _ = await team(bot)
+    before = len(coordinator.messages)
+    await coordinator.send("/digest")
+    _, chart, table = await digest_messages(bot, coordinator, before)
+
+    bot.clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))  # Monday 09:00 in London
+    before = len(coordinator.messages)
+    await bot.tick()
+    _, weekly_chart, weekly_table = await digest_messages(bot, coordinator, before)
+    assert weekly_chart.photo is not None and weekly_table.document is not None
+    assert (weekly_chart.text, weekly_table.text) == (chart.text, table.text)
+    assert chart.text == "Held, missed and cancelled sessions per peer worker, last 7 days."

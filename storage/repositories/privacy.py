@@ -149,7 +149,8 @@ class PrivacyRepository(Repository):
                 PeerSession.state.in_(LIVE),
                 PeerSession.starts_at >= now,
             )
-            .values(state=SessionState.CANCELLED, cancelled_at=now, cancelled_by="peer")
+            # Nobody cancelled them: with no `cancelled_by` the digest counts no cancellation.
+            .values(state=SessionState.CANCELLED, cancelled_at=now, cancelled_by=None)
         )
         await s.execute(
             update(Programme)
