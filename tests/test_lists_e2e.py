@@ -172,3 +172,17 @@ async def test_the_automatic_digest_has_the_same_captions_as_digest(bot: Harness
     assert weekly_chart.photo is not None and weekly_table.document is not None
     assert (weekly_chart.text, weekly_table.text) == (chart.text, table.text)
     assert chart.text == "Held, missed and cancelled sessions per peer worker, last 7 days."
+
+
+async def test_forget_erases_the_buttons_last_shown_in_the_chat(bot: Harness) -> None:
+    _, _, peer = await team(bot)
+    ask = (await peer.send("/forget"))[0]
+    async with bot.uow() as uow:
+        await uow.keyboards.remember(
+            peer.chat_id, ask.message_id, [("Yes, erase my data", "prv:go:1")], bot.clock()
+        )
+        await uow.commit()
+    [done] = await peer.press("Yes, erase my data", message=ask)
+    assert done.text.startswith("Done: your data is erased")
+    async with bot.uow() as uow:
+        assert await uow.keyboards.last(peer.chat_id) is None

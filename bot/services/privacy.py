@@ -159,6 +159,9 @@ async def export_person(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> 
 async def _erase(uow: UnitOfWork, peer: Person, now: datetime) -> tuple[int, ...]:
     repo = uow.privacy
     workers = [w for _p, w in await repo.programmes_of_peer(peer.id)]
+    if peer.telegram_id is not None:
+        # The buttons last shown in their chat (a private chat's id is the account's).
+        await uow.keyboards.forget(peer.telegram_id)
     await repo.erase_peer(peer, now)
     told = {w.telegram_id for w in workers if w.telegram_id is not None and w.left_at is None}
     return tuple(sorted(told))
