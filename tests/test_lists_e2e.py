@@ -186,3 +186,53 @@ async def test_forget_erases_the_buttons_last_shown_in_the_chat(bot: Harness) ->
     assert done.text.startswith("Done: your data is erased")
     async with bot.uow() as uow:
         assert await uow.keyboards.last(peer.chat_id) is None
+
+
+async def test_rearranging_says_which_session_and_what_was_picked(bot: Harness) -> None:
+    _, worker, peer = await team(bot)
+    await worker.send("/schedule Sam 2026-12-03 10:00")
+    card = peer.last
+    [sure] = await peer.press("Can't make it", message=card)
+    assert sure.text.startswith("Cancel your session on Thu 3 Dec, 10:00?")
+    await peer.press("No, keep it", message=sure)
+
+    [offer] = await peer.press("Rearrange", message=card)
+    await peer.press("Fri 4 Dec, 10:00", message=offer)
+    picker = peer._api.message(peer.chat_id, offer.message_id)
+    assert picker is not None and picker.text.endswith("You picked Fri 4 Dec, 10:00.")
+
+
+async def test_a_time_the_peer_asked_for_awaits_their_word_once_accepted(bot: Harness) -> None:
+    _, worker, peer = await team(bot)
+    await worker.send("/schedule Sam 2026-12-03 10:00")
+    [offer] = await peer.press("Rearrange")
+    await peer.press("Fri 4 Dec, 10:00", message=offer)
+    await worker.press("Accept", message=worker.last)
+    assert peer.last.text == "Agreed: the session is now Fri 4 Dec, 10:00. Will you be there?"
+    [card] = await peer.send("/next")
+    assert "Status: not confirmed yet" in card.text
+    await peer.press("I'll be there", message=card)
+    [card] = await peer.send("/next")
+    assert "Status: you said you'll be there" in card.text
+
+
+async def test_an_hour_before_warns_when_it_would_fall_in_quiet_hours(bot: Harness) -> None:
+    _, _, peer = await team(bot)
+    [panel] = await peer.send("/reminders")
+    assert "Quiet hours: 21:00–08:00" in panel.text and "Note:" not in panel.text
+    [panel] = await peer.press("An hour before", message=panel)
+    assert (
+        "Note: for a session starting between 22:00 and 09:00, an hour before falls in your "
+        "quiet hours, so it won't come." in panel.text
+    )
+
+
+async def test_no_quiet_hours_is_exported_as_none(bot: Harness) -> None:
+    _, _, peer = await team(bot)
+    [panel] = await peer.send("/reminders")
+    [panel] = await peer.press("An hour before", message=panel)
+    [picker] = await peer.press("Quiet hours", message=panel)
+    [panel] = await peer.press("No quiet hours", message=picker)
+    assert "No quiet hours." in panel.text and "Note:" not in panel.text
+    [reply] = await peer.send("/mydata")
+    assert json.loads(reply.document or b"")["reminders"]["quiet_hours"] == "none"

@@ -90,7 +90,11 @@ def _reminders(prefs: ReminderChoice) -> dict[str, Any] | str:
         "the_day_before_at": _clock(prefs.day_before_at) if prefs.day_before else None,
         "on_the_morning_at": _clock(prefs.morning_at) if prefs.morning else None,
         "an_hour_before": prefs.hour_before,
-        "quiet_hours": f"{_clock(prefs.quiet_from)} to {_clock(prefs.quiet_until)}",
+        "quiet_hours": (
+            f"{_clock(prefs.quiet_from)} to {_clock(prefs.quiet_until)}"
+            if prefs.has_quiet_hours
+            else t.NO_QUIET_HOURS
+        ),
     }
 
 

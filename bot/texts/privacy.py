@@ -19,6 +19,7 @@ def export_about(zone: str) -> str:
 
 
 NO_REMINDERS = "none: you get no reminders"
+NO_QUIET_HOURS = "none"
 PEER_WHO_LEFT = "a peer who has left"
 
 FORGET_EXPLAINED = (
