@@ -19,6 +19,7 @@ from handlers.common import (
     press,
     reply,
     settle,
+    show,
     typed_by,
 )
 
@@ -69,7 +70,7 @@ async def request_time(update: Update, context: Context) -> None:
     query, (session_id, version, when) = press(update, cb.REA_PICK)
     uid = query.from_user.id
     view = await call(context, rearrange.request_time, uid, session_id, version, when)
-    await settle(query)
+    await show(query, t.picked(view))
     await _requested(update, context, view)
 
 

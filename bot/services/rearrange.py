@@ -164,7 +164,9 @@ async def accept(
         raise Stale(view(row))
     await _check_free(uow, row, request.proposed_at, now)
     # Both conditional: a confirm, cancel or other answer that got there first wins.
-    moved = await uow.sessions.move(row.session, request.proposed_at, now)
+    # Only the peer's own answer confirms it: a time they asked for still awaits their word.
+    by_peer = person.role == Role.PEER
+    moved = await uow.sessions.move(row.session, request.proposed_at, now, confirmed=by_peer)
     if not moved or not await uow.sessions.resolve_request(request.id, "accepted", now):
         raise await stale(uow, row.session.id)
     await flows.end(uow, person.id)

@@ -112,7 +112,11 @@ def sessions_list(upcoming: list[SessionView], past: list[SessionView], zone: st
 
 CONFIRMED = "Thank you, that's confirmed. See you then."
 ALREADY_CONFIRMED = "You've already confirmed this one, nothing has changed."
-CANCEL_SURE = "Cancel this session? Your peer worker will be told. It won't count against you."
+def cancel_sure(view: SessionView) -> str:
+    return (
+        f"Cancel your session on {when(view.starts_at, view.peer_tz)}? "
+        "Your peer worker will be told. It won't count against you."
+    )
 CANCEL_KEPT = "Fine, it stays as it is."
 CANCELLED_PEER = (
     "The session is cancelled and your peer worker knows. Thank you for letting us know."
@@ -139,6 +143,12 @@ def offer_times(has_slots: bool) -> str:
     return (
         "Type a day and time that would suit you, like “Thursday afternoon”, and I'll pass it on."
     )
+
+
+def picked(view: SessionView) -> str:
+    """The peer's picker, once a time is picked: the question and the time picked."""
+    assert view.request is not None and view.request.proposed_at is not None
+    return f"{offer_times(True)}\n\nYou picked {when(view.request.proposed_at, view.peer_tz)}."
 
 
 REQUEST_SENT = "Thanks, I've asked your peer worker. I'll tell you when it's agreed."
@@ -169,7 +179,8 @@ SUGGESTION_SENT = "Sent. I'll tell you when they answer."
 def moved(view: SessionView, for_peer: bool) -> str:
     zone = view.peer_tz if for_peer else view.worker_tz
     who = "" if for_peer else f" with {view.peer_name}"
-    return f"Agreed: the session{who} is now {when(view.starts_at, zone)}."
+    ask = " Will you be there?" if for_peer and view.status == "awaiting" else ""
+    return f"Agreed: the session{who} is now {when(view.starts_at, zone)}.{ask}"
 
 
 # Worker views
