@@ -112,11 +112,15 @@ def sessions_list(upcoming: list[SessionView], past: list[SessionView], zone: st
 
 CONFIRMED = "Thank you, that's confirmed. See you then."
 ALREADY_CONFIRMED = "You've already confirmed this one, nothing has changed."
+
+
 def cancel_sure(view: SessionView) -> str:
     return (
         f"Cancel your session on {when(view.starts_at, view.peer_tz)}? "
         "Your peer worker will be told. It won't count against you."
     )
+
+
 CANCEL_KEPT = "Fine, it stays as it is."
 CANCELLED_PEER = (
     "The session is cancelled and your peer worker knows. Thank you for letting us know."
