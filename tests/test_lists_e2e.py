@@ -236,3 +236,23 @@ async def test_no_quiet_hours_is_exported_as_none(bot: Harness) -> None:
     assert "No quiet hours." in panel.text and "Note:" not in panel.text
     [reply] = await peer.send("/mydata")
     assert json.loads(reply.document or b"")["reminders"]["quiet_hours"] == "none"
+
+
+async def test_a_typed_wish_can_be_accepted_and_the_worker_gives_the_time(bot: Harness) -> None:
+    _, worker, peer = await team(bot)
+    await worker.send("/schedule Sam 2026-12-03 10:00")
+    await peer.send("/rearrange")
+    await peer.send("Thursday afternoon")
+    request = worker.last
+    assert [b.text for row in request.buttons for b in row] == ["Accept", "Suggest another time"]
+
+    await worker.press("Accept", message=request)
+    assert worker.last.text == (
+        "Which time did you agree for Sam's “Thursday afternoon”? "
+        "Pick one, or type it as YYYY-MM-DD HH:MM."
+    )
+    await worker.send("2026-12-10 14:00")
+    assert worker.last.text == "Agreed: the session with Sam is now Thu 10 Dec, 14:00."
+    assert peer.last.text == "Agreed: the session is now Thu 10 Dec, 14:00. Will you be there?"
+    [card] = await peer.send("/next")
+    assert "Thu 10 Dec, 14:00" in card.text and "Status: not confirmed yet" in card.text

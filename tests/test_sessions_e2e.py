@@ -174,7 +174,7 @@ async def test_a_typed_wish_answered_by_a_suggestion(bot: Harness) -> None:
     assert request.text == (
         "Sam would like another time: “Thursday afternoon would be better” (now Thu 3 Dec, 10:00)."
     )
-    assert [b.text for row in request.buttons for b in row] == ["Suggest another time"]
+    assert [b.text for row in request.buttons for b in row] == ["Accept", "Suggest another time"]
 
     await worker.press("Suggest another time", message=request)
     assert worker.last.text.startswith("Pick a time to suggest")

@@ -176,6 +176,14 @@ def suggestion_for_peer(view: SessionView) -> str:
     return f"{v.worker_name} suggests {when(v.request.proposed_at, v.peer_tz)} instead of {when(v.starts_at, v.peer_tz)}. Does that suit you?"
 
 
+def accept_wish_prompt(view: SessionView) -> str:
+    assert view.request is not None
+    return (
+        f"Which time did you agree for {view.peer_name}'s “{view.request.wish}”? "
+        "Pick one, or type it as YYYY-MM-DD HH:MM."
+    )
+
+
 SUGGEST_PROMPT = "Pick a time to suggest, or type one as YYYY-MM-DD HH:MM."
 SUGGESTION_SENT = "Sent. I'll tell you when they answer."
 
