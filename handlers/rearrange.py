@@ -86,8 +86,7 @@ async def request_time(update: Update, context: Context) -> None:
 
 @answers_errors
 async def accept_time(update: Update, context: Context) -> None:
-    """Accept the time the other side asked for or suggested (or, for a typed wish, ask
-    the worker which time); tell both sides."""
+    """Accept the other side's time (a typed wish: ask the worker for it); tell both."""
     query, (request_id,) = press(update, cb.REA_ACCEPT)
     found = await call(context, rearrange.answer_accept, query.from_user.id, request_id)
     await settle(query)
