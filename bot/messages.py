@@ -3,7 +3,7 @@ call: pure, no telegram, shared by handlers and tests."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services import reminders
@@ -42,6 +42,18 @@ def _in_quiet(choice: ReminderChoice) -> list[str]:
     return found
 
 
+def _hour_before_quiet(choice: ReminderChoice) -> tuple[time, time] | None:
+    """The session starts whose "an hour before" falls inside the quiet hours, if any."""
+    if not (choice.hour_before and choice.has_quiet_hours):
+        return None
+    day = datetime(2000, 1, 1, tzinfo=UTC)
+    starts, ends = (
+        (day.replace(hour=at.hour, minute=at.minute) + timedelta(hours=1)).time()
+        for at in (choice.quiet_from, choice.quiet_until)
+    )
+    return starts, ends
+
+
 def reminder_panel(choice: ReminderChoice) -> str:
     return t.panel(
         day_before=choice.day_before_at if choice.day_before else None,
@@ -50,6 +62,7 @@ def reminder_panel(choice: ReminderChoice) -> str:
         quiet=(choice.quiet_from, choice.quiet_until) if choice.has_quiet_hours else None,
         paused=choice.paused,
         in_quiet=_in_quiet(choice),
+        hour_before_quiet=_hour_before_quiet(choice),
     )
 
 

@@ -52,7 +52,7 @@ async def start(update: Update, context: Context) -> None:
     if me is None:
         text = texts.welcome_stranger(data.settings.org_name, data.settings.crisis_contacts)
     else:
-        text = texts.welcome_back(me.role, me.name)
+        text = texts.welcome_back(me.role, me.name, data.settings.crisis_contacts)
     await update.message.reply_text(text)
 
 

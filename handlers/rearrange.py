@@ -19,6 +19,7 @@ from handlers.common import (
     press,
     reply,
     settle,
+    show,
     typed_by,
 )
 
@@ -36,8 +37,18 @@ async def _requested(update: Update, context: Context, view: SessionView) -> Non
     await notify(context, view.worker_telegram_id, t.request_for_worker(view), keys)
 
 
+async def _agreed(context: Context, view: SessionView) -> None:
+    """Tell both sides the session has moved."""
+    peer_keys = keyboards.session(view.id, view.version)
+    await notify(context, view.peer_telegram_id, t.moved(view, True), peer_keys)
+    await notify(context, view.worker_telegram_id, t.moved(view, False))
+
+
 async def _suggested(update: Update, context: Context, view: SessionView) -> None:
+    """Send the worker's time on: a suggestion to the peer, or the accepted wish's move."""
     assert update.effective_message
+    if view.request is None:
+        return await _agreed(context, view)
     await update.effective_message.reply_text(t.SUGGESTION_SENT)
     keys = keyboards.suggestion_for_peer(view)
     await notify(context, view.peer_telegram_id, t.suggestion_for_peer(view), keys)
@@ -69,19 +80,22 @@ async def request_time(update: Update, context: Context) -> None:
     query, (session_id, version, when) = press(update, cb.REA_PICK)
     uid = query.from_user.id
     view = await call(context, rearrange.request_time, uid, session_id, version, when)
-    await settle(query)
+    await show(query, t.picked(view))
     await _requested(update, context, view)
 
 
 @answers_errors
 async def accept_time(update: Update, context: Context) -> None:
-    """Accept the time the other side asked for or suggested; tell both sides."""
+    """Accept the other side's time (a typed wish: ask the worker for it); tell both."""
     query, (request_id,) = press(update, cb.REA_ACCEPT)
-    view = await call(context, rearrange.accept, query.from_user.id, request_id)
+    found = await call(context, rearrange.answer_accept, query.from_user.id, request_id)
     await settle(query)
-    peer_keys = keyboards.session(view.id, view.version)
-    await notify(context, view.peer_telegram_id, t.moved(view, True), peer_keys)
-    await notify(context, view.worker_telegram_id, t.moved(view, False))
+    if isinstance(found, rearrange.Offer):
+        keys = markup(keyboards.times_to_suggest(found.slots, found.view.worker_tz))
+        prompt = t.accept_wish_prompt(found.view)
+        await context.bot.send_message(query.from_user.id, prompt, reply_markup=keys)
+        return
+    await _agreed(context, found)
 
 
 @answers_errors

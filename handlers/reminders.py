@@ -11,12 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from telegram import Message, Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot import callbacks as cb
 from bot import keyboards
 from bot import texts as common
 from bot.messages import reminder_panel
-from bot.services import conversations, reminders
+from bot.services import conversations, onboarding, reminders
 from bot.services.flows import Flow, RemindersStep, Where
 from bot.services.reminders import ReminderChoice
 from bot.texts import reminders as t
@@ -191,7 +192,14 @@ async def stop(update: Update, context: Context) -> None:
 
 
 async def resume(update: Update, context: Context) -> None:
-    """Resume after /stop on a plain /start (the greeting itself comes from onboarding)."""
+    """Resume after /stop on a plain /start, greeting in the same one message."""
     assert update.effective_user
-    if await call(context, reminders.resume, update.effective_user.id):
-        await reply(update, t.RESUMED)
+    uid = update.effective_user.id
+    if not await call(context, reminders.resume, uid):
+        return  # not paused: onboarding's /start greets as usual
+    me = await call(context, onboarding.whoami, uid, timed=False)
+    if me is not None:
+        contacts = context.bot_data.settings.crisis_contacts
+        await reply(update, common.welcome_back(me.role, me.name, contacts, resumed=True))
+        # The greeting is said: plain /start's own handler must not say it again.
+        raise ApplicationHandlerStop

@@ -68,10 +68,11 @@ async def confirm_session(update: Update, context: Context) -> None:
 async def ask_to_cancel_session(update: Update, context: Context) -> None:
     """Ask the peer whether they really cannot make it, before cancelling."""
     query, (session_id, version) = press(update, cb.SES_ASK_CANCEL)
-    await call(context, sessions.check_cancellable, query.from_user.id, session_id, version)
+    uid = query.from_user.id
+    view = await call(context, sessions.check_cancellable, uid, session_id, version)
     await query.answer()
     keys = markup(keyboards.cancel_sure(session_id, version))
-    await context.bot.send_message(query.from_user.id, t.CANCEL_SURE, reply_markup=keys)
+    await context.bot.send_message(uid, t.cancel_sure(view), reply_markup=keys)
 
 
 @answers_errors
@@ -166,6 +167,10 @@ async def count_cancelled_session(update: Update, context: Context) -> None:
 
 @answers_errors
 async def take_outcome_note(update: Update, context: Context, where: Where) -> None:
-    """Keep the worker's typed note for next time."""
-    await call(context, sessions.note_outcome, *typed_by(update))
+    """Keep the worker's typed note for next time (a typed Skip skips it)."""
+    uid, text = typed_by(update)
+    if t.is_skip(text):
+        await call(context, sessions.skip_typed_note, uid)
+        return await reply(update, t.NOTE_SKIPPED)
+    await call(context, sessions.note_outcome, uid, text)
     await reply(update, t.NOTE_SAVED)

@@ -19,6 +19,7 @@ from bot.services.deliveries import Due
 from bot.services.digest import build_digest, digest_csv
 from bot.services.summary import build_summary
 from bot.texts import reminders as texts
+from bot.texts import team as team_texts
 from bot.texts.summary import render_summary
 from bot.texts.team import render_digest
 from scheduler.sending import Part
@@ -58,8 +59,13 @@ async def digest_parts(db: Database, due: Due, now: datetime) -> list[Part]:
             digest = await build_digest(uow, start=start, end=end)
         return [
             Part(text=render_digest(digest)),
-            Part(photo=digest_chart_png(digest)),
-            Part(document=digest_csv(digest), filename=f"digest-{due.digest_day}.csv"),
+            # The same captions as /digest's (handlers.team).
+            Part(text=team_texts.CHART_CAPTION, photo=digest_chart_png(digest)),
+            Part(
+                text=team_texts.CSV_CAPTION,
+                document=digest_csv(digest),
+                filename=f"digest-{due.digest_day}.csv",
+            ),
         ]
     except Exception:
         log.exception("digest for person %s failed; sending the plain one", due.recipient_id)

@@ -112,7 +112,7 @@ async def test_a_double_tap_on_a_rearrange_time_tells_the_worker_once(bot: Harne
     requests = [m for m in worker.messages if str(m.text).startswith("Sam would like")]
     assert len(requests) == 1 and requests[0].text.startswith("Sam would like Fri 4 Dec, 10:00")
     await worker.press("Accept", message=requests[0])
-    assert peer.last.text == "Agreed: the session is now Fri 4 Dec, 10:00."
+    assert peer.last.text == "Agreed: the session is now Fri 4 Dec, 10:00. Will you be there?"
 
 
 async def test_a_button_pressed_under_a_file_gets_its_answer_as_a_new_message(

@@ -136,11 +136,11 @@ async def test_calendar_file_keeps_10am_london_on_both_sides_of_the_clock_change
     calendar = Calendar.from_ical(reply.document or b"")
     events = list(calendar.walk("VEVENT"))
     assert [str(e["UID"]) for e in events] == [f"session-{i}@peerbot" for i in ids]
-    for event, when in zip(events, starts, strict=True):
+    for k, (event, when) in enumerate(zip(events, starts, strict=True), start=1):
         assert event.start == when and event.start.astimezone(LONDON).hour == 10
         assert event.end - event.start == timedelta(minutes=75)
         assert str(event["LOCATION"]) == "Hub"
-        assert str(event["SUMMARY"]) == "Peer support session with Wren"
+        assert str(event["SUMMARY"]) == f"Peer support session {k} of 10 with Wren"
         [alarm] = event.walk("VALARM")
         assert alarm["TRIGGER"].dt == timedelta(hours=-1)
     # The offsets differ (BST, then GMT): the same wall-clock time, an hour apart in UTC.
@@ -150,7 +150,10 @@ async def test_calendar_file_keeps_10am_london_on_both_sides_of_the_clock_change
     [reply] = await worker.send("/calendar")
     events = list(Calendar.from_ical(reply.document or b"").walk("VEVENT"))
     assert [e.start for e in events] == starts
-    assert {str(e["SUMMARY"]) for e in events} == {"Session with Sam"}
+    assert [str(e["SUMMARY"]) for e in events] == [
+        "Session 1 of 10 with Sam",
+        "Session 2 of 10 with Sam",
+    ]
     assert all(not e.walk("VALARM") for e in events)
     assert wren.timezone == "Europe/London"
 

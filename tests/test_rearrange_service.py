@@ -86,15 +86,17 @@ async def test_a_picked_time_that_clashes_is_refused(db: Database) -> None:
     assert await requests_of(db, sid) == []
 
 
-async def test_the_worker_accepts_and_the_session_moves_confirmed(db: Database) -> None:
+async def test_the_worker_accepts_and_the_session_moves_awaiting_the_peers_word(
+    db: Database,
+) -> None:
     w = await world(db)
     sid = await booked(db, w.programme, WEDNESDAY_10)
     rid = await requested(db, sid, proposed_at=THURSDAY_10)
     async with UnitOfWork(db) as uow:
         view = await rearrange.accept(uow, WREN, rid, now=NOW)
-    assert (view.starts_at, view.status, view.version) == (THURSDAY_10, "confirmed", 2)
+    assert (view.starts_at, view.status, view.version) == (THURSDAY_10, "awaiting", 2)
     row = await stored(db, sid)
-    assert (row.starts_at, row.times_moved, row.confirmed_at) == (THURSDAY_10, 1, NOW)
+    assert (row.starts_at, row.times_moved, row.confirmed_at) == (THURSDAY_10, 1, None)
     assert await requests_of(db, sid) == [("peer", "accepted")]
 
 

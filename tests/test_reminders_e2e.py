@@ -153,9 +153,8 @@ async def test_stop_pauses_and_start_resumes(bot: Harness) -> None:
     assert (await person_of(bot, peer)).paused
     [answer] = await peer.send("/stop")
     assert answer.text == t.ALREADY_STOPPED
-    replies = await peer.send("/start")
-    assert replies[0].text == t.RESUMED
-    assert "Hello again" in replies[-1].text
+    [reply] = await peer.send("/start")
+    assert "Hello again" in reply.text and "Messages I send on my own are on again" in reply.text
     assert not (await person_of(bot, peer)).paused
     replies = await peer.send("/start")
     assert len(replies) == 1 and "Hello again" in replies[0].text

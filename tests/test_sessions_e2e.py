@@ -67,7 +67,7 @@ async def test_cancelling_asks_once_then_tells_the_worker(bot: Harness) -> None:
     _, worker, peer = await team(bot)
     await worker.send("/schedule Sam 2026-12-03 10:00")
     replies = await peer.press("Can't make it")
-    assert replies[0].text.startswith("Cancel this session?")
+    assert replies[0].text.startswith("Cancel your session on Thu 3 Dec, 10:00?")
     assert (await sessions(bot))[0].state == "scheduled"
 
     replies = await peer.press("Yes, cancel it")
@@ -151,17 +151,17 @@ async def test_rearranging_to_an_offered_time(bot: Harness) -> None:
     assert "rearrange requested" in diary[0].text
 
     await worker.press("Accept", message=request)
-    assert peer.last.text == "Agreed: the session is now Fri 4 Dec, 10:00."
+    assert peer.last.text == "Agreed: the session is now Fri 4 Dec, 10:00. Will you be there?"
     assert worker.last.text == "Agreed: the session with Sam is now Fri 4 Dec, 10:00."
     [row] = await sessions(bot)
     assert row.starts_at == datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
-    assert (row.version, row.times_moved, row.state) == (2, 1, "confirmed")
+    assert (row.version, row.times_moved, row.state) == (2, 1, "scheduled")
 
     # The old card's button is stale now: it says so and changes nothing.
     await peer.press("Can't make it", message=card)
     assert peer.last_answer is not None and peer.last_answer.startswith("This has changed")
     assert "Fri 4 Dec, 10:00" in peer.last_answer
-    assert (await sessions(bot))[0].state == "confirmed"
+    assert (await sessions(bot))[0].state == "scheduled"
 
 
 async def test_a_typed_wish_answered_by_a_suggestion(bot: Harness) -> None:
@@ -174,7 +174,7 @@ async def test_a_typed_wish_answered_by_a_suggestion(bot: Harness) -> None:
     assert request.text == (
         "Sam would like another time: “Thursday afternoon would be better” (now Thu 3 Dec, 10:00)."
     )
-    assert [b.text for row in request.buttons for b in row] == ["Suggest another time"]
+    assert [b.text for row in request.buttons for b in row] == ["Accept", "Suggest another time"]
 
     await worker.press("Suggest another time", message=request)
     assert worker.last.text.startswith("Pick a time to suggest")

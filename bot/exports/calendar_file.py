@@ -15,6 +15,7 @@ from icalendar import Alarm, Calendar, Event
 
 from bot.services.calendar import CalendarEvent, UpcomingSessions
 from bot.texts import privacy as t
+from bot.texts.sessions import ordinal
 from storage.models import Role, SessionState
 
 PRODID = "-//peerbot//peer support sessions//EN"
@@ -24,10 +25,11 @@ def uid(session_id: int) -> str:
     return f"session-{session_id}@peerbot"
 
 
-def _title(role: Role, other_name: str | None) -> str:
+def _title(role: Role, item: CalendarEvent) -> str:
+    counted = ordinal(item.number, item.planned)
     if role == Role.PEER:
-        return t.event_title_peer(other_name)
-    return t.event_title_worker(other_name)
+        return t.event_title_peer(item.other_name, counted)
+    return t.event_title_worker(item.other_name, counted)
 
 
 def _event(item: CalendarEvent, title: str, tz: ZoneInfo, now: datetime) -> Event:
@@ -67,7 +69,7 @@ def render(upcoming: UpcomingSessions) -> bytes:
     calendar.add("x-wr-timezone", upcoming.zone)
     items = upcoming.events
     for item in items:
-        title = _title(upcoming.role, item.other_name)
+        title = _title(upcoming.role, item)
         calendar.add_component(_event(item, title, tz, upcoming.read_at))
     if items:
         # The zone's rules only for the span the events need, not since 1970.

@@ -22,6 +22,7 @@ from bot.services.export_records import (
 )
 from bot.services.reminders import ReminderChoice
 from bot.texts import privacy as t
+from bot.texts.sessions import ordinal
 from storage.models import Role
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -56,7 +57,8 @@ def _side(who: str | None) -> str | None:
 
 def _session(row: SessionRecord, when: _Zone) -> dict[str, Any]:
     return {
-        "session": row.id,
+        # Named as every screen names it; a cancelled session has no number.
+        "session": ordinal(row.number, row.planned),
         "starts": when(row.starts_at),
         "ends": when(row.starts_at + timedelta(minutes=row.minutes)),
         "length_minutes": row.minutes,
@@ -88,7 +90,11 @@ def _reminders(prefs: ReminderChoice) -> dict[str, Any] | str:
         "the_day_before_at": _clock(prefs.day_before_at) if prefs.day_before else None,
         "on_the_morning_at": _clock(prefs.morning_at) if prefs.morning else None,
         "an_hour_before": prefs.hour_before,
-        "quiet_hours": f"{_clock(prefs.quiet_from)} to {_clock(prefs.quiet_until)}",
+        "quiet_hours": (
+            f"{_clock(prefs.quiet_from)} to {_clock(prefs.quiet_until)}"
+            if prefs.has_quiet_hours
+            else t.NO_QUIET_HOURS
+        ),
     }
 
 
@@ -165,7 +171,8 @@ def _deliveries(rows: tuple[DeliveryRecord, ...], when: _Zone) -> list[dict[str,
     return [
         {
             "kind": row.kind.replace("_", " "),
-            "session": row.session_id,
+            "session": ordinal(row.session.number, row.session.planned) if row.session else None,
+            "session_starts": when(row.session.starts_at) if row.session else None,
             "due": when(row.due_at),
             "state": row.state,
             "finished": when(row.finished_at),

@@ -66,10 +66,13 @@ def times_to_suggest(slots: list[datetime], zone: str) -> Keyboard:
 
 def request_for_worker(view: SessionView) -> Keyboard:
     assert view.request is not None
-    keys = [Key(ts.BUTTON_SUGGEST, cb.REA_SUGGEST(view.request.id))]
-    if view.request.proposed_at is not None:
-        keys.insert(0, Key(ts.BUTTON_ACCEPT, cb.REA_ACCEPT(view.request.id)))
-    return (tuple(keys),)
+    # A typed wish can be accepted too: the worker is then asked for the time (SPEC §3).
+    return (
+        (
+            Key(ts.BUTTON_ACCEPT, cb.REA_ACCEPT(view.request.id)),
+            Key(ts.BUTTON_SUGGEST, cb.REA_SUGGEST(view.request.id)),
+        ),
+    )
 
 
 def suggestion_for_peer(view: SessionView) -> Keyboard:

@@ -27,6 +27,8 @@ class CalendarEvent:
     """One upcoming session, from the point of view of the person taking the file."""
 
     session_id: int
+    number: int | None  # "session k of N", as every screen numbers it
+    planned: int
     version: int
     starts_at: datetime  # UTC
     minutes: int
@@ -79,9 +81,12 @@ async def calendar_for(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> U
     # Peer workers get their summary before each session instead of alarms.
     prefs = await uow.prefs.reminders(person.id) if as_peer else None
     tz = ZoneInfo(person.timezone)
+    numbers = await uow.sessions.numbers_of({row.programme_id for row, _, _ in rows})
     events = tuple(
         CalendarEvent(
             session_id=row.id,
+            number=numbers.get(row.id),
+            planned=planned,
             version=row.version,
             starts_at=row.starts_at,
             minutes=row.duration_minutes,
@@ -90,7 +95,7 @@ async def calendar_for(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> U
             other_name=other.display_name,
             alarms=tuple(alarm_triggers(prefs, row.starts_at, tz)),
         )
-        for row, other in rows
+        for row, other, planned in rows
     )
     log.info("person %s: calendar of %d sessions", person.id, len(events))
     return UpcomingSessions(Role(person.role), person.timezone, now, events)

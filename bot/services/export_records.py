@@ -27,7 +27,9 @@ class Profile:
 
 @dataclass(frozen=True)
 class SessionRecord:
-    id: int
+    id: int  # to match deliveries to their session; never shown
+    number: int | None  # "session k of N" (bot.storage's one numbering); None if none
+    planned: int
     starts_at: datetime
     minutes: int
     place: str | None
@@ -119,7 +121,7 @@ class CoordinatorPart:
 @dataclass(frozen=True)
 class DeliveryRecord:
     kind: str
-    session_id: int | None
+    session: SessionRecord | None  # the session it was about, if it is in the export
     due_at: datetime
     state: str
     finished_at: datetime | None

@@ -70,6 +70,8 @@ class SuggestData:
     session_id: int
     version: int
     request_id: int
+    # The worker accepted the peer's typed wish: the time they give moves the session.
+    accepting: bool = False
 
 
 class NoteStep(StrEnum):

@@ -46,9 +46,10 @@ class Forgotten:
     worker_telegram_ids: tuple[int, ...]
 
 
-def _session(row: PeerSession) -> SessionRecord:
+def _session(row: PeerSession, numbers: dict[int, int], planned: int) -> SessionRecord:
     return SessionRecord(
-        row.id, row.starts_at, row.duration_minutes, row.place, row.state, row.times_moved,
+        row.id, numbers.get(row.id), planned, row.starts_at, row.duration_minutes, row.place,
+        row.state, row.times_moved,
         row.confirmed_at, row.cancelled_at, row.cancelled_by, row.counts_against,
         row.outcome_at,
     )  # fmt: skip
@@ -64,7 +65,9 @@ def _programmes(rows: list[tuple[Programme, Person]]) -> tuple[ProgrammeRecord, 
 async def _peer_part(uow: UnitOfWork, peer: Person) -> PeerPart:
     repo = uow.privacy
     programmes = await repo.programmes_of_peer(peer.id)
-    sessions = await repo.sessions_of([p.id for p, _ in programmes])
+    planned = {p.id: p.planned_sessions for p, _ in programmes}
+    sessions = await repo.sessions_of(list(planned))
+    numbers = await uow.sessions.numbers_of(planned)
     requests = await repo.rearrange_requests([s.id for s in sessions])
     entries = await repo.entries_of(peer.id)
     asked: dict[int, list[RearrangeRecord]] = {}
@@ -76,7 +79,11 @@ async def _peer_part(uow: UnitOfWork, peer: Person) -> PeerPart:
         )
     # A peer's own data includes what their peer worker noted about them.
     own_sessions = tuple(
-        PeersSession(_session(row), row.outcome_note, tuple(asked.get(row.id, ())))
+        PeersSession(
+            _session(row, numbers, planned[row.programme_id]),
+            row.outcome_note,
+            tuple(asked.get(row.id, ())),
+        )
         for row in sessions
     )
     logged: dict[int, list[EntryRecord]] = {}
@@ -95,10 +102,12 @@ async def _worker_part(uow: UnitOfWork, worker: Person) -> WorkerPart:
     prefs = await uow.prefs.worker(worker.id)
     programmes = await repo.programmes_of_worker(worker.id)
     names = {p.id: peer.display_name for p, peer in programmes}
+    planned = {p.id: p.planned_sessions for p, _ in programmes}
+    numbers = await uow.sessions.numbers_of(names)
     # The diary is the worker's own: times, places and states, never a peer's strategy
     # texts or notes, so the file is safe to keep outside the bot.
     diary = tuple(
-        DiaryEntry(_session(row), names[row.programme_id])
+        DiaryEntry(_session(row, numbers, planned[row.programme_id]), names[row.programme_id])
         for row in await repo.sessions_of(list(names))
     )
     days = tuple(int(d) for d in prefs.work_days if d in "1234567")
@@ -106,6 +115,15 @@ async def _worker_part(uow: UnitOfWork, worker: Person) -> WorkerPart:
         prefs.summary_lead_minutes, prefs.work_from, prefs.work_until, days, prefs.last_place,
         _programmes(programmes), diary,
     )  # fmt: skip
+
+
+def _sessions_in(part: PeerPart | WorkerPart | CoordinatorPart) -> dict[int, SessionRecord]:
+    """The export's sessions by id, so a delivery names its session as people do."""
+    if isinstance(part, PeerPart):
+        return {item.session.id: item.session for item in part.sessions}
+    if isinstance(part, WorkerPart):
+        return {entry.session.id: entry.session for entry in part.diary}
+    return {}
 
 
 async def export_person(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> Export:
@@ -123,8 +141,11 @@ async def export_person(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> 
     else:
         prefs = await uow.prefs.coordinator(person.id)
         part = CoordinatorPart(prefs.digest_weekday, prefs.digest_at)
+    about = _sessions_in(part)
     deliveries = tuple(
-        DeliveryRecord(r.kind, r.session_id, r.due_at, r.state, r.finished_at, r.reason)
+        DeliveryRecord(
+            r.kind, about.get(r.session_id or 0), r.due_at, r.state, r.finished_at, r.reason
+        )
         for r in await uow.privacy.deliveries_to(person.id)
     )
     row = await uow.conversations.get(person.id)
@@ -138,6 +159,9 @@ async def export_person(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> 
 async def _erase(uow: UnitOfWork, peer: Person, now: datetime) -> tuple[int, ...]:
     repo = uow.privacy
     workers = [w for _p, w in await repo.programmes_of_peer(peer.id)]
+    if peer.telegram_id is not None:
+        # The buttons last shown in their chat (a private chat's id is the account's).
+        await uow.keyboards.forget(peer.telegram_id)
     await repo.erase_peer(peer, now)
     told = {w.telegram_id for w in workers if w.telegram_id is not None and w.left_at is None}
     return tuple(sorted(told))

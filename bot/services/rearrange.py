@@ -164,10 +164,49 @@ async def accept(
         raise Stale(view(row))
     await _check_free(uow, row, request.proposed_at, now)
     # Both conditional: a confirm, cancel or other answer that got there first wins.
-    moved = await uow.sessions.move(row.session, request.proposed_at, now)
+    # Only the peer's own answer confirms it: a time they asked for still awaits their word.
+    by_peer = person.role == Role.PEER
+    moved = await uow.sessions.move(row.session, request.proposed_at, now, confirmed=by_peer)
     if not moved or not await uow.sessions.resolve_request(request.id, "accepted", now):
         raise await stale(uow, row.session.id)
     await flows.end(uow, person.id)
+    return await committed(uow, row.session.id)
+
+
+async def accept_wish_start(
+    uow: UnitOfWork, telegram_id: int, request_id: int, *, now: datetime
+) -> Offer:
+    """The peer worker accepts a typed wish: ask them for the time (free times offered)."""
+    worker = await member(uow, telegram_id, Role.WORKER)
+    request, row = await _open_request(uow, worker, request_id)
+    if request.proposed_at is not None:
+        raise Stale(view(row))
+    slots = await _offer(uow, row, now)
+    data = SuggestData(row.session.id, row.session.version, request.id, accepting=True)
+    await flows.begin(uow, worker.id, SUGGEST, flows.SuggestStep.TIME, data, now=now)
+    await uow.commit()
+    return Offer(view(row), slots)
+
+
+async def answer_accept(
+    uow: UnitOfWork, telegram_id: int, request_id: int, *, now: datetime
+) -> SessionView | Offer:
+    """Accept: a proposed time moves the session; a typed wish asks the worker for the time."""
+    found = await uow.sessions.view_of_request(request_id)
+    if found is not None and found[0].proposed_at is None:
+        return await accept_wish_start(uow, telegram_id, request_id, now=now)
+    return await accept(uow, telegram_id, request_id, now=now)
+
+
+async def _move_to_wish(
+    uow: UnitOfWork, worker: Person, row: SessionRow, request_id: int, when: datetime, now: datetime
+) -> SessionView:
+    """Move the session to the time the worker gives for the peer's wish they accepted."""
+    # The peer asked in words: the exact time still awaits their own confirmation.
+    moved = await uow.sessions.move(row.session, when, now, confirmed=False)
+    if not moved or not await uow.sessions.resolve_request(request_id, "accepted", now):
+        raise await stale(uow, row.session.id)
+    await flows.end(uow, worker.id, SUGGEST)
     return await committed(uow, row.session.id)
 
 
@@ -187,13 +226,16 @@ async def suggest_start(
 async def suggest(
     uow: UnitOfWork, telegram_id: int, when: datetime, *, now: datetime
 ) -> SessionView:
-    """The peer worker's suggestion goes to the peer, replacing the open request."""
+    """The peer worker's suggestion goes to the peer, replacing the open request; or, for a
+    wish they accepted, the session moves there (the view then has no open request)."""
     worker = await member(uow, telegram_id, Role.WORKER)
     at = await flows.need(uow, worker.id, SUGGEST, now=now)
     row = await owned(uow, worker, at.data.session_id)
     if row.session.version != at.data.version or row.session.state not in LIVE:
         raise Stale(view(row))
     await _check_free(uow, row, when, now)
+    if at.data.accepting:
+        return await _move_to_wish(uow, worker, row, at.data.request_id, when, now)
     return await _new_request(uow, worker, row.session.id, when, None, now)
 
 

@@ -33,7 +33,7 @@ class SessionView:
     minutes: int
     place: str | None
     state: str
-    number: int
+    number: int | None  # None for a session that takes no place in the programme
     planned: int
     peer_name: str
     peer_tz: str
@@ -155,8 +155,9 @@ async def peer_sessions(
     if programme is None:
         return [], []
     views = [view(row) for row in await uow.sessions.views_of_programme(programme.id)]
-    upcoming = [v for v in views if v.ends_at > now and v.state in LIVE]
-    past = [v for v in views if v not in upcoming]
+    # By the session's time, whatever its state: a cancelled session next week is upcoming.
+    upcoming = [v for v in views if v.ends_at > now]
+    past = [v for v in views if v.ends_at <= now]
     return upcoming, list(reversed(past))
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "peer_sessions",
     "record_outcome",
     "skip_note",
+    "skip_typed_note",
     "worker_peers",
 ]
 
@@ -149,6 +150,15 @@ async def skip_note(uow: UnitOfWork, telegram_id: int, session_id: int) -> None:
     await owned(uow, worker, session_id)
     if await flows.end(uow, worker.id, flows.OUTCOME_NOTE):
         await uow.commit()
+
+
+async def skip_typed_note(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> None:
+    """The worker typed Skip at the note step: no note this time, as the button does."""
+    worker = await member(uow, telegram_id, Role.WORKER)
+    at = await flows.need(uow, worker.id, flows.OUTCOME_NOTE, now=now)
+    await owned(uow, worker, at.data.session_id)
+    await flows.end(uow, worker.id, flows.OUTCOME_NOTE, read=at)
+    await uow.commit()
 
 
 async def count_against(uow: UnitOfWork, telegram_id: int, session_id: int) -> SessionView:

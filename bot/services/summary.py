@@ -43,7 +43,7 @@ class SessionSummary:
     worker_id: int
     peer_name: str
     timezone: str  # the worker's: every time in the summary is shown in it
-    number: int
+    number: int | None
     planned: int
     starts_at: datetime
     duration_minutes: int

@@ -26,9 +26,20 @@ PRIVACY = (
 )
 
 
+def _i_am(org_name: str) -> str:
+    """Who the bot is, reading well whatever ORG_NAME is (or if it is empty)."""
+    name = org_name.strip()
+    if not name:
+        return "Hello! I'm a peer support bot."
+    if "peer support" in name.casefold():
+        # "the peer support bot of Riverside Peer Support" says it twice.
+        return f"Hello! I'm the bot of {name}."
+    return f"Hello! I'm the peer support bot of {name}."
+
+
 def welcome_stranger(org_name: str, contacts: Sequence[str]) -> str:
     return (
-        f"Hello! I'm the peer support bot of {org_name}.\n\n"
+        f"{_i_am(org_name)}\n\n"
         "I help peers and their peer workers arrange one-to-one sessions, "
         "and keep track of what peers try between them.\n\n"
         "To join, open the invitation link your peer worker or coordinator gave you.\n\n"
@@ -38,7 +49,7 @@ def welcome_stranger(org_name: str, contacts: Sequence[str]) -> str:
 
 def stranger(org_name: str) -> str:
     return (
-        f"Hello! I'm the peer support bot of {org_name}. "
+        f"{_i_am(org_name)} "
         "I can only chat with people who have joined by invitation.\n"
         "If you'd like support, please ask the service for an invitation link."
     )
@@ -69,8 +80,16 @@ def welcome_joined(role: str, name: str, worker_name: str | None, contacts: Sequ
     return f"{body}\n\n{crisis_block(contacts)}"
 
 
-def welcome_back(role: str, name: str) -> str:
-    return f"Hello again, {name}. You're here as a {ROLE_NAMES[role]}. /help lists what I can do."
+RESUMED = "Messages I send on my own are on again, as you chose them (/reminders)."
+
+
+def welcome_back(role: str, name: str, contacts: Sequence[str], *, resumed: bool = False) -> str:
+    """/start from a member (after /stop too: one message, saying messages are back on)."""
+    again = f" {RESUMED}" if resumed else ""
+    return (
+        f"Hello again, {name}. You're here as a {ROLE_NAMES[role]}.{again} "
+        f"/help lists what I can do.\n\n{crisis_block(contacts)}"
+    )
 
 
 INVITATION_PROBLEMS = {

@@ -19,6 +19,7 @@ def export_about(zone: str) -> str:
 
 
 NO_REMINDERS = "none: you get no reminders"
+NO_QUIET_HOURS = "none"
 PEER_WHO_LEFT = "a peer who has left"
 
 FORGET_EXPLAINED = (
@@ -65,12 +66,15 @@ BUTTON_CALENDAR = "Add to my calendar"
 CALENDAR_NAME = "Peer support sessions"
 
 
-def event_title_peer(worker_name: str | None) -> str:
-    return f"Peer support session with {worker_name}" if worker_name else "Peer support session"
+def event_title_peer(worker_name: str | None, counted: str | None = None) -> str:
+    """'Peer support session 3 of 10 with Wren' (`counted` is "3 of 10")."""
+    title = f"Peer support session {counted}" if counted else "Peer support session"
+    return f"{title} with {worker_name}" if worker_name else title
 
 
-def event_title_worker(peer_name: str | None) -> str:
-    return f"Session with {peer_name or PEER_WHO_LEFT}"
+def event_title_worker(peer_name: str | None, counted: str | None = None) -> str:
+    title = f"Session {counted}" if counted else "Session"
+    return f"{title} with {peer_name or PEER_WHO_LEFT}"
 
 
 def alarm_text(title: str, at: str) -> str:

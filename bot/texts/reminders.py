@@ -46,6 +46,7 @@ def panel(
     quiet: tuple[time, time] | None,
     paused: bool,
     in_quiet: list[str],
+    hour_before_quiet: tuple[time, time] | None = None,
 ) -> str:
     """The /reminders message: what the peer chose, in words, and what to tap."""
     chosen = []
@@ -62,6 +63,12 @@ def panel(
     ]
     for name in in_quiet:
         lines.append(f"Note: {CHOICE_NAMES[name]} falls in your quiet hours, so it won't come.")
+    if hour_before_quiet is not None:
+        lines.append(
+            f"Note: for a session starting between {hhmm(hour_before_quiet[0])} and "
+            f"{hhmm(hour_before_quiet[1])}, an hour before falls "
+            "in your quiet hours, so it won't come."
+        )
     if paused:
         lines.append("You've paused messages with /stop: nothing comes until you send /start.")
     lines.append("Tap to turn each on or off, or to change a time.")
@@ -94,7 +101,6 @@ STOPPED = (
     "Every command still works whenever you want it."
 )
 ALREADY_STOPPED = "You're already paused. Send /start whenever you'd like messages again."
-RESUMED = "Welcome back. Messages I send on my own are on again, as you chose them (/reminders)."
 
 # -- messages sent on the clock --------------------------------------------------------
 

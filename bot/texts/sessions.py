@@ -54,10 +54,16 @@ def _span(view: SessionView, zone: str) -> str:
     return f"{when(v.starts_at, zone)}–{end} ({v.minutes} minutes)"
 
 
+def ordinal(number: int | None, planned: int) -> str | None:
+    """Like "3 of 10": the one way a session's place in the programme is written; None if none."""
+    return None if number is None else f"{number} of {planned}"
+
+
 def peer_card(view: SessionView, heading: str = "Your next session") -> str:
     v = view
+    place = ordinal(v.number, v.planned)
     lines = [
-        f"{heading}: session {v.number} of {v.planned} with {v.worker_name}",
+        f"{heading}: " + (f"session {place}" if place else "a session") + f" with {v.worker_name}",
         _span(v, v.peer_tz),
         f"Place: {v.place}" if v.place else "Place: to be agreed",
         f"Status: {PEER_STATUS[v.status]}",
@@ -69,9 +75,11 @@ def worker_line(view: SessionView) -> str:
     v = view
     flag = " ⚠ can't be reached on Telegram" if v.peer_unreachable else ""
     place = f", {v.place}" if v.place else ""
+    counted = ordinal(v.number, v.planned)
+    length = f"{v.minutes} min, {counted}" if counted else f"{v.minutes} min"
     return (
         f"{when(v.starts_at, v.worker_tz)} — {v.peer_name}{place} "
-        f"({v.minutes} min, {v.number} of {v.planned}): {STATUS[v.status]}{flag}"
+        f"({length}): {STATUS[v.status]}{flag}"
     )
 
 
@@ -104,7 +112,15 @@ def sessions_list(upcoming: list[SessionView], past: list[SessionView], zone: st
 
 CONFIRMED = "Thank you, that's confirmed. See you then."
 ALREADY_CONFIRMED = "You've already confirmed this one, nothing has changed."
-CANCEL_SURE = "Cancel this session? Your peer worker will be told. It won't count against you."
+
+
+def cancel_sure(view: SessionView) -> str:
+    return (
+        f"Cancel your session on {when(view.starts_at, view.peer_tz)}? "
+        "Your peer worker will be told. It won't count against you."
+    )
+
+
 CANCEL_KEPT = "Fine, it stays as it is."
 CANCELLED_PEER = (
     "The session is cancelled and your peer worker knows. Thank you for letting us know."
@@ -133,6 +149,12 @@ def offer_times(has_slots: bool) -> str:
     )
 
 
+def picked(view: SessionView) -> str:
+    """The peer's picker, once a time is picked: the question and the time picked."""
+    assert view.request is not None and view.request.proposed_at is not None
+    return f"{offer_times(True)}\n\nYou picked {when(view.request.proposed_at, view.peer_tz)}."
+
+
 REQUEST_SENT = "Thanks, I've asked your peer worker. I'll tell you when it's agreed."
 
 
@@ -154,6 +176,14 @@ def suggestion_for_peer(view: SessionView) -> str:
     return f"{v.worker_name} suggests {when(v.request.proposed_at, v.peer_tz)} instead of {when(v.starts_at, v.peer_tz)}. Does that suit you?"
 
 
+def accept_wish_prompt(view: SessionView) -> str:
+    assert view.request is not None
+    return (
+        f"Which time did you agree for {view.peer_name}'s “{view.request.wish}”? "
+        "Pick one, or type it as YYYY-MM-DD HH:MM."
+    )
+
+
 SUGGEST_PROMPT = "Pick a time to suggest, or type one as YYYY-MM-DD HH:MM."
 SUGGESTION_SENT = "Sent. I'll tell you when they answer."
 
@@ -161,7 +191,8 @@ SUGGESTION_SENT = "Sent. I'll tell you when they answer."
 def moved(view: SessionView, for_peer: bool) -> str:
     zone = view.peer_tz if for_peer else view.worker_tz
     who = "" if for_peer else f" with {view.peer_name}"
-    return f"Agreed: the session{who} is now {when(view.starts_at, zone)}."
+    ask = " Will you be there?" if for_peer and view.status == "awaiting" else ""
+    return f"Agreed: the session{who} is now {when(view.starts_at, zone)}.{ask}"
 
 
 # Worker views
@@ -213,6 +244,12 @@ def outcome_recorded(view: SessionView) -> str:
     return (
         f"Marked as {STATUS[view.status]}. Add a short note for next time? Type it, or press Skip."
     )
+
+
+def is_skip(typed: str) -> bool:
+    """Whether a typed answer is the Skip button's word ("skip", "Skip!", " SKIP. ")."""
+    word = "".join(c for c in typed if c.isalnum()).casefold()
+    return word == BUTTON_SKIP.casefold()
 
 
 CANCELLED_NOT_COUNTED = "It won't count against the programme unless you say so."

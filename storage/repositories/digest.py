@@ -105,8 +105,10 @@ class DigestRepository(Repository):
         outcome = and_(
             s.state.in_((SessionState.HELD, SessionState.MISSED)), _within(s.starts_at, start, end)
         )
+        # A session erased with its peer (/forget) was not cancelled by anyone: not counted.
         cancelled = and_(
             s.state == SessionState.CANCELLED,
+            s.cancelled_by.is_not(None),
             _within(func.coalesce(s.cancelled_at, s.starts_at), start, end),
         )
         return (
@@ -114,7 +116,9 @@ class DigestRepository(Repository):
                 Programme.worker_id,
                 _count_if(s.state == SessionState.HELD).label("held"),
                 _count_if(s.state == SessionState.MISSED).label("missed"),
-                _count_if(s.state == SessionState.CANCELLED).label("cancelled"),
+                _count_if(
+                    and_(s.state == SessionState.CANCELLED, s.cancelled_by.is_not(None))
+                ).label("cancelled"),
                 _count_if(
                     and_(s.state == SessionState.CANCELLED, s.cancelled_by == Role.PEER)
                 ).label("cancelled_by_peer"),

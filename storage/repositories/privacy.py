@@ -81,21 +81,22 @@ class PrivacyRepository(Repository):
 
     async def upcoming(
         self, person_id: int, *, as_peer: bool, now: datetime
-    ) -> list[tuple[PeerSession, Person]]:
-        """A person's live sessions from now on, each with the other side (worker or peer)."""
+    ) -> list[tuple[PeerSession, Person, int]]:
+        """A person's live sessions from now on, each with the other side (worker or peer)
+        and the programme's planned number of sessions."""
         own, other = (
             (Programme.peer_id, Programme.worker_id)
             if as_peer
             else (Programme.worker_id, Programme.peer_id)
         )
         stmt = (
-            select(PeerSession, Person)
+            select(PeerSession, Person, Programme.planned_sessions)
             .join(Programme, Programme.id == PeerSession.programme_id)
             .join(Person, Person.id == other)
             .where(own == person_id, PeerSession.state.in_(LIVE), PeerSession.starts_at >= now)
             .order_by(PeerSession.starts_at, PeerSession.id)
         )
-        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
+        return [(row[0], row[1], row[2]) for row in await self.session.execute(stmt)]
 
     # -- erasing -------------------------------------------------------------------
 
@@ -148,7 +149,8 @@ class PrivacyRepository(Repository):
                 PeerSession.state.in_(LIVE),
                 PeerSession.starts_at >= now,
             )
-            .values(state=SessionState.CANCELLED, cancelled_at=now, cancelled_by="peer")
+            # Nobody cancelled them: with no `cancelled_by` the digest counts no cancellation.
+            .values(state=SessionState.CANCELLED, cancelled_at=now, cancelled_by=None)
         )
         await s.execute(
             update(Programme)

@@ -19,6 +19,7 @@ from storage.models import PeerSession, Person, Programme, RearrangeRequest, Ses
 
 LIVE = (SessionState.SCHEDULED, SessionState.CONFIRMED)
 # Sessions that take a place in the programme's count: held ones and those still to come.
+# Only these have a number ("session k of N"); a cancelled or missed one has none.
 NUMBERED = (SessionState.HELD, *LIVE)
 # No session is longer than this (scheduling refuses longer ones).
 MAX_LENGTH = timedelta(hours=4)
@@ -30,7 +31,7 @@ class SessionRow(NamedTuple):
     programme: Programme
     peer: Person
     worker: Person
-    number: int
+    number: int | None
     request: RearrangeRequest | None
 
 
@@ -51,16 +52,24 @@ def not_over(row: PeerSession, now: datetime) -> bool:
     return row.starts_at + timedelta(minutes=row.duration_minutes) > now
 
 
-def _view_query(programmes: Select[Any]) -> Select[Any]:
-    """Sessions of `programmes` (a select of programme ids) with everything a view needs."""
-    in_scope = PeerSession.programme_id.in_(programmes)
-    # "Session k of N": the held and live sessions before this one, plus one.
-    before = func.count(case((PeerSession.state.in_(NUMBERED), 1))).over(
+def _numbers(programmes: Select[Any]) -> Select[Any]:
+    """(session id, number) for the sessions of `programmes`: the one definition of
+    "session k of N". A numbered session's number is the numbered sessions before it, by
+    time, plus one; any other session's is null."""
+    numbered = PeerSession.state.in_(NUMBERED)
+    before = func.count(case((numbered, 1))).over(
         partition_by=PeerSession.programme_id,
         order_by=(PeerSession.starts_at, PeerSession.id),
         rows=(None, -1),
     )
-    numbers = select(PeerSession.id, (before + 1).label("number")).where(in_scope).subquery()
+    number = case((numbered, before + 1), else_=None).label("number")
+    return select(PeerSession.id, number).where(PeerSession.programme_id.in_(programmes))
+
+
+def _view_query(programmes: Select[Any]) -> Select[Any]:
+    """Sessions of `programmes` (a select of programme ids) with everything a view needs."""
+    in_scope = PeerSession.programme_id.in_(programmes)
+    numbers = _numbers(programmes).subquery()
     # The open request: the newest, should there ever be two.
     newest = func.row_number().over(
         partition_by=RearrangeRequest.session_id,
@@ -109,6 +118,15 @@ class SessionReads:
     async def view(self, session_id: int) -> SessionRow | None:
         rows = await self._rows(_view_query(_of_session(session_id)), PeerSession.id == session_id)
         return rows[0] if rows else None
+
+    async def numbers_of(self, programme_ids: Iterable[int]) -> dict[int, int]:
+        """Each numbered session's number (see `_numbers`), by session id, in one statement."""
+        ids = list(programme_ids)
+        if not ids:
+            return {}
+        scope = select(Programme.id).where(Programme.id.in_(ids))
+        rows = await self.session.execute(_numbers(scope))
+        return {session_id: n for session_id, n in rows if n is not None}
 
     async def view_of_request(self, request_id: int) -> tuple[RearrangeRequest, SessionRow] | None:
         """A request (in whatever state) and the view of its session."""

@@ -127,17 +127,19 @@ class SessionRepository(AddingRepository[PeerSession | RearrangeRequest], Sessio
             read, PeerSession.state == SessionState.CANCELLED, counts_against=True
         )
 
-    async def move(self, read: PeerSession, starts_at: datetime, now: datetime) -> bool:
-        """Move a live session to an agreed time: both sides have agreed, so it is
-        confirmed, and the new version makes every button of the old time stale."""
+    async def move(
+        self, read: PeerSession, starts_at: datetime, now: datetime, *, confirmed: bool = True
+    ) -> bool:
+        """Move a live session to an agreed time; the new version makes every button of the
+        old time stale. Confirmed when the peer agreed to it, else awaiting their reply."""
         return await self._change(
             read,
             PeerSession.state.in_(LIVE),
             starts_at=starts_at,
             version=PeerSession.version + 1,
             times_moved=PeerSession.times_moved + 1,
-            state=SessionState.CONFIRMED,
-            confirmed_at=now,
+            state=SessionState.CONFIRMED if confirmed else SessionState.SCHEDULED,
+            confirmed_at=now if confirmed else None,
         )
 
     async def complete_if_all_held(self, programme_id: int, now: datetime) -> bool:
