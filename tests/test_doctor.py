@@ -6,10 +6,10 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from telegram import Bot, WebhookInfo
+from telegram import Bot
 
 from bot.config import Settings
-from bot.doctor import updates_check
+from bot.doctor import WebhookInfo, updates_check
 from bot.localapi import LocalBotApi
 from storage.db import Database
 from storage.models import Delivery
@@ -149,12 +149,14 @@ async def test_doctor_names_a_backlog_nobody_is_sending(
 
 def test_telegrams_recent_webhook_error_is_shown_with_what_to_do() -> None:
     settings = Settings(webhook_url=HOOK, webhook_secret="s3cret")
-    info = WebhookInfo(
-        url=HOOK,
-        has_custom_certificate=False,
-        pending_update_count=12,
-        last_error_date=NOW - timedelta(minutes=3),
-        last_error_message="Wrong response from the webhook: 502 Bad Gateway",
+    info = WebhookInfo.from_api(  # as getWebhookInfo answers
+        {
+            "url": HOOK,
+            "has_custom_certificate": False,
+            "pending_update_count": 12,
+            "last_error_date": int((NOW - timedelta(minutes=3)).timestamp()),
+            "last_error_message": "Wrong response from the webhook: 502 Bad Gateway",
+        }
     )
     check = updates_check(settings, info, NOW)
     assert check.line == (
@@ -164,7 +166,6 @@ def test_telegrams_recent_webhook_error_is_shown_with_what_to_do() -> None:
     )
     old = WebhookInfo(
         url=HOOK,
-        has_custom_certificate=False,
         pending_update_count=0,
         last_error_date=NOW - timedelta(days=2),
         last_error_message="Connection timed out",
