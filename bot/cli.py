@@ -1,4 +1,4 @@
-"""The `peerbot` command: run, db upgrade, invite coordinator, sandbox."""
+"""The `peerbot` command: run, db upgrade, invite coordinator, doctor, sandbox."""
 
 from __future__ import annotations
 
@@ -51,6 +51,15 @@ def _parser() -> argparse.ArgumentParser:
         "role",
         choices=["coordinator"],
         help="the first coordinator's invitation (others are invited in the bot)",
+    )
+    verbs.add_parser(
+        "doctor",
+        help="check the settings, database, token, webhook and backlog; say what to fix",
+        description=(
+            "Check the settings, the database (reachable, migrations current), the token, "
+            "how updates arrive (webhook or polling) and the scheduler's backlog: one line "
+            "each, ✓ or ✗ and what to do. Exit 0 when all hold, 1 otherwise."
+        ),
     )
     _sandbox_parser(verbs)
     return parser
@@ -135,6 +144,9 @@ def _fail(message: str, code: int = 2) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.verb == "doctor":
+        # Before the settings are loaded: a bad setting is one of the doctor's findings.
+        return _doctor(args.env_file)
     # Only now: --help needs none of it, and the settings bring SQLAlchemy (0.3 s) along.
     from bot.config import ConfigError, load
 
@@ -231,6 +243,20 @@ def _run(settings: Settings) -> int:
         return code
     _run_to_end(serve(settings))
     return 0
+
+
+def _doctor(env_file: str) -> int:
+    from bot.doctor import diagnose
+
+    # The findings are the output; a library's warning line would only get in their way.
+    logging.basicConfig(level=logging.CRITICAL)
+    try:
+        checks = _run_to_end(diagnose(env_file))
+    except KeyboardInterrupt:
+        return 130
+    for check in checks:
+        print(check.line)
+    return 0 if all(check.ok for check in checks) else 1
 
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:

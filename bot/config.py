@@ -54,6 +54,7 @@ class Settings:
     webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    health_port: int | None = None
     log_level: str = "INFO"
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -85,6 +86,12 @@ def _int(env: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> i
     if not lo <= value <= hi:
         raise ConfigError(name, f"must be between {lo} and {hi}, got {value}")
     return value
+
+
+def _optional_port(env: Mapping[str, str], name: str) -> int | None:
+    if _text(env, name) is None:
+        return None
+    return _int(env, name, 0, 1, 65535)
 
 
 def _timezone(env: Mapping[str, str]) -> str:
@@ -169,6 +176,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         webhook_secret=secret,
         webhook_listen=_text(env, "WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=_int(env, "WEBHOOK_PORT", 8443, 1, 65535),
+        health_port=_optional_port(env, "HEALTH_PORT"),
         log_level=_log_level(env),
     )
 
