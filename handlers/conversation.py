@@ -18,6 +18,7 @@ from bot import texts
 from bot.services import conversations, flows, onboarding
 from bot.services.errors import NotJoined
 from bot.services.flows import Flow, Where
+from handlers import typed
 from handlers.common import Context, Handler, answers_errors
 from handlers.fallback import not_understood
 
@@ -39,8 +40,12 @@ def route_typed_text(steps: TextSteps) -> Handler:
             where = await flows.where(uow, me.person_id, now=data.now()) if me else None
         step = steps.get((where.flow, where.step)) if where is not None else None
         if step is None or where is None:
-            await not_understood(update, context)
+            # Typing works wherever a button does: the newest keyboard's buttons, else /help.
+            if not await typed.press_typed_choice(update, context):
+                await not_understood(update, context)
             return
+        if await typed.press_typed_choice(update, context, exact=True):
+            return  # a button's label, typed as it stands: that button, not the step's text
         log.info("update %s: flow %s step %s", update.update_id, where.flow, where.step)
         await step(update, context, where)
 

@@ -11,6 +11,7 @@ from bot.services.flows import Where
 from bot.services.sessions import SessionView
 from bot.texts import schedule as tsch
 from bot.texts import sessions as t
+from handlers import typed
 from handlers.common import (
     Context,
     answers_errors,
@@ -105,6 +106,7 @@ async def type_session_place(update: Update, context: Context, where: Where) -> 
 
 
 async def ask_for_a_button(update: Update, context: Context, where: Where) -> None:
-    """Point the worker at the buttons, at a guided step that takes no typing."""
+    """At a guided step of buttons: the button the worker typed, else point at them."""
     assert update.message
-    await update.message.reply_text(tsch.PICK_BUTTON)
+    if not await typed.press_typed_choice(update, context):
+        await update.message.reply_text(tsch.PICK_BUTTON)

@@ -1,0 +1,11 @@
+"""What the bot says when typed text could be one of several buttons, or none of them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def choices(labels: Sequence[str]) -> str:
+    """Typed text matched no button, or several: the choices, numbered as they can be typed."""
+    listed = "\n".join(f"{n}. {label}" for n, label in enumerate(labels, 1))
+    return f"I'm not sure which one you mean. Press a button, or type one of these (or its number):\n{listed}"
