@@ -52,12 +52,21 @@ def route_typed_text(steps: TextSteps) -> Handler:
     return take_typed_answer
 
 
+async def _stop(context: Context, telegram_id: int) -> bool:
+    """Stop the person's flows; a stopped flow's buttons are not typed answers any more."""
+    async with context.bot_data.uow() as uow:
+        stopped = await conversations.stop_all(uow, telegram_id)
+        if stopped:
+            await uow.keyboards.forget(telegram_id)  # a private chat's id is its person's
+            await uow.commit()
+    return stopped
+
+
 async def end_flow(update: Update, context: Context) -> None:
     """End the person's half-finished flow on any command, so later text is not its answer."""
     assert update.effective_user
     try:
-        async with context.bot_data.uow() as uow:
-            stopped = await conversations.stop_all(uow, update.effective_user.id)
+        stopped = await _stop(context, update.effective_user.id)
     except NotJoined:
         return
     if stopped:
@@ -68,6 +77,5 @@ async def end_flow(update: Update, context: Context) -> None:
 async def cancel(update: Update, context: Context) -> None:
     """Leave the current flow, whatever it is, so typed text means nothing special again."""
     assert update.effective_user and update.message
-    async with context.bot_data.uow() as uow:
-        stopped = await conversations.stop_all(uow, update.effective_user.id)
+    stopped = await _stop(context, update.effective_user.id)
     await update.message.reply_text(texts.FLOW_STOPPED if stopped else texts.NO_FLOW)

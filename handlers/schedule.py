@@ -8,6 +8,7 @@ from bot import callbacks as cb
 from bot import keyboards
 from bot.services import scheduling
 from bot.services.flows import Where
+from bot.services.names import SeveralPeers
 from bot.services.sessions import SessionView
 from bot.texts import schedule as tsch
 from bot.texts import sessions as t
@@ -16,6 +17,7 @@ from handlers.common import (
     Context,
     answers_errors,
     call,
+    error_text,
     notify,
     press,
     reply,
@@ -41,12 +43,17 @@ async def schedule(update: Update, context: Context) -> None:
     """Schedule from one line, or start the guided steps when no arguments are given."""
     assert update.effective_user and update.message
     uid = update.effective_user.id
+    text, only = tsch.PICK_PEER, None
     if context.args:
-        view = await call(context, scheduling.schedule_line, uid, " ".join(context.args))
-        return await _scheduled(update, context, view)
+        try:
+            view = await call(context, scheduling.schedule_line, uid, " ".join(context.args))
+            return await _scheduled(update, context, view)
+        except SeveralPeers as several:  # which one? From there on, guided
+            text, only = error_text(several, context.bot_data), several.choices
     peers = await call(context, scheduling.guided_start, uid)
-    keys = keyboards.peers_to_schedule((p.name, p.programme_id) for p in peers)
-    await reply(update, tsch.PICK_PEER, keys)
+    chosen = [(p.name, p.programme_id) for p in only or peers]
+    keys = keyboards.peers_to_schedule(chosen)
+    await reply(update, text, keys)
 
 
 @answers_errors

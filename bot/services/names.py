@@ -9,9 +9,44 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.services.errors import BadInput
+
 T = TypeVar("T")
+# The one answer for a name that is none of the person's peers (the same whether such a
+# peer exists elsewhere or not: another worker's peers are not even confirmed to exist).
+NO_SUCH_PEER = "no_such_peer"
+
+
+@dataclass(frozen=True)
+class Named:
+    """A peer that a typed name could mean: the programme and the name as stored."""
+
+    programme_id: int
+    name: str
+
+
+class SeveralPeers(BadInput):
+    """The typed name fits several of the person's peers: which one? (`choices`)"""
+
+    def __init__(self, given: str, choices: Sequence[Named]) -> None:
+        listed = ", ".join(c.name for c in choices)
+        super().__init__("several_peers", name=given[:64], choices=listed[:400])
+        self.choices = tuple(choices)
+
+
+def one_peer(given: str, peers: Sequence[Named]) -> Named:
+    """The one peer `given` names (forgivingly: see `find`); else NO_SUCH_PEER or SeveralPeers."""
+    found = find(given, peers, lambda p: p.name)
+    name = " ".join(given.split())
+    if not found:
+        raise BadInput(NO_SUCH_PEER, name=name[:64])
+    if len(found) > 1:
+        raise SeveralPeers(name, found)
+    return found[0]
+
 
 _APOSTROPHES = re.compile(r"['’`ʼ]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")

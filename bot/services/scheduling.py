@@ -11,7 +11,16 @@ from bot.services.errors import BadInput, Stale
 from bot.services.flows import SCHEDULE, ScheduleData, ScheduleStep
 from bot.services.free_times import clash
 from bot.services.free_times import free_slots as free_slots
-from bot.services.localtime import DATE, check_horizon, parse_date, parse_time, to_utc
+from bot.services.localtime import (
+    DATE,
+    check_horizon,
+    is_time,
+    parse_date,
+    parse_time,
+    to_utc,
+    today_in,
+)
+from bot.services.names import Named, one_peer
 from bot.services.onboarding import member
 from bot.services.session_views import SessionView, committed
 from storage.models import PeerSession, Person, Programme, ProgrammeState, Role, SessionState
@@ -33,18 +42,52 @@ class ScheduleLine:
     place: str | None
 
 
-def parse_line(text: str) -> ScheduleLine:
-    """`<peer name> <YYYY-MM-DD> <HH:MM> [minutes] [place…]`; the name may have spaces."""
+def _time_at(words: list[str]) -> tuple[int, int] | None:
+    """Where the time is among `words` and how many words it takes ("6pm", "6 pm")."""
+    for i in range(len(words)):
+        for n in (2, 1):
+            if i + n <= len(words) and is_time(" ".join(words[i : i + n])):
+                return i, n
+    return None
+
+
+def _date_before(words: list[str], today: date | None) -> tuple[int, date] | None:
+    """Where the date ends the words before the time ("31 Dec", "Thu 31 Dec"), and the date."""
+    for n in (3, 2, 1):
+        if n < len(words) or (n == len(words) and n == 1):
+            start = len(words) - n
+            try:
+                return start, parse_date(" ".join(words[start:]), today)
+            except BadInput as error:
+                if error.problem == "date_nonexistent" or (n == 1 and DATE.fullmatch(words[-1])):
+                    raise
+    return None
+
+
+def parse_line(text: str, today: date | None = None) -> ScheduleLine:
+    """`<peer name> <date> <time> [minutes] [place…]`; the name may have spaces, the date and
+    time may be written as people write them ("tomorrow 6pm", "31 Dec 18.00")."""
     words = text.split()
-    at_date = next((i for i, w in enumerate(words) if DATE.fullmatch(w)), None)
-    if not words or at_date is None:
+    timed = _time_at(words)
+    if timed is None:
+        for end in range(len(words), 0, -1):  # the date, then what should be the time
+            if _date_before(words[:end], today):
+                if end < len(words):
+                    raise BadInput("time_unreadable", given=words[end][:20])
+                raise BadInput("time_missing")
         raise BadInput("schedule_usage")
+    at_time, width = timed
+    dated = _date_before(words[:at_time], today)
+    if dated is None:
+        before = words[at_time - 1] if at_time else ""
+        if not any(c.isdigit() for c in before):
+            raise BadInput("schedule_usage")  # no date at all
+        raise BadInput("date_unreadable", given=before[:20])
+    at_date, day = dated
     if at_date == 0:
         raise BadInput("schedule_no_peer")
-    if at_date + 1 >= len(words):
-        raise BadInput("time_missing")
-    day, at = parse_date(words[at_date]), parse_time(words[at_date + 1])
-    rest = words[at_date + 2 :]
+    at = parse_time(" ".join(words[at_time : at_time + width]))
+    rest = words[at_time + width :]
     minutes = 60
     if rest and rest[0].isdigit():
         minutes = int(rest.pop(0))
@@ -59,10 +102,10 @@ def clean_place(raw: str | None) -> str | None:
 
 
 async def _programme_by_name(uow: UnitOfWork, worker: Person, name: str) -> Programme:
-    for programme, peer in await uow.programmes.active_for_worker(worker.id):
-        if (peer.display_name or "").casefold() == " ".join(name.split()).casefold():
-            return programme
-    raise BadInput("peer_not_yours", name=name[:64])
+    """The worker's peer that `name` means (forgiving; several: SeveralPeers)."""
+    peers = await uow.programmes.active_for_worker(worker.id)
+    named = one_peer(name, [Named(p.id, peer.display_name or "") for p, peer in peers])
+    return next(p for p, _ in peers if p.id == named.programme_id)
 
 
 async def _own_programme(uow: UnitOfWork, worker: Person, programme_id: int | None) -> Programme:
@@ -114,7 +157,7 @@ async def schedule_line(
 ) -> SessionView:
     """Schedule from the one-line form, read in the worker's own time zone."""
     worker = await member(uow, telegram_id, Role.WORKER)
-    line = parse_line(text)
+    line = parse_line(text, today_in(now, worker.timezone))
     programme = await _programme_by_name(uow, worker, line.peer_name)
     starts_at = to_utc(line.day, line.at, worker.timezone)
     return await _create(uow, worker, programme, starts_at, line.minutes, line.place, now)
