@@ -55,7 +55,9 @@ async def test_no_keeps_the_session(bot: Harness) -> None:
     _, worker, peer = await bot.team()
     await worker.send("/schedule Sam 2026-12-03 10:00")
     await peer.send("can't make it")
-    await peer.send("no")
+    sure = peer.last
+    replies = await peer.send("no")
+    assert [(r.message_id, r.text) for r in replies] == [(sure.message_id, ts.CANCEL_KEPT)]
     assert await states(bot) == ["scheduled"]
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from bot.services.errors import BadInput
 
@@ -68,7 +69,7 @@ def _words(text: str) -> str:
     return " ".join(text.casefold().replace(",", " ").split())
 
 
-def _made(year: int, month: int, day: int, given: str) -> date:
+def _made(year: int, month: int, day: int, given: str, *, of_year: bool = True) -> date:
     """The date, or why it is not one: no such month, or that month has fewer days."""
     if not 1 <= month <= 12 or not MINYEAR < year < MAXYEAR:
         raise BadInput("date_unreadable", given=given[:20])
@@ -78,7 +79,10 @@ def _made(year: int, month: int, day: int, given: str) -> date:
         first = date(year, month, 1)
         days = ((first + timedelta(days=32)).replace(day=1) - first).days
         raise BadInput(
-            "date_nonexistent", given=given[:20], month=f"{first:%B %Y}", days=days
+            "date_nonexistent",
+            given=given[:20],
+            month=f"{first:%B %Y}" if of_year else f"{first:%B}",
+            days=days,
         ) from None
 
 
@@ -91,7 +95,7 @@ def _next(month: int, day: int, today: date | None, given: str) -> date:
             found = date(year, month, day)
         except ValueError:
             if day > 29 or month != 2:
-                return _made(today.year, month, day, given)  # says why
+                return _made(today.year, month, day, given, of_year=False)  # says why
             continue  # the 29th of February: the next leap year
         if found >= today:
             return found
@@ -128,14 +132,15 @@ def parse_date(text: str, today: date | None = None) -> date:
     raise BadInput("date_unreadable", given=given[:20])
 
 
-def parse_time(text: str) -> time:
-    """A typed time of day: 14:30, 18.00, 6pm, 6:30 pm, 18h, noon."""
+def parse_time(text: str, *, bare_hour: bool = False) -> time:
+    """A typed time of day: 14:30, 18.00, 6pm, 6:30 pm, 18h, noon (and "19" where nothing
+    else could be meant: `bare_hour`)."""
     given = text.strip()
     said = _words(given)
     if said in _WORDS_AT:
         return _WORDS_AT[said]
     found = _CLOCK.fullmatch(said)
-    if not found or (found[2] is None and found[3] is None):
+    if not found or (found[2] is None and found[3] is None and not bare_hour):
         raise BadInput("time_unreadable", given=given[:20])
     hour, minute, half = int(found[1]), int(found[2] or 0), (found[3] or "").replace(".", "")
     if half in ("am", "pm"):
@@ -145,6 +150,35 @@ def parse_time(text: str) -> time:
     if hour > 23 or minute > 59:
         raise BadInput("time_unreadable", given=given[:20])
     return time(hour, minute)
+
+
+_RANGE = re.compile(r"^(.+?)\s*(?:-|–|—|\bto\b|\buntil\b|\btill\b)\s*(.+)$")
+
+
+def parse_range(text: str) -> tuple[time, time]:
+    """Typed hours: "09:30-16:30", "9am to 5pm", "22 to 7"; BadInput("hours_unclear")."""
+    found = _RANGE.fullmatch(_words(text or ""))
+    if found is None:
+        raise BadInput("hours_unclear", typed=(text or "").strip()[:20])
+    try:
+        return parse_time(found[1], bare_hour=True), parse_time(found[2], bare_hour=True)
+    except BadInput:
+        raise BadInput("hours_unclear", typed=(text or "").strip()[:20]) from None
+
+
+@functools.cache
+def _zones() -> dict[str, str]:
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def zone_named(text: str) -> str:
+    """The IANA time zone typed, whatever its case ("europe/london", "America/New_york");
+    a space may stand for an underscore. BadInput("timezone_unknown") otherwise."""
+    typed = " ".join((text or "").split())
+    found = _zones().get(typed.replace(" ", "_").casefold())
+    if found is None or ("/" not in found and found != "UTC"):
+        raise BadInput("timezone_unknown", typed=typed[:40])
+    return found
 
 
 def is_time(text: str) -> bool:
