@@ -66,7 +66,7 @@ TYPED: TextSteps = {
     (Flow.SCHEDULE, ScheduleStep.PEER): schedule.ask_for_a_button,  # buttons only
     (Flow.SCHEDULE, ScheduleStep.DAY): schedule.ask_for_a_button,  # buttons only
     (Flow.SCHEDULE, ScheduleStep.TIME): schedule.type_session_time,  # "14:30"
-    (Flow.SCHEDULE, ScheduleStep.LENGTH): schedule.ask_for_a_button,  # buttons only
+    (Flow.SCHEDULE, ScheduleStep.LENGTH): schedule.type_session_length,  # "45", "1 hour"
     (Flow.SCHEDULE, ScheduleStep.PLACE): schedule.type_session_place,  # books the session
     (Flow.REARRANGE, RearrangeStep.CHOOSE): rearrange.pass_on_wish,  # the peer's own wish
     (Flow.SUGGEST, SuggestStep.TIME): rearrange.send_typed_suggestion,  # the worker's time

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot import callbacks as cb
 from bot import keyboards
+from bot.keyboards import schedule as ksch
 from bot.services import scheduling
 from bot.services.flows import Where
 from bot.services.names import SeveralPeers
@@ -68,8 +69,8 @@ async def pick_peer(update: Update, context: Context) -> None:
 async def pick_day(update: Update, context: Context) -> None:
     """Take the day of a guided /schedule; ask for the time."""
     query, [day] = press(update, cb.SCH_DAY)
-    await call(context, scheduling.guided_day, query.from_user.id, day)
-    await show(query, tsch.PICK_TIME, keyboards.session_times())
+    times = await call(context, scheduling.guided_day, query.from_user.id, day)
+    await show(query, tsch.PICK_TIME, ksch.session_times(times))
 
 
 @answers_errors
@@ -77,23 +78,23 @@ async def pick_time(update: Update, context: Context) -> None:
     """Take the time of a guided /schedule from a button; ask for the length."""
     query, [at] = press(update, cb.SCH_TIME)
     await call(context, scheduling.guided_time, query.from_user.id, f"{at:%H:%M}")
-    await show(query, tsch.PICK_LENGTH, keyboards.lengths())
+    await show(query, _pick_length(), keyboards.lengths())
 
 
 @answers_errors
 async def pick_length(update: Update, context: Context) -> None:
     """Take the length of a guided /schedule; ask for the place."""
     query, [minutes] = press(update, cb.SCH_LENGTH)
-    last = await call(context, scheduling.guided_length, query.from_user.id, minutes)
-    await show(query, tsch.PICK_PLACE, keyboards.places(last))
+    places = await call(context, scheduling.guided_length, query.from_user.id, minutes)
+    await show(query, tsch.PICK_PLACE, ksch.places(places))
 
 
 @answers_errors
 async def pick_place(update: Update, context: Context) -> None:
-    """Book the guided session at the last place used, or with the place left open."""
-    query, [use_last] = press(update, cb.SCH_PLACE)
+    """Book the guided session at a place used before, or with the place left open."""
+    query, [offered] = press(update, cb.SCH_PLACE)
     uid = query.from_user.id
-    view = await call(context, scheduling.guided_place, uid, None, use_last=use_last == 1)
+    view = await call(context, scheduling.guided_place, uid, None, offered=offered)
     await settle(query)
     await _scheduled(update, context, view)
 
@@ -102,7 +103,18 @@ async def pick_place(update: Update, context: Context) -> None:
 async def type_session_time(update: Update, context: Context, where: Where) -> None:
     """Take a typed time in the guided /schedule; ask for the length."""
     await call(context, scheduling.guided_time, *typed_by(update))
-    await reply(update, tsch.PICK_LENGTH, keyboards.lengths())
+    await reply(update, _pick_length(), keyboards.lengths())
+
+
+@answers_errors
+async def type_session_length(update: Update, context: Context, where: Where) -> None:
+    """Take a typed length ("45", "1 hour") in the guided /schedule; ask for the place."""
+    places = await call(context, scheduling.guided_length, *typed_by(update))
+    await reply(update, tsch.PICK_PLACE, ksch.places(places))
+
+
+def _pick_length() -> str:
+    return tsch.PICK_LENGTH.format(low=scheduling.MIN_MINUTES, high=scheduling.MAX_MINUTES)
 
 
 @answers_errors

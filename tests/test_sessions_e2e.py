@@ -96,7 +96,7 @@ async def test_guided_scheduling_offers_the_last_place_again(bot: Harness) -> No
     assert worker.last.text == "Which day?"
     await worker.press("Thu 10 Dec")
     await worker.press("14:00")
-    assert worker.last.text == "How long?"
+    assert worker.last.text == "How long? Pick one, or type the minutes (15 to 240)."
     await worker.press("75 min")
     assert worker.last.text.startswith("Where?")
     assert worker.last.button("Library, room 2")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -28,6 +29,12 @@ from storage.uow import UnitOfWork
 
 LENGTHS = (60, 75, 90)
 MIN_MINUTES, MAX_MINUTES = 15, 240
+# The guided /schedule's times (any other can be typed), and how many places it offers.
+SESSION_TIMES = tuple(time(h) for h in range(9, 18))
+PLACES_OFFERED = 4
+_LENGTH = re.compile(
+    r"^(?:(\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hour|hours))?\s*(?:(\d+)\s*(?:m|min|mins|minutes?)?)?$"
+)
 PLACE_MAX = 120
 GUIDED_DAYS = 21
 # Older name of the flow, for the handlers that route typed answers by it.
@@ -64,6 +71,23 @@ def _date_before(words: list[str], today: date | None) -> tuple[int, date] | Non
     return None
 
 
+def _usage() -> BadInput:
+    return BadInput("schedule_usage", low=MIN_MINUTES, high=MAX_MINUTES)
+
+
+def parse_length(text: str) -> int:
+    """A typed length: "45", "45 min", "1 hour", "1h30", "1.5 hours"; in bounds or BadInput."""
+    found = _LENGTH.fullmatch(" ".join(text.casefold().split()))
+    if not found or not (found[1] or found[2]):
+        raise BadInput(
+            "length_unreadable", given=text.strip()[:20], low=MIN_MINUTES, high=MAX_MINUTES
+        )
+    minutes = round(float((found[1] or "0").replace(",", ".")) * 60) + int(found[2] or 0)
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise BadInput("length_out_of_range", low=MIN_MINUTES, high=MAX_MINUTES)
+    return minutes
+
+
 def parse_line(text: str, today: date | None = None) -> ScheduleLine:
     """`<peer name> <date> <time> [minutes] [place…]`; the name may have spaces, the date and
     time may be written as people write them ("tomorrow 6pm", "31 Dec 18.00")."""
@@ -75,13 +99,13 @@ def parse_line(text: str, today: date | None = None) -> ScheduleLine:
                 if end < len(words):
                     raise BadInput("time_unreadable", given=words[end][:20])
                 raise BadInput("time_missing")
-        raise BadInput("schedule_usage")
+        raise _usage()
     at_time, width = timed
     dated = _date_before(words[:at_time], today)
     if dated is None:
         before = words[at_time - 1] if at_time else ""
         if not any(c.isdigit() for c in before):
-            raise BadInput("schedule_usage")  # no date at all
+            raise _usage()  # no date at all
         raise BadInput("date_unreadable", given=before[:20])
     at_date, day = dated
     if at_date == 0:
@@ -204,9 +228,25 @@ async def _advance(
     await flows.advance(uow, worker.id, SCHEDULE, at, step, data, now=now)
 
 
+def guided_times(day: date, now: datetime, zone: str) -> list[time]:
+    """The guided times still ahead on `day` (none of today's that have passed)."""
+    return [at for at in SESSION_TIMES if to_utc_or_none(day, at, zone, now)]
+
+
+def to_utc_or_none(day: date, at: time, zone: str, now: datetime) -> datetime | None:
+    """The moment of `at` on `day`, if it is still to come and the clocks do not skip it."""
+    try:
+        moment = to_utc(day, at, zone)
+    except BadInput:
+        return None
+    return moment if moment > now else None
+
+
 def guided_days(now: datetime, zone: str) -> list[date]:
+    """The days offered: today only while one of its times is still to come."""
     today = now.astimezone(ZoneInfo(zone)).date()
-    return [today + timedelta(days=n) for n in range(GUIDED_DAYS)]
+    days = [today + timedelta(days=n) for n in range(GUIDED_DAYS)]
+    return days if guided_times(today, now, zone) else days[1:]
 
 
 async def guided_peer(
@@ -220,12 +260,14 @@ async def guided_peer(
     return worker.timezone, guided_days(now, worker.timezone)
 
 
-async def guided_day(uow: UnitOfWork, telegram_id: int, day: date, *, now: datetime) -> None:
+async def guided_day(uow: UnitOfWork, telegram_id: int, day: date, *, now: datetime) -> list[time]:
+    """Store the day; returns the times to offer on it."""
     worker, at = await _step(uow, telegram_id, ScheduleStep.DAY, now)
     if day not in guided_days(now, worker.timezone):
         raise Stale()
     await _advance(uow, worker, at, ScheduleStep.TIME, replace(at.data, day=day), now)
     await uow.commit()
+    return guided_times(day, now, worker.timezone)
 
 
 def _starts_at(data: ScheduleData, at: time, zone: str) -> datetime:
@@ -244,26 +286,48 @@ async def guided_time(uow: UnitOfWork, telegram_id: int, text: str, *, now: date
     await uow.commit()
 
 
+async def places_used(uow: UnitOfWork, worker: Person) -> list[str]:
+    """The places this worker booked before, the latest first (the last one used too)."""
+    places = await uow.sessions.places_of_worker(worker.id, PLACES_OFFERED)
+    last = (await uow.prefs.worker(worker.id)).last_place
+    if last and last not in places:
+        places = [last, *places][:PLACES_OFFERED]
+    return places
+
+
 async def guided_length(
-    uow: UnitOfWork, telegram_id: int, minutes: int, *, now: datetime
-) -> str | None:
-    """Store the length; returns the last place used, to offer again."""
+    uow: UnitOfWork, telegram_id: int, minutes: int | str, *, now: datetime
+) -> list[str]:
+    """Store the length (a button's, or typed); returns the places used before, to offer."""
     worker, at = await _step(uow, telegram_id, ScheduleStep.LENGTH, now)
-    if minutes not in LENGTHS:
-        raise Stale()
+    minutes = parse_length(minutes) if isinstance(minutes, str) else minutes
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise Stale()  # no button offers that
     data = replace(at.data, minutes=minutes)
     await _advance(uow, worker, at, ScheduleStep.PLACE, data, now)
-    last_place = (await uow.prefs.worker(worker.id)).last_place
+    places = await places_used(uow, worker)
     await uow.commit()
-    return last_place
+    return places
 
 
 async def guided_place(
-    uow: UnitOfWork, telegram_id: int, place: str | None, *, use_last: bool = False, now: datetime
+    uow: UnitOfWork,
+    telegram_id: int,
+    place: str | None,
+    *,
+    offered: int = 0,
+    use_last: bool = False,
+    now: datetime,
 ) -> SessionView:
+    """Book the guided session: at the typed place, the `offered`-th place used before
+    (1 is the latest; `use_last` says the same), or with the place left open."""
     worker, at = await _step(uow, telegram_id, ScheduleStep.PLACE, now)
-    if use_last:
-        place = (await uow.prefs.worker(worker.id)).last_place
+    offered = offered or (1 if use_last else 0)
+    if offered:
+        places = await places_used(uow, worker)
+        if offered > len(places):
+            raise Stale()
+        place = places[offered - 1]
     data = at.data
     programme = await _own_programme(uow, worker, data.programme_id)
     if data.time is None or data.minutes is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 PICK_PEER = "Who is the session with?"
 PICK_DAY = "Which day?"
-PICK_TIME = "What time? Pick one or type it, like 14:30."
-PICK_LENGTH = "How long?"
+PICK_TIME = "What time? Pick one, or type it, like 14:30 or 6pm."
+PICK_LENGTH = "How long? Pick one, or type the minutes ({low} to {high})."
 PICK_PLACE = "Where? Type the place, or pick one."
 PICK_BUTTON = "Please pick one of the buttons above."
 BUTTON_NO_PLACE = "Decide later"
@@ -16,7 +16,8 @@ def length_label(minutes: int) -> str:
 
 
 PROBLEMS = {
-    "schedule_usage": "To schedule in one line: /schedule <peer name> <day> <time> [minutes] [place], like /schedule Sam tomorrow 6pm or /schedule Sam 31/12 10:00 45. Or send /schedule alone and I'll guide you.",
+    "schedule_usage": "To schedule in one line: /schedule <peer name> <day> <time> [minutes, {low} to {high}] [place], like /schedule Sam tomorrow 6pm or /schedule Sam 31/12 10:00 45. Or send /schedule alone and I'll guide you.",
+    "length_unreadable": "I couldn't read the length “{given}”. Please type the minutes, from {low} to {high}, like 45.",
     "schedule_no_peer": "Please start with the peer's name: /schedule Sam 2026-12-03 10:00",
     "time_missing": "Please add a time after the date, like 10:00.",
     "date_unreadable": "I couldn't read the date “{given}”. You can write it like 31/12, 31 Dec, 2026-12-31, tomorrow or Thursday.",
