@@ -156,7 +156,7 @@ async def press_typed_choice(update: Update, context: Context, *, exact: bool = 
         return False
     if len(found) != 1:
         log.info("update %s: typed text matched %d buttons", update.update_id, len(found))
-        await update.effective_message.reply_text(tt.choices(labels))
+        await update.effective_message.reply_text(tt.choices(labels, several=len(found) > 1))
         return True
     log.info("update %s: typed text presses button %d", update.update_id, found[0] + 1)
     press = _press(update, context, message_id, buttons[found[0]][1], data.now())

@@ -67,8 +67,11 @@ async def test_text_matching_no_button_names_the_choices(bot: Harness) -> None:
     await worker.send("/schedule Sam 2026-12-03 10:00")
     [reply] = await peer.send("banana")
     assert reply.text is not None
+    assert reply.text.startswith("Sorry, I didn't catch that.")
     for n, label in enumerate(["I'll be there", "Rearrange", "Can't make it"], 1):
         assert f"{n}. {label}" in reply.text
+    [reply] = await peer.send("ca")  # "Can't make it" or "Add to my calendar"?
+    assert (reply.text or "").startswith("I'm not sure which one you mean.")
     assert await states(bot) == ["scheduled"]
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def choices(labels: Sequence[str]) -> str:
-    """Typed text matched no button, or several: the choices, numbered as they can be typed."""
+def choices(labels: Sequence[str], several: bool = False) -> str:
+    """Typed text matched no button (or, `several`, more than one): the choices, numbered
+    as they can be typed."""
+    first = "I'm not sure which one you mean." if several else "Sorry, I didn't catch that."
     listed = "\n".join(f"{n}. {label}" for n, label in enumerate(labels, 1))
-    return f"I'm not sure which one you mean. Press a button, or type one of these (or its number):\n{listed}"
+    return f"{first} Press a button, or type one of these (or its number):\n{listed}"
