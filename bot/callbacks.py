@@ -167,7 +167,7 @@ SCH_PEER = Callback("sch", "peer", (ID,))
 SCH_DAY = Callback("sch", "day", (DAY,))
 SCH_TIME = Callback("sch", "time", (HHMM,))
 SCH_LENGTH = Callback("sch", "len", (small(1, 1440),))
-SCH_PLACE = Callback("sch", "place", (small(0, 1),))  # 1: the last place used
+SCH_PLACE = Callback("sch", "place", (small(0, 4),))  # k: the k-th place used before
 # Reminders: the panel, its pickers and the one-time offer.
 REM_TOGGLE = Callback("rem", "t", (small(1, 3),))
 REM_TURN_ON = Callback("rem", "on", (small(1, 3),))

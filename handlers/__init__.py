@@ -45,6 +45,7 @@ from handlers import (
     strategies,
     strategies_list,
     team,
+    typed,
     worker_settings,
 )
 from handlers.common import Handler
@@ -65,7 +66,7 @@ TYPED: TextSteps = {
     (Flow.SCHEDULE, ScheduleStep.PEER): schedule.ask_for_a_button,  # buttons only
     (Flow.SCHEDULE, ScheduleStep.DAY): schedule.ask_for_a_button,  # buttons only
     (Flow.SCHEDULE, ScheduleStep.TIME): schedule.type_session_time,  # "14:30"
-    (Flow.SCHEDULE, ScheduleStep.LENGTH): schedule.ask_for_a_button,  # buttons only
+    (Flow.SCHEDULE, ScheduleStep.LENGTH): schedule.type_session_length,  # "45", "1 hour"
     (Flow.SCHEDULE, ScheduleStep.PLACE): schedule.type_session_place,  # books the session
     (Flow.REARRANGE, RearrangeStep.CHOOSE): rearrange.pass_on_wish,  # the peer's own wish
     (Flow.SUGGEST, SuggestStep.TIME): rearrange.send_typed_suggestion,  # the worker's time
@@ -100,6 +101,7 @@ def _stale(handler: object, prefix: str) -> CallbackQueryHandler:  # type: ignor
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add every handler of the bot, in order."""
     add = app.add_handler
+    typed.install(app)  # every keyboard sent or edited is noted, so its buttons can be typed
     add(TypeHandler(Update, presses.answer_once), group=PRESSES)  # each press answered once
     add(TypeHandler(Update, groups.outside_private_chats), group=CHATS)  # private chats only
     # Groups before the features' (each runs its first match, then the next group runs).

@@ -18,6 +18,7 @@ from bot import texts
 from bot.services import conversations, flows, onboarding
 from bot.services.errors import NotJoined
 from bot.services.flows import Flow, Where
+from handlers import typed
 from handlers.common import Context, Handler, answers_errors
 from handlers.fallback import not_understood
 
@@ -39,20 +40,33 @@ def route_typed_text(steps: TextSteps) -> Handler:
             where = await flows.where(uow, me.person_id, now=data.now()) if me else None
         step = steps.get((where.flow, where.step)) if where is not None else None
         if step is None or where is None:
-            await not_understood(update, context)
+            # Typing works wherever a button does: the newest keyboard's buttons, else /help.
+            if not await typed.press_typed_choice(update, context):
+                await not_understood(update, context)
             return
+        if await typed.press_typed_choice(update, context, exact=True):
+            return  # a button's label, typed as it stands: that button, not the step's text
         log.info("update %s: flow %s step %s", update.update_id, where.flow, where.step)
         await step(update, context, where)
 
     return take_typed_answer
 
 
+async def _stop(context: Context, telegram_id: int) -> bool:
+    """Stop the person's flows; a stopped flow's buttons are not typed answers any more."""
+    async with context.bot_data.uow() as uow:
+        stopped = await conversations.stop_all(uow, telegram_id)
+        if stopped:
+            await uow.keyboards.forget(telegram_id)  # a private chat's id is its person's
+            await uow.commit()
+    return stopped
+
+
 async def end_flow(update: Update, context: Context) -> None:
     """End the person's half-finished flow on any command, so later text is not its answer."""
     assert update.effective_user
     try:
-        async with context.bot_data.uow() as uow:
-            stopped = await conversations.stop_all(uow, update.effective_user.id)
+        stopped = await _stop(context, update.effective_user.id)
     except NotJoined:
         return
     if stopped:
@@ -63,6 +77,5 @@ async def end_flow(update: Update, context: Context) -> None:
 async def cancel(update: Update, context: Context) -> None:
     """Leave the current flow, whatever it is, so typed text means nothing special again."""
     assert update.effective_user and update.message
-    async with context.bot_data.uow() as uow:
-        stopped = await conversations.stop_all(uow, update.effective_user.id)
+    stopped = await _stop(context, update.effective_user.id)
     await update.message.reply_text(texts.FLOW_STOPPED if stopped else texts.NO_FLOW)

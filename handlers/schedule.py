@@ -6,15 +6,19 @@ from telegram import Update
 
 from bot import callbacks as cb
 from bot import keyboards
+from bot.keyboards import schedule as ksch
 from bot.services import scheduling
 from bot.services.flows import Where
+from bot.services.names import SeveralPeers
 from bot.services.sessions import SessionView
 from bot.texts import schedule as tsch
 from bot.texts import sessions as t
+from handlers import typed
 from handlers.common import (
     Context,
     answers_errors,
     call,
+    error_text,
     notify,
     press,
     reply,
@@ -40,12 +44,17 @@ async def schedule(update: Update, context: Context) -> None:
     """Schedule from one line, or start the guided steps when no arguments are given."""
     assert update.effective_user and update.message
     uid = update.effective_user.id
+    text, only = tsch.PICK_PEER, None
     if context.args:
-        view = await call(context, scheduling.schedule_line, uid, " ".join(context.args))
-        return await _scheduled(update, context, view)
+        try:
+            view = await call(context, scheduling.schedule_line, uid, " ".join(context.args))
+            return await _scheduled(update, context, view)
+        except SeveralPeers as several:  # which one? From there on, guided
+            text, only = error_text(several, context.bot_data), several.choices
     peers = await call(context, scheduling.guided_start, uid)
-    keys = keyboards.peers_to_schedule((p.name, p.programme_id) for p in peers)
-    await reply(update, tsch.PICK_PEER, keys)
+    chosen = [(p.name, p.programme_id) for p in only or peers]
+    keys = keyboards.peers_to_schedule(chosen)
+    await reply(update, text, keys)
 
 
 @answers_errors
@@ -60,8 +69,8 @@ async def pick_peer(update: Update, context: Context) -> None:
 async def pick_day(update: Update, context: Context) -> None:
     """Take the day of a guided /schedule; ask for the time."""
     query, [day] = press(update, cb.SCH_DAY)
-    await call(context, scheduling.guided_day, query.from_user.id, day)
-    await show(query, tsch.PICK_TIME, keyboards.session_times())
+    times = await call(context, scheduling.guided_day, query.from_user.id, day)
+    await show(query, tsch.PICK_TIME, ksch.session_times(times))
 
 
 @answers_errors
@@ -69,23 +78,23 @@ async def pick_time(update: Update, context: Context) -> None:
     """Take the time of a guided /schedule from a button; ask for the length."""
     query, [at] = press(update, cb.SCH_TIME)
     await call(context, scheduling.guided_time, query.from_user.id, f"{at:%H:%M}")
-    await show(query, tsch.PICK_LENGTH, keyboards.lengths())
+    await show(query, _pick_length(), keyboards.lengths())
 
 
 @answers_errors
 async def pick_length(update: Update, context: Context) -> None:
     """Take the length of a guided /schedule; ask for the place."""
     query, [minutes] = press(update, cb.SCH_LENGTH)
-    last = await call(context, scheduling.guided_length, query.from_user.id, minutes)
-    await show(query, tsch.PICK_PLACE, keyboards.places(last))
+    places = await call(context, scheduling.guided_length, query.from_user.id, minutes)
+    await show(query, tsch.PICK_PLACE, ksch.places(places))
 
 
 @answers_errors
 async def pick_place(update: Update, context: Context) -> None:
-    """Book the guided session at the last place used, or with the place left open."""
-    query, [use_last] = press(update, cb.SCH_PLACE)
+    """Book the guided session at a place used before, or with the place left open."""
+    query, [offered] = press(update, cb.SCH_PLACE)
     uid = query.from_user.id
-    view = await call(context, scheduling.guided_place, uid, None, use_last=use_last == 1)
+    view = await call(context, scheduling.guided_place, uid, None, offered=offered)
     await settle(query)
     await _scheduled(update, context, view)
 
@@ -94,7 +103,18 @@ async def pick_place(update: Update, context: Context) -> None:
 async def type_session_time(update: Update, context: Context, where: Where) -> None:
     """Take a typed time in the guided /schedule; ask for the length."""
     await call(context, scheduling.guided_time, *typed_by(update))
-    await reply(update, tsch.PICK_LENGTH, keyboards.lengths())
+    await reply(update, _pick_length(), keyboards.lengths())
+
+
+@answers_errors
+async def type_session_length(update: Update, context: Context, where: Where) -> None:
+    """Take a typed length ("45", "1 hour") in the guided /schedule; ask for the place."""
+    places = await call(context, scheduling.guided_length, *typed_by(update))
+    await reply(update, tsch.PICK_PLACE, ksch.places(places))
+
+
+def _pick_length() -> str:
+    return tsch.PICK_LENGTH.format(low=scheduling.MIN_MINUTES, high=scheduling.MAX_MINUTES)
 
 
 @answers_errors
@@ -105,6 +125,7 @@ async def type_session_place(update: Update, context: Context, where: Where) -> 
 
 
 async def ask_for_a_button(update: Update, context: Context, where: Where) -> None:
-    """Point the worker at the buttons, at a guided step that takes no typing."""
+    """At a guided step of buttons: the button the worker typed, else point at them."""
     assert update.message
-    await update.message.reply_text(tsch.PICK_BUTTON)
+    if not await typed.press_typed_choice(update, context):
+        await update.message.reply_text(tsch.PICK_BUTTON)

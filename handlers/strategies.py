@@ -18,6 +18,7 @@ from bot.services import strategies as service
 from bot.services import summary as summaries
 from bot.services.errors import BadInput
 from bot.services.flows import LogStep, Where
+from bot.services.names import SeveralPeers
 from bot.texts import strategies as t
 from bot.texts import summary as ts
 from handlers.common import (
@@ -25,6 +26,7 @@ from handlers.common import (
     answers_errors,
     call,
     drop_buttons,
+    error_text,
     markup,
     press,
     reply,
@@ -150,7 +152,11 @@ async def summary(update: Update, context: Context) -> None:
     assert update.effective_user
     uid, name = update.effective_user.id, " ".join(context.args or [])
     if name:
-        found = await call(context, summaries.summary_for_peer, uid, name)
+        try:
+            found = await call(context, summaries.summary_for_peer, uid, name)
+        except SeveralPeers as several:  # which one? A button each
+            keys = keyboards.summary_peers((p.name, p.programme_id) for p in several.choices)
+            return await reply(update, error_text(several, context.bot_data), keys)
         return await reply(update, ts.render_summary(found))
     peers = await call(context, summaries.my_peers, uid, timed=False)
     keys = keyboards.summary_peers((p.name, p.programme_id) for p in peers)

@@ -13,7 +13,7 @@ from bot import callbacks as cb
 from bot import keyboards
 from bot import texts as common
 from bot.messages import worker_settings as panel_text
-from bot.services import conversations, reminders, worker_settings
+from bot.services import conversations, localtime, worker_settings
 from bot.services.flows import Flow, Where, WorkerSettingsStep
 from bot.services.worker_settings import LEAD_CHOICES
 from bot.texts import reminders as t
@@ -157,7 +157,7 @@ async def _typed(update: Update, context: Context, change: Any, *args: Any) -> N
 @answers_errors
 async def type_working_hours(update: Update, context: Context, where: Where) -> None:
     """Take typed working hours ("09:30-16:30"); a bad answer is explained, the step stays."""
-    await _typed(update, context, worker_settings.set_hours, *reminders.parse_range(typed(update)))
+    await _typed(update, context, worker_settings.set_hours, *localtime.parse_range(typed(update)))
 
 
 @answers_errors

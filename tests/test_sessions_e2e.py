@@ -96,7 +96,7 @@ async def test_guided_scheduling_offers_the_last_place_again(bot: Harness) -> No
     assert worker.last.text == "Which day?"
     await worker.press("Thu 10 Dec")
     await worker.press("14:00")
-    assert worker.last.text == "How long?"
+    assert worker.last.text == "How long? Pick one, or type the minutes (15 to 240)."
     await worker.press("75 min")
     assert worker.last.text.startswith("Where?")
     assert worker.last.button("Library, room 2")
@@ -285,8 +285,8 @@ async def test_bad_scheduling_input_says_what_to_fix(bot: Harness) -> None:
         "/schedule 2026-12-03 10:00": "Please start with the peer's name",
         "/schedule Sam 2026-12-03": "Please add a time after the date",
         "/schedule Sam 2026-13-03 10:00": "I couldn't read the date “2026-13-03”",
-        "/schedule Sam 2026-12-03 10h": "I couldn't read the time “10h”",
-        "/schedule Nobody 2026-12-03 12:00": "I can't find a peer called Nobody",
+        "/schedule Sam 2026-12-03 10:75": "I couldn't read the time “10:75”",
+        "/schedule Nobody 2026-12-03 12:00": "I can't find a peer of yours called “Nobody”",
         "/schedule Sam 2026-11-30 10:00": "That time has already passed",
         "/schedule Sam 2026-12-03 10:30": "That overlaps another session",
         "/schedule Sam 2026-12-03 14:00 5": "A session can be 15 to 240 minutes long",

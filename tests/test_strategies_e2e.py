@@ -178,7 +178,7 @@ async def test_nobody_else_sees_a_peers_log_and_bad_input_gets_a_clear_answer(bo
 
     # Another worker and a coordinator: no summary, no list, no button gets through.
     (answer,) = await other.send("/summary Sam")
-    assert answer.text == "You have no peer called Sam. /summary on its own lists them."
+    assert answer.text == "I can't find a peer of yours called “Sam”. /peers lists them."
     (answer,) = await other.send("/summary")
     assert answer.text == "You have no peers yet. /addpeer adds one."
     await other.press_data(f"str:sum:{programme_id}", message=answer)

@@ -239,7 +239,7 @@ async def test_another_worker_a_coordinator_and_peers_cannot_read_a_summary(db: 
         # Kit has a peer called Sam too: Kit's /summary Sam is about Kit's own Sam.
         with pytest.raises(BadInput, match="summary_no_session"):
             await service.summary_for_peer(uow, KIT, "Sam", now=NOW)
-        with pytest.raises(BadInput, match="summary_unknown_peer"):
+        with pytest.raises(BadInput, match="no_such_peer"):
             await service.summary_for_peer(uow, KIT, "Alex", now=NOW)
         sams_programme = w.next_session.programme_id
         with pytest.raises(BadInput, match="summary_peer_gone"):

@@ -12,8 +12,7 @@ from bot.texts import reminders as tr
 from bot.texts import schedule as tsch
 from bot.texts import sessions as ts
 
-# The guided /schedule's times.
-SESSION_TIMES = tuple(time(h) for h in range(9, 18))
+SESSION_TIMES = scheduling.SESSION_TIMES
 
 
 def peers_to_schedule(peers: Iterable[tuple[str, int]]) -> Keyboard:
@@ -24,16 +23,17 @@ def days(choices: Iterable[date]) -> Keyboard:
     return rows([Key(ts.day_label(d), cb.SCH_DAY(d)) for d in choices], 3)
 
 
-def session_times() -> Keyboard:
-    return rows([Key(tr.hhmm(at), cb.SCH_TIME(at)) for at in SESSION_TIMES], 3)
+def session_times(times: Iterable[time] = SESSION_TIMES) -> Keyboard:
+    """The times offered (none of today's that have passed)."""
+    return rows([Key(tr.hhmm(at), cb.SCH_TIME(at)) for at in times], 3)
 
 
 def lengths() -> Keyboard:
     return (tuple(Key(tsch.length_label(m), cb.SCH_LENGTH(m)) for m in scheduling.LENGTHS),)
 
 
-def places(last_place: str | None) -> Keyboard:
-    keys = [Key(tsch.BUTTON_NO_PLACE, cb.SCH_PLACE(0))]
-    if last_place:
-        keys.insert(0, Key(last_place[:60], cb.SCH_PLACE(1)))
-    return (tuple(keys),)
+def places(used: Iterable[str] | str | None) -> Keyboard:
+    """The places this worker used before (the latest first), and "Decide later"."""
+    named = [used] if isinstance(used, str) else list(used or [])
+    keys = [Key(place[:60], cb.SCH_PLACE(n)) for n, place in enumerate(named, 1)]
+    return (*rows(keys, 2), (Key(tsch.BUTTON_NO_PLACE, cb.SCH_PLACE(0)),))

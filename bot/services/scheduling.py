@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -11,7 +12,16 @@ from bot.services.errors import BadInput, Stale
 from bot.services.flows import SCHEDULE, ScheduleData, ScheduleStep
 from bot.services.free_times import clash
 from bot.services.free_times import free_slots as free_slots
-from bot.services.localtime import DATE, check_horizon, parse_date, parse_time, to_utc
+from bot.services.localtime import (
+    DATE,
+    check_horizon,
+    is_time,
+    parse_date,
+    parse_time,
+    to_utc,
+    today_in,
+)
+from bot.services.names import Named, one_peer
 from bot.services.onboarding import member
 from bot.services.session_views import SessionView, committed
 from storage.models import PeerSession, Person, Programme, ProgrammeState, Role, SessionState
@@ -19,6 +29,12 @@ from storage.uow import UnitOfWork
 
 LENGTHS = (60, 75, 90)
 MIN_MINUTES, MAX_MINUTES = 15, 240
+# The guided /schedule's times (any other can be typed), and how many places it offers.
+SESSION_TIMES = tuple(time(h) for h in range(9, 18))
+PLACES_OFFERED = 4
+_LENGTH = re.compile(
+    r"^(?:(\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hour|hours))?\s*(?:(\d+)\s*(?:m|min|mins|minutes?)?)?$"
+)
 PLACE_MAX = 120
 GUIDED_DAYS = 21
 # Older name of the flow, for the handlers that route typed answers by it.
@@ -33,18 +49,69 @@ class ScheduleLine:
     place: str | None
 
 
-def parse_line(text: str) -> ScheduleLine:
-    """`<peer name> <YYYY-MM-DD> <HH:MM> [minutes] [place…]`; the name may have spaces."""
+def _time_at(words: list[str]) -> tuple[int, int] | None:
+    """Where the time is among `words` and how many words it takes ("6pm", "6 pm")."""
+    for i in range(len(words)):
+        for n in (2, 1):
+            if i + n <= len(words) and is_time(" ".join(words[i : i + n])):
+                return i, n
+    return None
+
+
+def _date_before(words: list[str], today: date | None) -> tuple[int, date] | None:
+    """Where the date ends the words before the time ("31 Dec", "Thu 31 Dec"), and the date."""
+    for n in (3, 2, 1):
+        if n < len(words) or (n == len(words) and n == 1):
+            start = len(words) - n
+            try:
+                return start, parse_date(" ".join(words[start:]), today)
+            except BadInput as error:
+                if error.problem == "date_nonexistent" or (n == 1 and DATE.fullmatch(words[-1])):
+                    raise
+    return None
+
+
+def _usage() -> BadInput:
+    return BadInput("schedule_usage", low=MIN_MINUTES, high=MAX_MINUTES)
+
+
+def parse_length(text: str) -> int:
+    """A typed length: "45", "45 min", "1 hour", "1h30", "1.5 hours"; in bounds or BadInput."""
+    found = _LENGTH.fullmatch(" ".join(text.casefold().split()))
+    if not found or not (found[1] or found[2]):
+        raise BadInput(
+            "length_unreadable", given=text.strip()[:20], low=MIN_MINUTES, high=MAX_MINUTES
+        )
+    minutes = round(float((found[1] or "0").replace(",", ".")) * 60) + int(found[2] or 0)
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise BadInput("length_out_of_range", low=MIN_MINUTES, high=MAX_MINUTES)
+    return minutes
+
+
+def parse_line(text: str, today: date | None = None) -> ScheduleLine:
+    """`<peer name> <date> <time> [minutes] [place…]`; the name may have spaces, the date and
+    time may be written as people write them ("tomorrow 6pm", "31 Dec 18.00")."""
     words = text.split()
-    at_date = next((i for i, w in enumerate(words) if DATE.fullmatch(w)), None)
-    if not words or at_date is None:
-        raise BadInput("schedule_usage")
+    timed = _time_at(words)
+    if timed is None:
+        for end in range(len(words), 0, -1):  # the date, then what should be the time
+            if _date_before(words[:end], today):
+                if end < len(words):
+                    raise BadInput("time_unreadable", given=words[end][:20])
+                raise BadInput("time_missing")
+        raise _usage()
+    at_time, width = timed
+    dated = _date_before(words[:at_time], today)
+    if dated is None:
+        before = words[at_time - 1] if at_time else ""
+        if not any(c.isdigit() for c in before):
+            raise _usage()  # no date at all
+        raise BadInput("date_unreadable", given=before[:20])
+    at_date, day = dated
     if at_date == 0:
         raise BadInput("schedule_no_peer")
-    if at_date + 1 >= len(words):
-        raise BadInput("time_missing")
-    day, at = parse_date(words[at_date]), parse_time(words[at_date + 1])
-    rest = words[at_date + 2 :]
+    at = parse_time(" ".join(words[at_time : at_time + width]))
+    rest = words[at_time + width :]
     minutes = 60
     if rest and rest[0].isdigit():
         minutes = int(rest.pop(0))
@@ -59,10 +126,10 @@ def clean_place(raw: str | None) -> str | None:
 
 
 async def _programme_by_name(uow: UnitOfWork, worker: Person, name: str) -> Programme:
-    for programme, peer in await uow.programmes.active_for_worker(worker.id):
-        if (peer.display_name or "").casefold() == " ".join(name.split()).casefold():
-            return programme
-    raise BadInput("peer_not_yours", name=name[:64])
+    """The worker's peer that `name` means (forgiving; several: SeveralPeers)."""
+    peers = await uow.programmes.active_for_worker(worker.id)
+    named = one_peer(name, [Named(p.id, peer.display_name or "") for p, peer in peers])
+    return next(p for p, _ in peers if p.id == named.programme_id)
 
 
 async def _own_programme(uow: UnitOfWork, worker: Person, programme_id: int | None) -> Programme:
@@ -114,7 +181,7 @@ async def schedule_line(
 ) -> SessionView:
     """Schedule from the one-line form, read in the worker's own time zone."""
     worker = await member(uow, telegram_id, Role.WORKER)
-    line = parse_line(text)
+    line = parse_line(text, today_in(now, worker.timezone))
     programme = await _programme_by_name(uow, worker, line.peer_name)
     starts_at = to_utc(line.day, line.at, worker.timezone)
     return await _create(uow, worker, programme, starts_at, line.minutes, line.place, now)
@@ -161,9 +228,25 @@ async def _advance(
     await flows.advance(uow, worker.id, SCHEDULE, at, step, data, now=now)
 
 
+def guided_times(day: date, now: datetime, zone: str) -> list[time]:
+    """The guided times still ahead on `day` (none of today's that have passed)."""
+    return [at for at in SESSION_TIMES if to_utc_or_none(day, at, zone, now)]
+
+
+def to_utc_or_none(day: date, at: time, zone: str, now: datetime) -> datetime | None:
+    """The moment of `at` on `day`, if it is still to come and the clocks do not skip it."""
+    try:
+        moment = to_utc(day, at, zone)
+    except BadInput:
+        return None
+    return moment if moment > now else None
+
+
 def guided_days(now: datetime, zone: str) -> list[date]:
+    """The days offered: today only while one of its times is still to come."""
     today = now.astimezone(ZoneInfo(zone)).date()
-    return [today + timedelta(days=n) for n in range(GUIDED_DAYS)]
+    days = [today + timedelta(days=n) for n in range(GUIDED_DAYS)]
+    return days if guided_times(today, now, zone) else days[1:]
 
 
 async def guided_peer(
@@ -177,12 +260,14 @@ async def guided_peer(
     return worker.timezone, guided_days(now, worker.timezone)
 
 
-async def guided_day(uow: UnitOfWork, telegram_id: int, day: date, *, now: datetime) -> None:
+async def guided_day(uow: UnitOfWork, telegram_id: int, day: date, *, now: datetime) -> list[time]:
+    """Store the day; returns the times to offer on it."""
     worker, at = await _step(uow, telegram_id, ScheduleStep.DAY, now)
     if day not in guided_days(now, worker.timezone):
         raise Stale()
     await _advance(uow, worker, at, ScheduleStep.TIME, replace(at.data, day=day), now)
     await uow.commit()
+    return guided_times(day, now, worker.timezone)
 
 
 def _starts_at(data: ScheduleData, at: time, zone: str) -> datetime:
@@ -201,26 +286,48 @@ async def guided_time(uow: UnitOfWork, telegram_id: int, text: str, *, now: date
     await uow.commit()
 
 
+async def places_used(uow: UnitOfWork, worker: Person) -> list[str]:
+    """The places this worker booked before, the latest first (the last one used too)."""
+    places = await uow.sessions.places_of_worker(worker.id, PLACES_OFFERED)
+    last = (await uow.prefs.worker(worker.id)).last_place
+    if last and last not in places:
+        places = [last, *places][:PLACES_OFFERED]
+    return places
+
+
 async def guided_length(
-    uow: UnitOfWork, telegram_id: int, minutes: int, *, now: datetime
-) -> str | None:
-    """Store the length; returns the last place used, to offer again."""
+    uow: UnitOfWork, telegram_id: int, minutes: int | str, *, now: datetime
+) -> list[str]:
+    """Store the length (a button's, or typed); returns the places used before, to offer."""
     worker, at = await _step(uow, telegram_id, ScheduleStep.LENGTH, now)
-    if minutes not in LENGTHS:
-        raise Stale()
+    minutes = parse_length(minutes) if isinstance(minutes, str) else minutes
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise Stale()  # no button offers that
     data = replace(at.data, minutes=minutes)
     await _advance(uow, worker, at, ScheduleStep.PLACE, data, now)
-    last_place = (await uow.prefs.worker(worker.id)).last_place
+    places = await places_used(uow, worker)
     await uow.commit()
-    return last_place
+    return places
 
 
 async def guided_place(
-    uow: UnitOfWork, telegram_id: int, place: str | None, *, use_last: bool = False, now: datetime
+    uow: UnitOfWork,
+    telegram_id: int,
+    place: str | None,
+    *,
+    offered: int = 0,
+    use_last: bool = False,
+    now: datetime,
 ) -> SessionView:
+    """Book the guided session: at the typed place, the `offered`-th place used before
+    (1 is the latest; `use_last` says the same), or with the place left open."""
     worker, at = await _step(uow, telegram_id, ScheduleStep.PLACE, now)
-    if use_last:
-        place = (await uow.prefs.worker(worker.id)).last_place
+    offered = offered or (1 if use_last else 0)
+    if offered:
+        places = await places_used(uow, worker)
+        if offered > len(places):
+            raise Stale()
+        place = places[offered - 1]
     data = at.data
     programme = await _own_programme(uow, worker, data.programme_id)
     if data.time is None or data.minutes is None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.services.errors import BadInput, DomainError
+from bot.services.names import Named, one_peer
 from bot.services.onboarding import member
 from storage.models import Person, Programme, RearrangeRequest, Role, SessionState
 from storage.uow import UnitOfWork
@@ -131,16 +132,13 @@ async def summary_for_peer(
 ) -> SessionSummary:
     """/summary <peer name>: the summary of that peer's next session, for their own worker."""
     worker = await member(uow, telegram_id, Role.WORKER)
-    wanted = " ".join(peer_name.split()).casefold()
-    if not wanted:
+    if not peer_name.split():
         raise BadInput("summary_name_missing")
-    for programme, peer in await uow.programmes.active_for_worker(worker.id):
-        if (peer.display_name or "").casefold() == wanted:
-            session_id = await _next_session(uow, programme, peer, now)
-            return await build_summary(uow, session_id, now=now)
-    # The same answer whether the peer exists elsewhere or not: another worker's peers
-    # are not even confirmed to exist.
-    raise BadInput("summary_unknown_peer", name=" ".join(peer_name.split())[:64])
+    peers = await uow.programmes.active_for_worker(worker.id)
+    named = one_peer(peer_name, [Named(p.id, peer.display_name or "") for p, peer in peers])
+    programme, peer = next((p, peer) for p, peer in peers if p.id == named.programme_id)
+    session_id = await _next_session(uow, programme, peer, now)
+    return await build_summary(uow, session_id, now=now)
 
 
 async def summary_for_programme(

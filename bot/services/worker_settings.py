@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.services.errors import BadInput, Stale
+from bot.services.localtime import zone_named
 from bot.services.onboarding import member
 from storage.models import Person, Role
 from storage.uow import UnitOfWork
@@ -74,18 +74,8 @@ async def toggle_day(uow: UnitOfWork, telegram_id: int, day: int) -> WorkerSetti
 
 
 def check_timezone(name: str) -> str:
-    """An IANA time zone name as typed ("europe/london" works too); BadInput otherwise."""
-    typed = (name or "").strip()
-    candidates = [typed, "/".join(part.capitalize() for part in typed.split("/"))]
-    for candidate in candidates:
-        if "/" not in candidate and candidate != "UTC":
-            continue
-        try:
-            ZoneInfo(candidate)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-        return candidate
-    raise BadInput("timezone_unknown", typed=typed[:40])
+    """An IANA time zone name as typed, whatever its case; BadInput otherwise."""
+    return zone_named(name)
 
 
 async def set_timezone(uow: UnitOfWork, telegram_id: int, name: str) -> WorkerSettings:

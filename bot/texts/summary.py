@@ -19,7 +19,6 @@ ENTRIES_SHOWN = 5
 
 PROBLEMS = {
     "summary_name_missing": "Please add the peer's name, like this: /summary Sam",
-    "summary_unknown_peer": "You have no peer called {name}. /summary on its own lists them.",
     "summary_no_session": "{name} has no session coming up, so there's no summary yet.",
     "summary_peer_gone": "That peer isn't on your list any more. /summary lists your peers.",
 }

@@ -28,5 +28,9 @@ class KeyboardRepository(Repository):
         row.message_id, row.sent_at = message_id, now
         row.buttons = [[label, data] for label, data in buttons]
 
-    async def forget(self, chat_id: int) -> None:
-        await self.session.execute(delete(LastKeyboard).where(LastKeyboard.chat_id == chat_id))
+    async def forget(self, chat_id: int, message_id: int | None = None) -> None:
+        """Forget the chat's keyboard (only if it is still message `message_id`'s, if given)."""
+        query = delete(LastKeyboard).where(LastKeyboard.chat_id == chat_id)
+        if message_id is not None:
+            query = query.where(LastKeyboard.message_id == message_id)
+        await self.session.execute(query)

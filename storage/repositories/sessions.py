@@ -180,3 +180,18 @@ class SessionRepository(AddingRepository[PeerSession | RearrangeRequest], Sessio
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # -- the guided /schedule -------------------------------------------------------
+
+    async def places_of_worker(self, worker_id: int, limit: int) -> list[str]:
+        """The places of the worker's sessions, each once, the latest booked first."""
+        latest = func.max(PeerSession.created_at)
+        stmt = (
+            select(PeerSession.place)
+            .join(Programme, Programme.id == PeerSession.programme_id)
+            .where(Programme.worker_id == worker_id, PeerSession.place.is_not(None))
+            .group_by(PeerSession.place)
+            .order_by(latest.desc(), PeerSession.place)
+            .limit(limit)
+        )
+        return [place for place in await self.session.scalars(stmt) if place]
