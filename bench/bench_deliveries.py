@@ -5,10 +5,13 @@
         --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/peerbot_bench
 
 Seeds N peers (default 10,000), each with a session in an hour and "an hour before"
-chosen, then runs one delivery engine at the moment they fall due: it plans the ledger
-rows, then claims, sends (to the local Bot API server in this process, PTB's rate limiter
-off, as Telegram would otherwise hold it to ~30 a second) and records each one. Prints
-the figures and checks that every reminder went out exactly once.
+chosen, then, in each of --rounds rounds: sends the same N reminders through the same
+Sender with no database at all (the bare figure), and runs one delivery engine at the
+moment they fall due, once recording each result in its own commit (as before #17) and
+once recording them in batches: it plans the ledger rows, claims, sends (to a local Bot
+API server in its own process, PTB's rate limiter off, as Telegram would otherwise hold
+it to ~30 a second) and records. Prints each mode's sends per second as a ratio to the
+bare sends (medians), and checks that every run sent every reminder exactly once.
 PostgreSQL: --reset empties the given database first (DROP SCHEMA public): never point it
 at a database you want to keep.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -25,18 +29,22 @@ from asyncio.subprocess import PIPE
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from telegram import Bot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.localapi import LocalBotApi
-from drills.common import seed_due_reminders
+from bot.services.deliveries import Due, SessionFacts
+from bot.services.delivery_plan import WATERMARK
+from bot.services.delivery_times import REMINDER_HOUR_BEFORE
+from drills.common import FIRST_PEER, seed_due_reminders
+from scheduler.content import parts_for
 from scheduler.engine import DeliveryEngine
 from scheduler.sending import Sender
-from storage.db import open_database
+from storage.db import Database, open_database
 from storage.migrate import upgrade
-from storage.models import Delivery
+from storage.models import BotInfo, Delivery
 from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 6, 10, 9, tzinfo=UTC)
@@ -65,39 +73,84 @@ asyncio.run(main())
 """
 
 
-async def run(url: str, n: int, batch: int, concurrency: int) -> None:
+async def bare_sends(db: Database, sender: Sender, n: int, concurrency: int) -> float:
+    """The same reminders through the same Sender with no database: seconds taken."""
+    facts = SessionFacts(
+        1, 1, NOW + timedelta(hours=1), 60, "Community room", "scheduled", "P", "W"
+    )
+    due = Due(0, REMINDER_HOUR_BEFORE, "k", NOW, 0, 0, "Europe/London", facts)
+    slots = asyncio.Semaphore(concurrency)
+
+    async def one(i: int) -> None:
+        async with slots:
+            parts = await parts_for(db, due, NOW)  # a reminder renders without the database
+            await sender.send(FIRST_PEER + i, parts)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(n)))
+    return time.perf_counter() - started
+
+
+async def engine_run(
+    db: Database, bot: Bot, n: int, batch: int, concurrency: int, flush_every: float
+) -> tuple[float, float, int, dict[str, int]]:
+    """Plan, claim, send and record the n due reminders afresh: (plan s, send s, sent, ledger)."""
+    async with UnitOfWork(db) as uow:  # the same reminders fall due again, as new rows
+        await uow.session.execute(delete(Delivery))
+        await uow.session.execute(delete(BotInfo).where(BotInfo.name == WATERMARK))
+        await uow.commit()
+    engine = DeliveryEngine(
+        db,
+        Sender(bot),
+        owner="bench",
+        default_timezone="Europe/London",
+        batch=batch,
+        concurrency=concurrency,
+        flush_every=flush_every,
+    )
+    due = NOW + timedelta(minutes=1)
+    started = time.perf_counter()
+    await engine.plan(due)
+    planned_in = time.perf_counter() - started
+    started = time.perf_counter()
+    counts = await engine.send_due(due)
+    sent_in = time.perf_counter() - started
+    async with UnitOfWork(db) as uow:
+        stmt = select(Delivery.state, func.count()).group_by(Delivery.state)
+        states = {state: int(count) for state, count in await uow.session.execute(stmt)}
+    return planned_in, sent_in, counts["sent"], states
+
+
+async def run(url: str, n: int, batch: int, concurrency: int, rounds: int) -> None:
     db = open_database(url)
     # The local Bot API server runs in its own process, as Telegram would be elsewhere.
     server = await asyncio.create_subprocess_exec(
         sys.executable, "-c", SERVER, stdin=PIPE, stdout=PIPE, cwd=Path(__file__).parent.parent
     )
     assert server.stdin and server.stdout
+    modes = {"one result a commit (before)": 0.0, "results in batches (after)": 0.25}
+    times: dict[str, list[float]] = {"bare": [], **{mode: [] for mode in modes}}
+    ok, warm = True, 0
     try:
         port = int(await server.stdout.readline())
         await seed_due_reminders(db, n, NOW)
         base = f"http://127.0.0.1:{port}"
         bot = Bot(LocalBotApi().token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
         async with bot:
-            engine = DeliveryEngine(
-                db,
-                Sender(bot),
-                owner="bench",
-                default_timezone="Europe/London",
-                batch=batch,
-                concurrency=concurrency,
-            )
-            due = NOW + timedelta(minutes=1)
-            started = time.perf_counter()
-            planned, _ = await engine.plan(due)
-            planned_in = time.perf_counter() - started
-            started = time.perf_counter()
-            counts = await engine.send_due(due)
-            sent_in = time.perf_counter() - started
+            warm = min(n, 200)
+            await bare_sends(db, Sender(bot), warm, concurrency)  # warm the connections
+            # Interleaved rounds: the shared machine's load falls on every mode alike.
+            for _ in range(rounds):
+                times["bare"].append(await bare_sends(db, Sender(bot), n, concurrency))
+                for mode, flush_every in modes.items():
+                    plan_s, send_s, sent, states = await engine_run(
+                        db, bot, n, batch, concurrency, flush_every
+                    )
+                    times[mode].append(send_s)
+                    ok = ok and sent == n and states == {"sent": n}
+                    print(f"  {mode}: planned in {plan_s:.2f}s, sent {sent} in {send_s:.2f}s")
         server.stdin.close()
         seen = json.loads(await server.stdout.readline())
-        async with UnitOfWork(db) as uow:
-            stmt = select(Delivery.state, func.count()).group_by(Delivery.state)
-            states = dict((await uow.session.execute(stmt)).all())
     finally:
         if server.returncode is None and not server.stdin.is_closing():
             server.stdin.close()
@@ -105,14 +158,15 @@ async def run(url: str, n: int, batch: int, concurrency: int) -> None:
         await db.dispose()
     backend = url.split(":", 1)[0]
     print(f"backend            {backend}")
-    print(f"due reminders      {n}")
-    sent = counts["sent"]
-    print(f"planned            {planned} rows in {planned_in:.2f}s ({planned / planned_in:,.0f}/s)")
-    print(f"claimed+sent+recorded {sent} in {sent_in:.2f}s ({sent / sent_in:,.0f}/s)")
-    print(f"end to end         {(planned_in + sent_in):.2f}s ({n / (planned_in + sent_in):,.0f}/s)")
-    print(f"ledger             {states}")
-    once = seen == {"sent": n, "chats": n} and states == {"sent": n}
-    print(f"each sent once     {once}")
+    print(f"due reminders      {n} x {rounds} rounds, batch {batch}, concurrency {concurrency}")
+    bare = statistics.median(times["bare"])
+    print(f"bare HTTP sends    {n / bare:,.0f}/s (median)")
+    for mode in modes:
+        took = statistics.median(times[mode])
+        print(f"{mode:<30} {n / took:,.0f}/s = {bare / took:.2f}x the bare sends (median)")
+    runs = rounds * (len(modes) + 1)
+    once = ok and seen == {"sent": n * runs + warm, "chats": n}
+    print(f"each sent once a run {once}")
     if not once:
         raise SystemExit(1)
 
@@ -124,6 +178,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
@@ -132,7 +187,7 @@ def main() -> None:
                 raise SystemExit("PostgreSQL: pass --reset to empty the database for the benchmark")
             asyncio.run(reset_postgresql(url))
         upgrade(url)
-        asyncio.run(run(url, args.count, args.batch, args.concurrency))
+        asyncio.run(run(url, args.count, args.batch, args.concurrency, args.rounds))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """One tick of the delivery engine: plan what is due, claim it, send it, record the result.
 
 Every step goes through the database, so any number of ticks, restarts or replicas give
-the same answer: each occurrence is sent once. Results are recorded one message at a
-time, so a crash between Telegram's answer and the commit repeats at most the messages
-in flight (one per concurrent slot), never a batch.
+the same answer: each occurrence is sent once. Results of sends are recorded in small
+batches, one statement and one commit each, flushed every `flush_every` seconds and always
+before a new claim: a crash between Telegram's answer and the commit repeats at most the
+messages sent in that fraction of a second, as SPEC §7 allows ("the messages in flight").
+A 403 or a send to retry later is recorded at once (it changes what the next claim takes).
 
 The database going away mid-batch stops the batch at the first failure: nothing more is
 sent that could not be recorded. The results already in hand are kept and written when
@@ -18,6 +20,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -26,12 +29,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from bot.metrics import DELIVERIES
 from bot.services import deliveries
 from bot.services.deliveries import Due
 from scheduler.content import parts_for
 from scheduler.sending import Outcome, Result, Sender
 from storage.db import Database
-from storage.repositories.deliveries import FAILED, SENT
+from storage.repositories.deliveries import FAILED, LEASE_EXPIRED, SENT, SKIPPED
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -58,11 +62,16 @@ class DeliveryEngine:
     batch: int = 200
     concurrency: int = 8
     lease: timedelta = timedelta(minutes=5)
+    # Seconds between writes of a batch of results; 0 records each result on its own.
+    flush_every: float = 0.25
     # Set at the first database failure of a batch: no further send until it is back.
     database_down: bool = field(default=False, init=False)
     # Sent, not yet recorded; and claimed by us, never sent.
     _owed: list[tuple[Due, Result, datetime]] = field(default_factory=list, init=False)
     _unsent: list[int] = field(default_factory=list, init=False)
+    # Sent and final (sent, failed), waiting for the next flush.
+    _results: list[tuple[Due, Result, datetime]] = field(default_factory=list, init=False)
+    _flushed_at: float = field(default=0.0, init=False)
 
     def __post_init__(self) -> None:
         # SQLite has one writer at a time and its busy handler backs off in growing sleeps;
@@ -70,6 +79,7 @@ class DeliveryEngine:
         self._writes: contextlib.AbstractAsyncContextManager[None] = (
             asyncio.Lock() if self.db.is_sqlite else contextlib.nullcontext()
         )
+        self._flushing = asyncio.Lock()
 
     def _went_down(self, error: BaseException) -> None:
         if not self.database_down:
@@ -83,9 +93,13 @@ class DeliveryEngine:
             self.database_down = False
             return True
         try:
+            finals = [owed for owed in self._owed if self._batched(owed[1])]
+            if finals:
+                await self._write_results(finals)
+                self._owed = [owed for owed in self._owed if not self._batched(owed[1])]
             while self._owed:
                 due, result, at = self._owed[0]
-                await self._record(due, result, at)
+                await self._record_now(due, result, at)
                 self._owed.pop(0)
             if self._unsent:
                 async with self._writes, UnitOfWork(self.db) as uow:
@@ -126,6 +140,11 @@ class DeliveryEngine:
             self._went_down(error)
             self._unsent.extend(row.id for row in rows)
             return len(rows), []
+        kept = {due.delivery_id for due in wanted}
+        for row in rows:
+            if row.id not in kept:
+                gave_up = row.attempts > deliveries.MAX_ATTEMPTS and row.reason == LEASE_EXPIRED
+                DELIVERIES.labels(kind=row.kind, outcome=FAILED if gave_up else SKIPPED).inc()
         return len(rows), wanted
 
     async def deliver(self, due: Due, now: datetime) -> str:
@@ -151,7 +170,50 @@ class DeliveryEngine:
             self._owed.append((due, result, now))
             return "unrecorded"
 
+    def _batched(self, result: Result) -> bool:
+        return self.flush_every > 0 and result.outcome in (Outcome.SENT, Outcome.FAILED)
+
     async def _record(self, due: Due, result: Result, now: datetime) -> str:
+        """Note one send's result for the next flush (or write it now); its state."""
+        if not self._batched(result):
+            return await self._record_now(due, result, now)
+        self._results.append((due, result, now))
+        if time.monotonic() - self._flushed_at >= self.flush_every:
+            await self.flush()
+        return SENT if result.outcome == Outcome.SENT else FAILED
+
+    async def flush(self) -> None:
+        """Write the results waiting since the last flush; kept for `settle` if the
+        database is away."""
+        async with self._flushing:
+            taken, self._results = self._results, []
+            self._flushed_at = time.monotonic()
+            if not taken:
+                return
+            try:
+                await self._write_results(taken)
+            except DATABASE_DOWN as error:
+                self._went_down(error)
+                self._owed.extend(taken)
+
+    async def _write_results(self, taken: list[tuple[Due, Result, datetime]]) -> None:
+        rows = [
+            {
+                "id": due.delivery_id,
+                "state": SENT if result.outcome == Outcome.SENT else FAILED,
+                "finished_at": at,
+                "reason": result.reason,
+                "message_id": result.message_id,
+            }
+            for due, result, at in taken
+        ]
+        async with self._writes, UnitOfWork(self.db) as uow:
+            await deliveries.record_many(uow, rows, owner=self.owner)
+        for (due, _result, _at), row in zip(taken, rows, strict=True):
+            DELIVERIES.labels(kind=due.kind, outcome=row["state"]).inc()
+        log.info("%d deliveries recorded, first %s", len(rows), rows[0]["id"])
+
+    async def _record_now(self, due: Due, result: Result, now: datetime) -> str:
         """Write one send's result to the ledger; returns the delivery's state."""
         async with self._writes, UnitOfWork(self.db) as uow:
             if result.outcome == Outcome.BLOCKED:
@@ -161,6 +223,7 @@ class DeliveryEngine:
                 log.info(
                     "delivery %s: person %s blocked the bot", due.delivery_id, due.recipient_id
                 )
+                DELIVERIES.labels(kind=due.kind, outcome="blocked").inc()
                 return "blocked"
             if result.outcome == Outcome.RETRY:
                 await deliveries.retry_later(
@@ -182,6 +245,7 @@ class DeliveryEngine:
                 reason=result.reason,
                 message_id=result.message_id,
             )
+        DELIVERIES.labels(kind=due.kind, outcome=state).inc()
         log.info("delivery %s (%s): %s", due.delivery_id, due.kind, state)
         return state
 
@@ -223,6 +287,7 @@ class DeliveryEngine:
                     # The claim's lease runs out and the delivery is tried again later.
                     log.error("a delivery failed unexpectedly", exc_info=failure)
                     counts["error"] += 1
+            await self.flush()  # every result of this batch is written before the next claim
             if self.database_down:
                 break  # the next tick settles what is owed first
         return counts

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from bot.services import delivery_times as t
 from bot.services.delivery_plan import plan, recipient_problem, worth_sending
@@ -34,6 +35,7 @@ __all__ = [
     "mark_unreachable",
     "plan",
     "record",
+    "record_many",
 ]
 
 # A row whose sender died holding it (its lease ran out) is given up after this many
@@ -199,6 +201,17 @@ async def record(
     done = await uow.deliveries.finish(
         delivery_id, owner=owner, state=state, now=now, reason=reason, message_id=message_id
     )
+    await uow.commit()
+    return done
+
+
+async def record_many(uow: UnitOfWork, results: Sequence[dict[str, Any]], *, owner: str) -> int:
+    """Record how many claimed deliveries ended, in one statement and one commit.
+
+    Each result: id, state (sent, maybe_sent, failed), finished_at, reason, message_id.
+    """
+    assert all(r["state"] in (SENT, MAYBE_SENT, FAILED) for r in results)
+    done = await uow.deliveries.finish_many(results, owner=owner)
     await uow.commit()
     return done
 

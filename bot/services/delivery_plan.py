@@ -160,6 +160,20 @@ async def _digests(
     return found
 
 
+def _booked_late(c: Candidate, now: datetime) -> bool:
+    """A summary whose time had passed when its session was booked (or moved): due now.
+
+    Planning looks back only to the watermark, so without this a session booked inside
+    its summary lead would get no summary at all; the ledger's key keeps it to one.
+    """
+    s = c.session
+    if c.kind != t.SUMMARY or s is None or not c.due_at <= now < s.starts_at:
+        return False
+    # A move confirms the new time (confirmed_at), and a new version is a new summary.
+    booked = s.confirmed_at if s.version > 1 and s.confirmed_at else s.created_at
+    return booked is not None and booked >= c.due_at
+
+
 def _mark(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(_MARK_FORMAT)
 
@@ -185,7 +199,7 @@ async def plan(uow: UnitOfWork, *, now: datetime, default_timezone: str) -> tupl
             *await _sessions(uow, after, now, default_timezone),
             *await _digests(uow, after, now, default_timezone),
         ]
-        if after < c.due_at <= now
+        if after < c.due_at <= now or _booked_late(c, now)
     ]
     rows: list[dict[str, Any]] = []
     for c in sorted(candidates, key=lambda c: c.key):  # one order: no deadlock between replicas

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Update, case, or_, select, update
+from sqlalchemy import Table, Update, bindparam, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.enums import DeliveryState
@@ -42,9 +42,11 @@ class DeliveryRepository(Repository, DeliveryPlanQueries):
         dialect = self.session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         added = 0
-        # Chunked: SQLite allows at most 32,766 bound parameters in one statement.
-        for start in range(0, len(rows), 500):
-            stmt = insert(Delivery).values(list(rows[start : start + 500]))
+        # Chunked only as far as the drivers need: SQLite and asyncpg allow at most 32,766
+        # bound parameters in one statement, so thousands due at once take one statement.
+        chunk = 32_000 // max(len(rows[0]), 1)
+        for start in range(0, len(rows), chunk):
+            stmt = insert(Delivery).values(list(rows[start : start + chunk]))
             result = await self.session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
             added += max(result.rowcount, 0)  # type: ignore[attr-defined]
         return added
@@ -116,6 +118,44 @@ class DeliveryRepository(Repository, DeliveryPlanQueries):
         )
         result = await self.session.execute(stmt)
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def finish_many(self, rows: Sequence[dict[str, Any]], *, owner: str) -> int:
+        """`finish` for many claimed rows in one statement (executemany); how many changed.
+
+        Each row is a dict of id, state, finished_at, reason and message_id.
+        """
+        if not rows:
+            return 0
+        # The table, not the entity: an ORM UPDATE with a list of parameters would be a
+        # "bulk update by primary key", which cannot also test who holds the claim.
+        table = cast(Table, Delivery.__table__)
+        stmt = (
+            update(table)
+            .where(
+                table.c.id == bindparam("row_id"),
+                table.c.claimed_by == owner,
+                table.c.state == CLAIMED,
+            )
+            .values(
+                state=bindparam("new_state"),
+                finished_at=bindparam("at"),
+                reason=bindparam("why"),
+                telegram_message_id=bindparam("message_id"),
+                claimed_until=None,
+            )
+        )
+        params = [
+            {
+                "row_id": r["id"],
+                "new_state": r["state"],
+                "at": r["finished_at"],
+                "why": r["reason"],
+                "message_id": r["message_id"],
+            }
+            for r in rows
+        ]
+        result = await self.session.execute(stmt, params)
+        return max(int(result.rowcount), 0)  # type: ignore[attr-defined]
 
     async def release(
         self, delivery_id: int, *, owner: str, not_before: datetime, reason: str
