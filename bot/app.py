@@ -117,7 +117,7 @@ def build_application(
         .context_types(ContextTypes(context=Context, bot_data=BotData))
     )
     if concurrent:
-        builder = builder.concurrent_updates(PerChatUpdateProcessor())
+        builder = builder.concurrent_updates(PerChatUpdateProcessor.for_database(db.is_sqlite))
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
     if settings.telegram_base_file_url:

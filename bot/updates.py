@@ -11,7 +11,7 @@ free, so the waiters queue in arrival order too.
 
 The database copes with several units of work at once: PostgreSQL by its row versions
 (every state change is conditional on the version read), SQLite by its one writer at a
-time and `busy_timeout` (reads take no lock there; a write waits for the file lock).
+time and `busy_timeout` (a write waits for the file lock), with fewer updates at once.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ from telegram.ext import BaseUpdateProcessor
 # Enough that a few slow charts never fill it; small enough that a burst of thousands
 # of taps does not open thousands of database sessions at once.
 DEFAULT_CONCURRENT_UPDATES = 32
+# SQLite lets one writer in at a time, and a writer kept waiting sleeps in its busy
+# handler: with 32 at once a burst of taps waited past busy_timeout (10 s) and failed.
+# Four at once still lets a slow update run beside the others, at sequential speed.
+SQLITE_CONCURRENT_UPDATES = 4
 
 
 def chat_of(update: object) -> int | None:
@@ -41,6 +45,10 @@ def chat_of(update: object) -> int | None:
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Concurrent across chats, in order within one chat."""
+
+    @classmethod
+    def for_database(cls, is_sqlite: bool) -> PerChatUpdateProcessor:
+        return cls(SQLITE_CONCURRENT_UPDATES if is_sqlite else DEFAULT_CONCURRENT_UPDATES)
 
     def __init__(self, max_concurrent_updates: int = DEFAULT_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)

@@ -46,6 +46,7 @@ Request = Callable[..., Coroutine[Any, Any, Any]]
 OVERALL_RATE = 29.5
 DELIVERY_RATE = 29.0
 CHAT_INTERVAL = 1.0
+REPLY_ROOM = 3
 GROUP_MESSAGES_PER_MINUTE = 20
 
 
@@ -110,6 +111,7 @@ class RateLimiter(BaseRateLimiter[Pace]):
         self.chat_interval = chat_interval
         self.max_retries = max_retries
         self._sent: deque[float] = deque()  # when each new message of the last second went
+        self._answered: deque[float] = deque()  # … and each of those that answered a person
         self._last_scheduled = float("-inf")
         self._paused_until = float("-inf")
         self._waiting: list[tuple[int, int]] = []  # (lane, ticket): the scheduler's sends
@@ -138,7 +140,11 @@ class RateLimiter(BaseRateLimiter[Pace]):
             self._sent.popleft()
         spaced = self._last_scheduled + 1 / self.delivery_rate
         wait = max(0.0, self._paused_until - now, spaced - now)
-        limit = int(self.overall_rate)
+        while self._answered and self._answered[0] <= now - 1.0:
+            self._answered.popleft()
+        # While people are being answered, room for a few more of them in every second:
+        # their answers never wait, so the deliveries leave the room.
+        limit = int(self.overall_rate) - (REPLY_ROOM if self._answered else 0)
         if len(self._sent) >= limit:  # answers used this second's budget
             wait = max(wait, self._sent[-limit] + 1.0 - now)
         return wait
@@ -224,6 +230,7 @@ class RateLimiter(BaseRateLimiter[Pace]):
                 await group.acquire()
             if pace.lane == Lane.REPLY:
                 self._note_sent(self._now())
+                self._answered.append(self._now())
             else:
                 await self._take_slot(pace.lane)
             try:
