@@ -6,13 +6,20 @@ import asyncio
 import functools
 import logging
 import signal
-from collections.abc import Callable, Coroutine, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, ApplicationBuilder, ApplicationHandlerStop, ContextTypes
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    BaseUpdateProcessor,
+    ContextTypes,
+)
 
 import handlers
 import scheduler
@@ -21,7 +28,7 @@ from bot.context import BotData, utc_now
 from bot.health import serving_health
 from bot.metrics import UPDATE_ERRORS
 from bot.metrics import UPDATES as HANDLED
-from bot.updates import PerChatUpdateProcessor
+from bot.updates import PerChatOrder, concurrent_updates
 from handlers.common import Context
 from handlers.menus import registered_commands, set_default_menu
 from scheduler.sending import RateLimiter
@@ -75,6 +82,23 @@ def _bot(settings: Settings) -> Bot:
 Callback = Callable[..., Coroutine[object, object, object]]
 
 
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates side by side across chats, in order within one chat (bot/updates.py)."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self.order = PerChatOrder()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await self.order.run(update, coroutine)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release: PTB awaits the running updates' tasks itself."""
+
+
 def _counted(callback: Callback) -> Callback:
     """`callback`, counting the updates it takes and those it fails on, by its name."""
     name = callback.__name__
@@ -117,7 +141,8 @@ def build_application(
         .context_types(ContextTypes(context=Context, bot_data=BotData))
     )
     if concurrent:
-        builder = builder.concurrent_updates(PerChatUpdateProcessor.for_database(db.is_sqlite))
+        processor = PerChatUpdateProcessor(concurrent_updates(db.is_sqlite))
+        builder = builder.concurrent_updates(processor)
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
     if settings.telegram_base_file_url:

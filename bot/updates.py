@@ -1,9 +1,10 @@
 """Updates processed concurrently, one chat's updates in the order they came.
 
 PTB runs one update at a time by default, so a slow handler (the digest's chart, a PDF)
-holds up every chat behind it. With this processor each update runs in its own task, up
-to `max_concurrent_updates` at once, and a lock per chat keeps one chat's updates in
-order: a person's second tap is handled after their first, never beside it.
+holds up every chat behind it. With bot/app.py's processor (a PTB `BaseUpdateProcessor`
+over `PerChatOrder` here; only the app imports telegram) each update runs in its own
+task, up to `concurrent_updates()` at once, and a lock per chat keeps one chat's updates
+in order: a person's second tap is handled after their first, never beside it.
 
 Why order holds: PTB starts the updates' tasks in the order the updates came; a task
 takes the (fair, FIFO) semaphore and then its chat's lock, both without yielding when
@@ -20,9 +21,6 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import Update
-from telegram.ext import BaseUpdateProcessor
-
 # Enough that a few slow charts never fill it; small enough that a burst of thousands
 # of taps does not open thousands of database sessions at once.
 DEFAULT_CONCURRENT_UPDATES = 32
@@ -32,26 +30,26 @@ DEFAULT_CONCURRENT_UPDATES = 32
 SQLITE_CONCURRENT_UPDATES = 4
 
 
+def concurrent_updates(is_sqlite: bool) -> int:
+    return SQLITE_CONCURRENT_UPDATES if is_sqlite else DEFAULT_CONCURRENT_UPDATES
+
+
 def chat_of(update: object) -> int | None:
-    """The chat whose order `update` belongs to (its sender's, when it has no chat)."""
-    if not isinstance(update, Update):
-        return None
-    if update.effective_chat is not None:
-        return update.effective_chat.id
-    if update.effective_user is not None:
-        return update.effective_user.id
+    """The chat whose order `update` belongs to (its sender's, when it has no chat).
+
+    Duck-typed on PTB's Update, so that only bot/app.py imports telegram.
+    """
+    for attribute in ("effective_chat", "effective_user"):
+        found = getattr(update, attribute, None)
+        if isinstance(getattr(found, "id", None), int):
+            return int(found.id)  # type: ignore[union-attr]
     return None
 
 
-class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Concurrent across chats, in order within one chat."""
+class PerChatOrder:
+    """Runs each update's coroutine after the earlier ones of its chat."""
 
-    @classmethod
-    def for_database(cls, is_sqlite: bool) -> PerChatUpdateProcessor:
-        return cls(SQLITE_CONCURRENT_UPDATES if is_sqlite else DEFAULT_CONCURRENT_UPDATES)
-
-    def __init__(self, max_concurrent_updates: int = DEFAULT_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(self) -> None:
         self._locks: dict[int | None, asyncio.Lock] = {}
         self._holders: dict[int | None, int] = {}
 
@@ -59,7 +57,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """How many updates of this chat are running or waiting their turn."""
         return self._holders.get(chat_id, 0)
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def run(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = chat_of(update)
         lock = self._locks.get(chat)
         if lock is None:
@@ -75,9 +73,3 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             if not self._holders[chat]:
                 del self._holders[chat]
                 del self._locks[chat]
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to release: PTB awaits the running updates' tasks itself."""
