@@ -9,7 +9,8 @@ chat and 20 a minute in a group; a bot over that gets 429s. Here:
   `delivery_rate` new messages a second, spaced evenly (no burst), and fewer while
   answers use part of `overall_rate` in the last second. Safety alerts (lane ALERT) take
   each free slot before reminders (lane DELIVERY); one chat gets one a second.
-- answerCallbackQuery and calls that send nothing (getUpdates, getMe …) are never held.
+- answerCallbackQuery and calls that send nothing (getUpdates, getMe …) are never held
+  (their 429s are still waited out and tried again, as a REPLY's).
 - Groups: 20 messages a minute each, whatever the lane.
 - After a 429 the scheduler's sends wait as long as Telegram said; a REPLY's 429 is
   waited out and tried again here (`max_retries`), unless its caller owns the wait
@@ -218,21 +219,12 @@ class RateLimiter(BaseRateLimiter[Pace]):
         rate_limit_args: Pace | None,
     ) -> Any:
         pace = rate_limit_args or Pace()
-        if not is_new_message(endpoint):
-            return await self._call(callback, args, kwargs)
+        paced = is_new_message(endpoint)
         chat_id = data.get("chat_id")
-        group = self._group(chat_id)
         tries = 1 if pace.caller_waits else self.max_retries + 1
         for attempt in range(1, tries + 1):
-            if pace.lane != Lane.REPLY and isinstance(chat_id, int):
-                await self._chat_turn(chat_id)
-            if group is not None:
-                await group.acquire()
-            if pace.lane == Lane.REPLY:
-                self._note_sent(self._now())
-                self._answered.append(self._now())
-            else:
-                await self._take_slot(pace.lane)
+            if paced:
+                await self._wait_turn(pace.lane, chat_id)
             try:
                 return await self._call(callback, args, kwargs)
             except RetryAfter as error:
@@ -241,6 +233,19 @@ class RateLimiter(BaseRateLimiter[Pace]):
                 log.info("429 on %s, waiting %.0fs", endpoint, retry_seconds(error))
                 await asyncio.sleep(retry_seconds(error))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _wait_turn(self, lane: Lane, chat_id: object) -> None:
+        """Hold a new message until the limits allow it (a REPLY only for a group's)."""
+        if lane != Lane.REPLY and isinstance(chat_id, int):
+            await self._chat_turn(chat_id)
+        group = self._group(chat_id)
+        if group is not None:
+            await group.acquire()
+        if lane == Lane.REPLY:
+            self._note_sent(self._now())
+            self._answered.append(self._now())
+        else:
+            await self._take_slot(lane)
 
     def _group(self, chat_id: object) -> AsyncLimiter | None:
         if not (isinstance(chat_id, int) and chat_id < 0) and not (

@@ -71,3 +71,25 @@ async def test_updates_are_counted_by_the_handler_that_took_them(bot: Harness) -
     await peer.send("/help", expect_reply=False)
     assert counted(UPDATES, "show_help") == handled + 2
     assert counted(UPDATE_ERRORS, "show_help") == failed + 1
+
+
+async def test_a_burst_of_taps_from_many_chats_is_answered_with_no_database_error(
+    database_url: str, clock: object
+) -> None:
+    from datetime import timedelta
+
+    from bench.bench_updates import Driver
+    from drills.common import FIRST_PEER, seed_due_reminders
+    from tests.harness import running_bot
+
+    async with running_bot(database_url, clock) as bot:  # type: ignore[arg-type]
+        await seed_due_reminders(bot.db, 120, clock(), starts_in=timedelta(hours=3))  # type: ignore[operator]
+        chats = [FIRST_PEER + i for i in range(120)]
+        for chat in chats:
+            bot.api.person(f"P{chat}", user_id=chat)
+        driver = Driver(bot.api)
+        await driver.run("/next", chats, "next", None)
+        await driver.run("taps", chats, "tap", None)  # every tap at once
+        texts = [str(c.params.get("text")) for c in bot.api.calls_to("answerCallbackQuery")]
+        assert len(texts) == len(chats)
+        assert all("confirmed" in text for text in texts), set(texts)
