@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import signal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    BaseUpdateProcessor,
+    ContextTypes,
+)
 
 import handlers
 import scheduler
 from bot.config import ConfigError, Settings
 from bot.context import BotData, utc_now
 from bot.health import serving_health
+from bot.metrics import UPDATE_ERRORS
+from bot.metrics import UPDATES as HANDLED
+from bot.updates import PerChatOrder, concurrent_updates
 from handlers.common import Context
 from handlers.menus import registered_commands, set_default_menu
 from scheduler.sending import RateLimiter
@@ -68,31 +79,84 @@ def _bot(settings: Settings) -> Bot:
     )
 
 
+Callback = Callable[..., Coroutine[object, object, object]]
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates side by side across chats, in order within one chat (bot/updates.py)."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self.order = PerChatOrder()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await self.order.run(update, coroutine)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release: PTB awaits the running updates' tasks itself."""
+
+
+def _counted(callback: Callback) -> Callback:
+    """`callback`, counting the updates it takes and those it fails on, by its name."""
+    name = callback.__name__
+
+    @functools.wraps(callback)
+    async def run(update: object, context: object) -> object:
+        HANDLED.labels(name).inc()
+        try:
+            return await callback(update, context)
+        except ApplicationHandlerStop:
+            raise
+        except Exception:
+            UPDATE_ERRORS.labels(name).inc()
+            raise
+
+    return run
+
+
+def _count_updates(app: PeerbotApp) -> None:
+    for group in app.handlers.values():
+        for handler in group:
+            handler.callback = _counted(handler.callback)
+
+
 def build_application(
     settings: Settings,
     db: Database,
     *,
     clock: Callable[[], datetime] = utc_now,
     rate_limit: bool = True,
+    concurrent: bool = True,
 ) -> PeerbotApp:
-    """The real Application: handlers registered in order, the scheduler's tick added."""
+    """The real Application: handlers registered in order, the scheduler's tick added.
+
+    Updates of different chats run side by side, each chat's in order (bot/updates.py).
+    """
     builder = (
         ApplicationBuilder()
         .token(settings.require_token())
         .context_types(ContextTypes(context=Context, bot_data=BotData))
     )
+    if concurrent:
+        processor = PerChatUpdateProcessor(concurrent_updates(db.is_sqlite))
+        builder = builder.concurrent_updates(processor)
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
     if settings.telegram_base_file_url:
         builder = builder.base_file_url(settings.telegram_base_file_url)
     if rate_limit:
-        # Keeps bursts within Telegram's limits. It waits out a 429 for handler replies only
-        # (a person is waiting for that answer); deliveries' Sender owns their 429s.
+        # Keeps sends within Telegram's limits, a person's answers first and the scheduler's
+        # deliveries in their own budget. It waits out a 429 for handler replies only (a
+        # person is waiting for that answer); deliveries' Sender owns their 429s.
         builder = builder.rate_limiter(RateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = builder.build()
     data: BotData = app.bot_data
     data.settings, data.db, data.clock = settings, db, clock
     handlers.register(app)
+    _count_updates(app)
     scheduler.register(app)
     data.commands = registered_commands(app)
     return app

@@ -2,8 +2,8 @@
 
 One retry policy: a 429 is waited out by exactly one layer.
 - Deliveries: the Sender below. It knows the claim's lease (so its wait is bounded) and can
-  hand the delivery back to the ledger for a later tick, which PTB's limiter cannot; the
-  limiter only paces its requests (`RateLimiter`, `CALLER_WAITS`).
+  hand the delivery back to the ledger for a later tick, which the limiter cannot; the
+  limiter only paces its requests (`RateLimiter` in scheduler/limits.py, `Pace`).
 - A person's own replies (handlers): PTB's limiter waits out a 429 itself. The person is
   looking at the chat waiting for that answer, nothing would send it later, and a 429
   means Telegram delivered nothing, so sending again cannot duplicate it.
@@ -23,67 +23,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import KW_ONLY, dataclass
-from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 
 from bot.keyboards import Keyboard
+from scheduler.limits import Lane, Pace, RateLimiter, retry_seconds
+
+__all__ = ["Lane", "Outcome", "Part", "RateLimiter", "Result", "Sender"]
 
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-Request = Callable[..., Coroutine[Any, Any, Any]]
 
 # PTB's read timeout when none is set; a retried timeout waits twice as long each time.
 DEFAULT_READ_TIMEOUT = 5.0
-
-# `rate_limit_args` of a request whose caller waits out a 429 itself: the limiter paces it
-# but never retries it. (AIORateLimiter reads 0 as "use the default", hence -1.)
-CALLER_WAITS = -1
-
-
-class _Passed(Exception):
-    """Carries a 429 past AIORateLimiter's own retry loop, to the caller that owns it."""
-
-    def __init__(self, error: RetryAfter) -> None:
-        super().__init__()
-        self.error = error
-
-
-class RateLimiter(AIORateLimiter):
-    """PTB's limiter: paces every request, retries a 429 unless the caller owns the wait."""
-
-    async def process_request(  # type: ignore[override]
-        self,
-        callback: Request,
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> Any:
-        if rate_limit_args != CALLER_WAITS:
-            return await super().process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
-            )
-
-        async def once(*a: Any, **kw: Any) -> Any:
-            try:
-                return await callback(*a, **kw)
-            except RetryAfter as error:
-                raise _Passed(error) from None
-
-        try:
-            return await super().process_request(once, args, kwargs, endpoint, data, None)
-        except _Passed as passed:
-            raise passed.error from None
 
 
 class Outcome(StrEnum):
@@ -120,14 +79,6 @@ class Result:
     reason: str | None = None
 
 
-def _seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        # PTB 22 warns that the attribute will become a timedelta; both are handled here.
-        warnings.simplefilter("ignore")
-        retry_after = error.retry_after
-    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
-
-
 @dataclass(eq=False)
 class Sender:
     bot: Bot
@@ -137,6 +88,8 @@ class Sender:
     backoff: float = 1.0
     longest_wait: float = 90.0
     read_timeout: float | None = None
+    # Safety alerts take the limiter's free slots before reminders.
+    lane: Lane = Lane.DELIVERY
 
     async def _call(self, chat_id: int, part: Part, read_timeout: float | None) -> Message:
         timeouts: dict[str, Any] = {}
@@ -144,7 +97,7 @@ class Sender:
             timeouts["read_timeout"] = read_timeout
         if isinstance(self.bot, ExtBot) and self.bot.rate_limiter is not None:
             # This loop owns the 429 wait (PTB refuses the argument when there is no limiter).
-            timeouts["rate_limit_args"] = CALLER_WAITS
+            timeouts["rate_limit_args"] = Pace(self.lane, caller_waits=True)
         keys = _markup(part.keyboard)
         if part.photo is not None:
             return await self.bot.send_photo(
@@ -166,7 +119,7 @@ class Sender:
                 message = await self._call(chat_id, part, read_timeout)
                 return Result(Outcome.SENT, message.message_id)
             except RetryAfter as error:
-                wait = _seconds(error)
+                wait = retry_seconds(error)
                 log.info("chat %s: 429, waiting %.0fs", chat_id, wait)
                 # Bounded, so a claim never outlives its lease while waiting.
                 if waited + wait > self.longest_wait or attempt == self.tries:
@@ -175,6 +128,8 @@ class Sender:
                 await self.sleep(wait)
             except Forbidden:
                 return Result(Outcome.BLOCKED, reason="blocked")
+            except BadRequest:  # before NetworkError: PTB's BadRequest is one
+                return Result(Outcome.FAILED, reason="bad_request")
             except TimedOut:
                 # Perhaps delivered, perhaps not: a duplicate is the lesser harm than a loss.
                 log.info("chat %s: no answer in time on try %s", chat_id, attempt)
@@ -189,8 +144,6 @@ class Sender:
                 if attempt == self.tries:
                     return Result(Outcome.RETRY, reason="network")
                 await self.sleep(self.backoff * 2 ** (attempt - 1))
-            except BadRequest:
-                return Result(Outcome.FAILED, reason="bad_request")
             except TelegramError as error:
                 log.warning("chat %s: %s", chat_id, type(error).__name__)
                 return Result(Outcome.FAILED, reason="telegram_error")

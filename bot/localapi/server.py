@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import ClientSession, web
 
 from .faults import FaultInjection
+from .limits import RateLimits
 from .models import ApiCall, ApiError, PendingUpdate
 from .observe import Observation
 from .params import loggable, read_params
@@ -27,7 +28,7 @@ _MAX_POLL_TIMEOUT = 50.0
 _WEBHOOK_ATTEMPTS = 5
 
 
-class LocalBotApi(FaultInjection, Observation):
+class LocalBotApi(FaultInjection, RateLimits, Observation):
     """In-process Bot API for one bot; see the module docstring."""
 
     def __init__(
@@ -46,6 +47,7 @@ class LocalBotApi(FaultInjection, Observation):
         self._stopping = False
         self._poll_generation = 0
         self.reset_faults()
+        self.reset_limits()
         self._next_user_id = 1000
         self._pushes: set[asyncio.Task[None]] = set()
         self._push_lock = asyncio.Lock()
@@ -213,7 +215,7 @@ class LocalBotApi(FaultInjection, Observation):
                 raise ApiError(400, "Bad Request: method not found")
             params, uploads = await read_params(request)
             recorded = loggable(params, uploads)
-            failure = self._injected_failure(name, params)
+            failure = self._injected_failure(name, params) or self._over_limit(name, params)
             if failure is not None:
                 raise failure
             if entry is None:

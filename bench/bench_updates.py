@@ -1,0 +1,288 @@
+"""How fast the real bot answers /next and the "I'll be there" tap, against a bare PTB bot.
+
+    python bench/bench_updates.py                       # SQLite (a temporary file)
+    python bench/bench_updates.py --reset \\
+        --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/peerbot_bench
+
+In one run, against one local Bot API server (in this process, which also plays the
+people), two bots in turn, each in its own process polling the server:
+- bare: python-telegram-bot with no database, as built by default, making the same Bot API
+  calls (/next: one sendMessage with the card's buttons; the tap: answerCallbackQuery and
+  editMessageText);
+- real: the Application `peerbot run` builds (its handlers, the database, the rate limiter
+  and the concurrent update processor), on a database seeded with one session each for
+  the peers.
+Each bot gets the same load: a burst (every /next at once, then every tap at once) and a
+paced run (--rate a second). It prints each phase's rate and latency, then real ÷ bare.
+An update's latency is from its arrival at the server to the bot's last call for it.
+PostgreSQL: --reset empties the given database first (DROP SCHEMA public): never point it
+at a database you want to keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.localapi import LocalBotApi
+from bot.localapi.models import CallbackRecord
+from bot.localapi.people import command_entities
+from drills.common import FIRST_PEER, seed_due_reminders
+from storage.db import open_database
+from storage.migrate import upgrade
+
+CONFIRM = "I'll be there"
+
+REAL = """
+import asyncio, sys
+from bot.app import build_application, start_app, stop_app
+from bot.config import Settings
+from storage.db import open_database
+
+async def main(token, base, url):
+    settings = Settings(telegram_bot_token=token, telegram_base_url=base + "/bot",
+                        telegram_base_file_url=base + "/file/bot", database_url=url)
+    db = open_database(url)
+    app = build_application(settings, db)
+    await start_app(app, settings)
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await stop_app(app)
+    await db.dispose()
+
+asyncio.run(main(*sys.argv[1:4]))
+"""
+
+BARE = """
+import asyncio, sys
+from telegram import InlineKeyboardButton as B, InlineKeyboardMarkup as M, Update
+from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler
+
+CARD = M([[B("I'll be there", callback_data="ses:ok:1:1"),
+           B("Can't make it", callback_data="ses:no:1:1")]])
+
+async def next_session(update, context):
+    await update.message.reply_text("Your next session: Thursday 3 December, 10:00.",
+                                    reply_markup=CARD)
+
+async def confirm(update, context):
+    await update.callback_query.answer("Thank you, that's confirmed. See you then.")
+    await update.callback_query.edit_message_text(
+        "Your next session: Thursday 3 December, 10:00. You're coming.")
+
+async def main(token, base):
+    app = (ApplicationBuilder().token(token).base_url(base + "/bot")
+           .base_file_url(base + "/file/bot").build())
+    app.add_handler(CommandHandler("next", next_session))
+    app.add_handler(CallbackQueryHandler(confirm))
+    await app.initialize()
+    await app.start()
+    await app.updater.start_polling(poll_interval=0, timeout=10,
+        allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER])
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+
+asyncio.run(main(*sys.argv[1:3]))
+"""
+
+
+@dataclass
+class Phase:
+    name: str
+    rate: float  # updates a second, first arrival to last answer
+    p50: float  # ms
+    p99: float  # ms
+    count: int
+
+
+class Driver:
+    """Plays the people: puts updates on the server and waits for the bot's last call."""
+
+    def __init__(self, api: LocalBotApi) -> None:
+        self.api = api
+        self._queries = itertools.count(1)
+
+    def command(self, chat: int, text: str) -> tuple[float, Any]:
+        api = self.api
+        payload: dict[str, Any] = {
+            "message_id": api.next_message_id(chat),
+            "date": int(time.time()),
+            "chat": api.chat_json(chat),
+            "from": api._users[chat],
+            "text": text,
+            "entities": command_entities(text),
+        }
+        api._incoming.add((chat, payload["message_id"]))
+        api.enqueue_update("message", payload)
+        return time.monotonic(), ("sendMessage", chat)
+
+    def tap(self, chat: int) -> tuple[float, Any]:
+        api = self.api
+        card = next(
+            api._messages[(chat, m)]
+            for m in reversed(api._chat_order[chat])
+            if api._messages[(chat, m)].has_inline_keyboard
+        )
+        button = card.button(CONFIRM)
+        query_id = f"{chat}{next(self._queries):08d}"
+        api._queries[query_id] = CallbackRecord(query_id, chat, chat, card.message_id)
+        payload = {
+            "id": query_id,
+            "from": api._users[chat],
+            "message": card.to_api(api.bot_user, api.chat_json(chat)),
+            "chat_instance": f"local-{chat}",
+            "data": button.callback_data,
+        }
+        api.enqueue_update("callback_query", payload)
+        return time.monotonic(), ("tap", chat, query_id)
+
+    def _done_at(self, seen: int, waits: dict[Any, list[float]]) -> int:
+        """Note the calls since index `seen` that finish an awaited update."""
+        calls = self.api.calls
+        for call in calls[seen:]:
+            if call.method == "sendMessage":
+                waits.setdefault(("sendMessage", call.chat_id), []).append(call.at)
+            elif call.method == "editMessageText":
+                waits.setdefault(("edit", call.chat_id), []).append(call.at)
+            elif call.method == "answerCallbackQuery":
+                waits.setdefault(("answer", call.params.get("callback_query_id")), []).append(
+                    call.at
+                )
+        return len(calls)
+
+    async def run(self, name: str, items: list[int], kind: str, rate: float | None) -> Phase:
+        sent: list[tuple[float, Any]] = []
+        waits: dict[Any, list[float]] = {}
+        seen = len(self.api.calls)
+        start = time.monotonic()
+        for i, chat in enumerate(items):
+            if rate is not None:
+                await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
+            sent.append(self.command(chat, "/next") if kind == "next" else self.tap(chat))
+        latencies: list[float] = []
+        finished: list[float] = []
+        deadline = time.monotonic() + 300
+        pending = list(sent)
+        while pending and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+            seen = self._done_at(seen, waits)
+            left = []
+            for at, key in pending:
+                done = self._finished(key, at, waits)
+                if done is None:
+                    left.append((at, key))
+                else:
+                    latencies.append(done - at)
+                    finished.append(done)
+            pending = left
+        if pending:
+            raise SystemExit(f"{name}: {len(pending)} updates never answered")
+        span = max(finished) - sent[0][0]
+        cuts = statistics.quantiles(latencies, n=100)
+        return Phase(name, len(items) / span, cuts[49] * 1000, cuts[98] * 1000, len(items))
+
+    @staticmethod
+    def _finished(key: Any, at: float, waits: dict[Any, list[float]]) -> float | None:
+        if key[0] == "sendMessage":
+            times = [t for t in waits.get(key, []) if t >= at]
+            return min(times) if times else None
+        _, chat, query_id = key
+        answered = waits.get(("answer", query_id))
+        edited = [t for t in waits.get(("edit", chat), []) if t >= at]
+        return max(answered[0], min(edited)) if answered and edited else None
+
+
+async def run_bot(
+    api: LocalBotApi,
+    script: str,
+    argv: list[str],
+    plan: list[tuple[str, list[int], str, float | None]],
+) -> list[Phase]:
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, *argv,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).parent.parent,
+    )  # fmt: skip
+    assert child.stdin and child.stdout
+    try:
+        assert (await child.stdout.readline()).strip() == b"ready"
+        driver = Driver(api)
+        return [await driver.run(*step) for step in plan]
+    finally:
+        child.stdin.close()
+        await child.wait()
+
+
+async def run(url: str, burst: int, paced: int, rate: float) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    db = open_database(url)
+    # Sessions in three hours: nothing falls due while the bench runs.
+    await seed_due_reminders(db, 2 * (burst + paced), now, starts_in=timedelta(hours=3))
+    await db.dispose()
+    peers = [FIRST_PEER + i for i in range(2 * (burst + paced))]
+    results: dict[str, list[Phase]] = {}
+    async with LocalBotApi() as api:
+        for chat in peers:
+            api.person(f"P{chat}", user_id=chat)
+        base = f"http://{api.host}:{api.port}"
+        for name, script, argv, chats in (
+            ("bare", BARE, [api.token, base], peers[: burst + paced]),
+            ("real", REAL, [api.token, base, url], peers[burst + paced :]),
+        ):
+            plan: list[tuple[str, list[int], str, float | None]] = [
+                ("/next burst", chats[:burst], "next", None),
+                ("tap burst", chats[:burst], "tap", None),
+                (f"/next paced {rate:g}/s", chats[burst:], "next", rate),
+                (f"tap paced {rate:g}/s", chats[burst:], "tap", rate),
+            ]
+            results[name] = await run_bot(api, script, argv, plan)
+    print(f"backend {url.split(':', 1)[0]}; burst {burst}, paced {paced} at {rate:g}/s")
+    print(f"{'phase':<22}{'bot':<6}{'rate/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    summary: dict[str, Any] = {}
+    for bare, real in zip(results["bare"], results["real"], strict=True):
+        for who, phase in (("bare", bare), ("real", real)):
+            print(f"{phase.name:<22}{who:<6}{phase.rate:>9.1f}{phase.p50:>9.1f}{phase.p99:>9.1f}")
+        ratio = real.rate / bare.rate
+        print(f"{'':<22}{'ratio':<6}{ratio:>8.2f}×")
+        summary[real.name] = {"ratio": round(ratio, 2), "real_p99_ms": round(real.p99, 1)}
+    print(json.dumps(summary))
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", help="default: a temporary SQLite file")
+    parser.add_argument("--reset", action="store_true", help="PostgreSQL: empty the database first")
+    parser.add_argument("--burst", type=int, default=1000)
+    parser.add_argument("--paced", type=int, default=500)
+    parser.add_argument("--rate", type=float, default=50.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        if url.startswith("postgresql"):
+            if not args.reset:
+                raise SystemExit("PostgreSQL: pass --reset to empty the database for the benchmark")
+            from bench.bench_deliveries import reset_postgresql
+
+            asyncio.run(reset_postgresql(url))
+        upgrade(url)
+        asyncio.run(run(url, args.burst, args.paced, args.rate))
+
+
+if __name__ == "__main__":
+    main()
