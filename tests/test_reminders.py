@@ -235,3 +235,7 @@ def test_typed_times_and_hours_are_read_generously() -> None:
     assert reminders.parse_time(" 19 ") == time(19)
     assert reminders.parse_range("22:00 to 7:00") == (time(22), time(7))
     assert reminders.parse_range("21:00–08:00") == (time(21), time(8))
+    # The bot's one parser (#13.8): what people write for a time works here too.
+    assert reminders.parse_time("6pm") == time(18)
+    assert reminders.parse_time("18.30") == time(18, 30)
+    assert reminders.parse_range("10pm to 7am") == (time(22), time(7))

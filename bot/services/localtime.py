@@ -62,6 +62,7 @@ _YEAR = r"(?:\s+(\d{4}))?"
 _DAY_MONTH = re.compile(rf"^{_DAY}(?:\s+of)?\s+([a-z]+){_YEAR}$")
 _MONTH_DAY = re.compile(rf"^([a-z]+)\s+{_DAY}{_YEAR}$")
 _CLOCK = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h)?$")
+_DIGITS = re.compile(r"^\d{3,4}$")
 _WORDS_AT = {"noon": time(12), "midday": time(12), "midnight": time(0)}
 
 
@@ -133,12 +134,14 @@ def parse_date(text: str, today: date | None = None) -> date:
 
 
 def parse_time(text: str, *, bare_hour: bool = False) -> time:
-    """A typed time of day: 14:30, 18.00, 6pm, 6:30 pm, 18h, noon (and "19" where nothing
-    else could be meant: `bare_hour`)."""
+    """A typed time of day: 14:30, 18.00, 6pm, 6:30 pm, 18h, noon (and "19" or "1830" where
+    nothing else could be meant: `bare_hour`)."""
     given = text.strip()
     said = _words(given)
     if said in _WORDS_AT:
         return _WORDS_AT[said]
+    if bare_hour and _DIGITS.fullmatch(said):
+        said = f"{said[:-2]}:{said[-2:]}"  # "1830", "930": only where a year cannot be meant
     found = _CLOCK.fullmatch(said)
     if not found or (found[2] is None and found[3] is None and not bare_hour):
         raise BadInput("time_unreadable", given=given[:20])

@@ -15,7 +15,7 @@ from bot.services import flows
 from bot.services.errors import BadInput, Stale
 from bot.services.flows import REARRANGE, SUGGEST, RearrangeData, SuggestData
 from bot.services.free_times import clash, free_slots
-from bot.services.localtime import check_horizon, local, parse_date, parse_time, to_utc
+from bot.services.localtime import check_horizon, local, parse_when
 from bot.services.onboarding import member
 from bot.services.session_views import (
     SessionView,
@@ -242,10 +242,10 @@ async def suggest(
 async def suggest_typed(
     uow: UnitOfWork, telegram_id: int, text: str, *, now: datetime
 ) -> SessionView:
-    """A suggestion typed as `YYYY-MM-DD HH:MM`, in the worker's own time zone."""
+    """A suggestion typed as people write it ("Thursday 10:30", "31/12 6pm"), in the
+    worker's own time zone."""
     worker = await member(uow, telegram_id, Role.WORKER)
-    parts = text.split()
-    if len(parts) != 2:
+    if not text.split():
         raise BadInput("suggest_usage")
-    when = to_utc(parse_date(parts[0]), parse_time(parts[1]), worker.timezone)
+    when = parse_when(text, now, worker.timezone)
     return await suggest(uow, telegram_id, when, now=now)

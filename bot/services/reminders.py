@@ -7,10 +7,10 @@ never asked again unprompted; /stop pauses everything the bot would send on its 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from bot.services import localtime
 from bot.services.errors import BadInput, Stale
 from bot.services.onboarding import member
 from storage.models import Person, ReminderPrefs, Role
@@ -20,9 +20,6 @@ DAY_BEFORE = "day_before"
 MORNING = "morning"
 HOUR_BEFORE = "hour_before"
 CHOICES = (DAY_BEFORE, MORNING, HOUR_BEFORE)
-
-_HHMM = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*$")
-_RANGE = re.compile(r"^\s*(\S+)\s*(?:-|–|—|to)\s*(\S+)\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -180,22 +177,13 @@ async def resume(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> bool:
 
 
 def parse_time(text: str) -> time:
-    """A typed time: "18:00", "8:30", "7.45", "19"; BadInput otherwise."""
-    found = _HHMM.match(text or "")
-    if found is None:
-        raise BadInput("time_unclear", typed=(text or "").strip()[:20])
-    hour, minute = int(found[1]), int(found[2] or 0)
-    if hour > 23 or minute > 59:
-        raise BadInput("time_unclear", typed=(text or "").strip()[:20])
-    return time(hour, minute)
+    """A typed reminder time: "18:00", "8:30", "7.45", "19", "6pm" (the bot's one parser)."""
+    try:
+        return localtime.parse_time(text or "", bare_hour=True)
+    except BadInput:
+        raise BadInput("time_unclear", typed=(text or "").strip()[:20]) from None
 
 
 def parse_range(text: str) -> tuple[time, time]:
-    """Typed hours like "21:00-08:00" or "22:00 to 7:00"; BadInput otherwise."""
-    found = _RANGE.match(text or "")
-    if found is None:
-        raise BadInput("hours_unclear", typed=(text or "").strip()[:20])
-    try:
-        return parse_time(found[1]), parse_time(found[2])
-    except BadInput:
-        raise BadInput("hours_unclear", typed=(text or "").strip()[:20]) from None
+    """Typed quiet hours like "21:00-08:00" or "10pm to 7am"; BadInput otherwise."""
+    return localtime.parse_range(text)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.services import flows
+from bot.services import flows, localtime
 from bot.services.counts import Counts, WorkerCounts
 from bot.services.errors import BadInput
 from bot.services.flows import TEAM_SETTINGS, NoData, TeamSettingsStep
@@ -128,22 +127,12 @@ async def set_timezone(uow: UnitOfWork, telegram_id: int, raw: str) -> Coordinat
     return await _save(uow, coordinator)
 
 
-_TIME = re.compile(r"^(\d{1,2})(?:[:.h ]?(\d{2}))?\s*([ap])?\.?m?\.?$", re.IGNORECASE)
-
-
 def parse_time(raw: str) -> time:
-    """A time of day as people type it: 9, 09:30, 9.30, 1830, 6pm, 6:30 pm."""
-    found = _TIME.match(raw.strip())
-    if found is None:
-        raise BadInput("team_time_unclear")
-    hour, minute = int(found[1]), int(found[2] or 0)
-    if found[3]:
-        if not 1 <= hour <= 12:
-            raise BadInput("team_time_unclear")
-        hour = hour % 12 + (12 if found[3].lower() == "p" else 0)
-    if hour > 23 or minute > 59:
-        raise BadInput("team_time_unclear")
-    return time(hour, minute)
+    """A time of day as people type it: 9, 09:30, 9.30, 1830, 6pm, 6:30 pm (the one parser)."""
+    try:
+        return localtime.parse_time(raw, bare_hour=True)
+    except BadInput:
+        raise BadInput("team_time_unclear") from None
 
 
 @functools.cache
