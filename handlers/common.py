@@ -86,6 +86,7 @@ def answers_errors(handler: H) -> H:
 
     @functools.wraps(handler)
     async def wrapper(update: Update, context: Context, *args: Any) -> None:
+        session_texts.TODAY.set(context.bot_data.now().date())  # far dates show their year
         try:
             await handler(update, context, *args)  # type: ignore[call-arg]
         except DomainError as error:

@@ -19,6 +19,7 @@ from bot.services.deliveries import Due
 from bot.services.digest import build_digest, digest_csv
 from bot.services.summary import build_summary
 from bot.texts import reminders as texts
+from bot.texts import sessions as ts
 from bot.texts import team as team_texts
 from bot.texts.summary import render_summary
 from bot.texts.team import render_digest
@@ -77,6 +78,7 @@ async def digest_parts(db: Database, due: Due, now: datetime) -> list[Part]:
 
 async def parts_for(db: Database, due: Due, now: datetime) -> list[Part]:
     """Render one due delivery as the messages to send."""
+    ts.TODAY.set(now.date())  # far dates show their year
     s = due.session
     if due.kind in t.REMINDER_KINDS:
         assert s is not None

@@ -133,3 +133,17 @@ async def test_dates_either_side_of_the_clocks_going_forward(bot: Harness) -> No
         datetime(2027, 3, 27, 10, 0, tzinfo=UTC),
         datetime(2027, 3, 29, 9, 0, tzinfo=UTC),
     ]
+
+
+async def test_a_date_not_within_six_months_shows_its_year(bot: Harness) -> None:
+    bot.clock.set(TUESDAY)
+    coordinator = await bot.join_coordinator()
+    worker = await bot.join_worker(coordinator)
+    peer = await bot.join_peer(worker, "Sam", "Sam")
+    [near] = await worker.send("/schedule Sam 2027-05-20 10:00")
+    assert (near.text or "").startswith("Scheduled: Thu 20 May, 10:00")
+    [far] = await worker.send("/schedule Sam 2027-08-19 10:00")
+    assert (far.text or "").startswith("Scheduled: Thu 19 Aug 2027, 10:00")
+    [listed] = await peer.send("/sessions")
+    assert "Thu 20 May, 10:00" in (listed.text or "")
+    assert "Thu 19 Aug 2027, 10:00" in (listed.text or "")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+from bot.services.localtime import shows_year
 
 if TYPE_CHECKING:
     from bot.services.sessions import PeerLine, SessionView
@@ -39,13 +42,22 @@ PEER_STATUS = {
 }
 
 
-def when(moment: datetime, zone: str) -> str:
-    """'Thu 3 Dec, 10:00' in the reader's zone."""
-    return moment.astimezone(ZoneInfo(zone)).strftime("%a %-d %b, %H:%M")
+# The reader's today, set for each update and each delivery (handlers.common,
+# scheduler.content): a date not within the next six months is shown with its year.
+TODAY: ContextVar[date | None] = ContextVar("peerbot_today", default=None)
 
 
 def day_label(day: date) -> str:
-    return day.strftime("%a %-d %b")
+    """'Thu 3 Dec', or 'Thu 3 Dec 2027' when it is not within the next six months."""
+    today = TODAY.get()
+    year = f" {day.year}" if today is not None and shows_year(day, today) else ""
+    return f"{day:%a} {day.day} {day:%b}{year}"
+
+
+def when(moment: datetime, zone: str) -> str:
+    """'Thu 3 Dec, 10:00' in the reader's zone (with the year when it is far off)."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{day_label(local.date())}, {local:%H:%M}"
 
 
 def _span(view: SessionView, zone: str) -> str:
