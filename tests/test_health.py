@@ -121,11 +121,6 @@ async def test_metrics_report_the_due_backlog_and_its_oldest_age_from_the_databa
     assert not any("Sam" in value or "4001" in value for value in values)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="counted once the update processor (pace, #17.4) and the engine (#17.1) increment "
-    "bot.metrics.UPDATES and DELIVERIES; remove this mark when they are merged",
-)
 async def test_metrics_count_an_update_and_a_delivery(database_url: str, clock: Clock) -> None:
     clock.set(NOON)
     async with (
