@@ -26,8 +26,7 @@ import scheduler
 from bot.config import ConfigError, Settings
 from bot.context import BotData, utc_now
 from bot.health import serving_health
-from bot.metrics import UPDATE_ERRORS
-from bot.metrics import UPDATES as HANDLED
+from bot.metrics import UPDATE_ERRORS, UPDATES as HANDLED
 from bot.updates import PerChatOrder, concurrent_updates
 from handlers.common import Context
 from handlers.menus import registered_commands, set_default_menu

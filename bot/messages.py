@@ -14,6 +14,19 @@ from bot.texts import reminders as t
 
 UTC = ZoneInfo("UTC")
 
+# The Bot API methods whose answer is a message the bot sent or changed (and so may carry
+# an inline keyboard); deleteMessage also changes a chat, but leaves no message.
+MESSAGE_SENDING = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+    }
+)
+
 # Telegram takes 4096 characters a message; a big team's digest goes in several.
 MESSAGE_LIMIT = 4000
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 

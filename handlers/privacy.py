@@ -7,8 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import callbacks as cb
-from bot import keyboards, texts
+from bot import callbacks as cb, keyboards, texts
 from bot.exports import calendar_file, mydata
 from bot.services import calendar, privacy
 from bot.services.onboarding import member

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot import callbacks as cb
-from bot import keyboards
+from bot import callbacks as cb, keyboards
 from bot.services import rearrange
 from bot.services.flows import Where
 from bot.services.sessions import SessionView

@@ -13,9 +13,7 @@ from typing import Any
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot import callbacks as cb
-from bot import keyboards
-from bot import texts as common
+from bot import callbacks as cb, keyboards, texts as common
 from bot.messages import reminder_panel
 from bot.services import conversations, onboarding, reminders
 from bot.services.flows import Flow, RemindersStep, Where

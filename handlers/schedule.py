@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks as cb
-from bot import keyboards
+from bot import callbacks as cb, keyboards
 from bot.keyboards import schedule as ksch
 from bot.services import scheduling
 from bot.services.flows import Where
 from bot.services.names import SeveralPeers
 from bot.services.sessions import SessionView
-from bot.texts import schedule as tsch
-from bot.texts import sessions as t
+from bot.texts import schedule as tsch, sessions as t
 from handlers import typed
 from handlers.common import (
     Context,

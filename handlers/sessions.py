@@ -7,8 +7,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot import callbacks as cb
-from bot import keyboards
+from bot import callbacks as cb, keyboards
 from bot.services import sessions
 from bot.services.errors import Stale
 from bot.services.flows import Where

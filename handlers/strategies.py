@@ -11,16 +11,12 @@ from datetime import datetime
 
 from telegram import Update
 
-from bot import callbacks as cb
-from bot import keyboards
-from bot.services import flows, onboarding
-from bot.services import strategies as service
-from bot.services import summary as summaries
+from bot import callbacks as cb, keyboards
+from bot.services import flows, onboarding, strategies as service, summary as summaries
 from bot.services.errors import BadInput
 from bot.services.flows import LogStep, Where
 from bot.services.names import SeveralPeers
-from bot.texts import strategies as t
-from bot.texts import summary as ts
+from bot.texts import strategies as t, summary as ts
 from handlers.common import (
     Context,
     answers_errors,

@@ -12,8 +12,7 @@ from typing import Any
 
 from telegram import CallbackQuery, Update
 
-from bot import callbacks as cb
-from bot import keyboards
+from bot import callbacks as cb, keyboards
 from bot.callbacks import Callback
 from bot.keyboards import Keyboard
 from bot.services import strategies as service

@@ -14,8 +14,7 @@ from typing import Any
 from telegram import Update
 from telegram.constants import ChatAction
 
-from bot import callbacks as cb
-from bot import keyboards, texts
+from bot import callbacks as cb, keyboards, texts
 from bot.chart import digest_chart_png
 from bot.messages import MESSAGE_LIMIT, message_parts
 from bot.services import team as service

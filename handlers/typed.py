@@ -21,24 +21,13 @@ from telegram.ext import Application, ExtBot
 from telegram.request import BaseRequest
 
 from bot.context import BotData
+from bot.messages import MESSAGE_SENDING
 from bot.services.names import choose, words
 from bot.texts import typed as tt
 from handlers.common import Context
 from handlers.presses import AnswersOnce
 
 log = logging.getLogger(__name__)
-
-# The methods whose answer is a message that may carry an inline keyboard.
-KEYBOARD_METHODS = frozenset(
-    {
-        "sendMessage",
-        "sendPhoto",
-        "sendDocument",
-        "editMessageText",
-        "editMessageCaption",
-        "editMessageReplyMarkup",
-    }
-)
 
 
 def keyboard_of(message: dict[str, Any]) -> list[tuple[str, str]]:
@@ -66,7 +55,7 @@ class KeyboardNotes(BaseRequest):
     async def do_request(self, url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         code, payload = await self._inner.do_request(url, *args, **kwargs)
         method = url.rsplit("/", 1)[-1]
-        if method in KEYBOARD_METHODS and code == HTTPStatus.OK:
+        if method in MESSAGE_SENDING and code == HTTPStatus.OK:
             result = self.parse_json_payload(payload).get("result")
             if isinstance(result, dict):
                 await self._note(method, result)

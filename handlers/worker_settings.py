@@ -9,9 +9,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot import callbacks as cb
-from bot import keyboards
-from bot import texts as common
+from bot import callbacks as cb, keyboards, texts as common
 from bot.messages import worker_settings as panel_text
 from bot.services import conversations, localtime, worker_settings
 from bot.services.flows import Flow, Where, WorkerSettingsStep

@@ -13,14 +13,11 @@ from zoneinfo import ZoneInfo
 
 from bot import keyboards
 from bot.chart import digest_chart_png
-from bot.services import deliveries
-from bot.services import delivery_times as t
+from bot.services import deliveries, delivery_times as t
 from bot.services.deliveries import Due
 from bot.services.digest import build_digest, digest_csv
 from bot.services.summary import build_summary
-from bot.texts import reminders as texts
-from bot.texts import sessions as ts
-from bot.texts import team as team_texts
+from bot.texts import reminders as texts, sessions as ts, team as team_texts
 from bot.texts.summary import render_summary
 from bot.texts.team import render_digest
 from scheduler.sending import Part

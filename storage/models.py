@@ -25,28 +25,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storage.enums import (
-    DeliveryKind as DeliveryKind,
-)
-from storage.enums import (
-    DeliveryState as DeliveryState,
-)
-from storage.enums import (
-    Party as Party,
-)
-from storage.enums import (
-    ProgrammeState as ProgrammeState,
-)
-from storage.enums import (
-    RearrangeState as RearrangeState,
-)
 from storage.enums import (  # the values the state columns may hold, re-exported here
+    DeliveryKind as DeliveryKind,
+    DeliveryState as DeliveryState,
+    Party as Party,
+    ProgrammeState as ProgrammeState,
+    RearrangeState as RearrangeState,
     Role as Role,
-)
-from storage.enums import (
     SessionState as SessionState,
-)
-from storage.enums import (
     StrategyOutcome as StrategyOutcome,
 )
 from storage.types import UTCDateTime, one_of, state_column, time_of_day

@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.localapi import LocalBotApi
-from bot.services import deliveries, reminders
-from bot.services import delivery_times as t
+from bot.services import deliveries, delivery_times as t, reminders
 from storage.db import Database, open_database
 from storage.models import Delivery
 from storage.uow import UnitOfWork

@@ -7,10 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 
-from bot.texts import reminders as tr
-from bot.texts import schedule as tsch
-from storage.models import PeerSession
-from storage.models import Person as PersonRow
+from bot.texts import reminders as tr, schedule as tsch
+from storage.models import PeerSession, Person as PersonRow
 from tests.harness import Harness
 
 TUESDAY = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # Tue 1 Dec 2026, London = UTC

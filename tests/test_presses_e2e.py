@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from bot import texts
 from bot.localapi import ApiCall, Person
-from storage.models import Person as PersonRow
-from storage.models import ReminderPrefs
+from storage.models import Person as PersonRow, ReminderPrefs
 from tests.harness import Harness
 
 TUESDAY = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -8,8 +8,7 @@ from datetime import time, timedelta
 import pytest
 
 from bot.localapi import LocalBotApi
-from bot.services import delivery_times as t
-from bot.services import reminders
+from bot.services import delivery_times as t, reminders
 from storage.db import Database
 from storage.uow import UnitOfWork
 from tests.deliveries_world import World, local_bot, london, make_world

@@ -10,8 +10,7 @@ import pytest
 from bot.app import build_application
 from bot.config import Settings
 from bot.localapi import LocalBotApi
-from bot.services import delivery_times as t
-from bot.services import reminders
+from bot.services import delivery_times as t, reminders
 from storage.db import Database
 from tests.deliveries_world import World, london, make_world
 

@@ -12,8 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.localapi import LocalBotApi
-from bot.services import delivery_times as t
-from bot.services import reminders
+from bot.services import delivery_times as t, reminders
 from storage.db import Database
 from storage.models import Delivery
 from tests.deliveries_world import World, local_bot, london, make_world, seed_due_reminders

@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.texts import schedule as tsch
-from bot.texts import sessions as ts
+from bot.texts import schedule as tsch, sessions as ts
 from storage.models import LastKeyboard, PeerSession
 from tests.harness import Harness
 

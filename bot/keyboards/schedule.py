@@ -8,9 +8,7 @@ from datetime import date, time
 from bot import callbacks as cb
 from bot.keyboards.keys import Key, Keyboard, rows
 from bot.services import scheduling
-from bot.texts import reminders as tr
-from bot.texts import schedule as tsch
-from bot.texts import sessions as ts
+from bot.texts import reminders as tr, schedule as tsch, sessions as ts
 
 SESSION_TIMES = scheduling.SESSION_TIMES
 

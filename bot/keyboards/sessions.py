@@ -7,8 +7,7 @@ from datetime import datetime
 from bot import callbacks as cb
 from bot.keyboards.keys import Key, Keyboard, column
 from bot.services.sessions import SessionView
-from bot.texts import privacy as tp
-from bot.texts import sessions as ts
+from bot.texts import privacy as tp, sessions as ts
 
 
 def calendar_key() -> Key:

@@ -9,8 +9,7 @@ from bot import callbacks as cb
 from bot.keyboards.keys import Key, Keyboard, column
 from bot.services.reminders import ReminderChoice
 from bot.services.worker_settings import LEAD_CHOICES
-from bot.texts import reminders as tr
-from bot.texts import team as tt
+from bot.texts import reminders as tr, team as tt
 
 REMINDER_TIMES = {
     1: (time(17), time(18), time(19), time(20)),  # the day before

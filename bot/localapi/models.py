@@ -10,19 +10,11 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.messages import MESSAGE_SENDING
+
 # Methods whose calls create, change or remove a message in a chat.  Waiting
 # logic ("did the bot answer?") and expect_silence() only look at these.
-MESSAGE_METHODS = frozenset(
-    {
-        "sendMessage",
-        "sendPhoto",
-        "sendDocument",
-        "editMessageText",
-        "editMessageCaption",
-        "editMessageReplyMarkup",
-        "deleteMessage",
-    }
-)
+MESSAGE_METHODS = MESSAGE_SENDING | {"deleteMessage"}
 
 
 def present(**fields: Any) -> dict[str, Any]:

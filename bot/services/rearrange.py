@@ -181,8 +181,22 @@ async def accept_wish_start(
     request, row = await _open_request(uow, worker, request_id)
     if request.proposed_at is not None:
         raise Stale(view(row))
+    return await _ask_for_time(uow, worker, row, request.id, now, accepting=True)
+
+
+async def _ask_for_time(
+    uow: UnitOfWork,
+    worker: Person,
+    row: SessionRow,
+    request_id: int,
+    now: datetime,
+    *,
+    accepting: bool,
+) -> Offer:
+    """Ask the worker for a time (free times offered, or one typed): a suggestion to the
+    peer, or the time of the peer's wish they accepted."""
     slots = await _offer(uow, row, now)
-    data = SuggestData(row.session.id, row.session.version, request.id, accepting=True)
+    data = SuggestData(row.session.id, row.session.version, request_id, accepting=accepting)
     await flows.begin(uow, worker.id, SUGGEST, flows.SuggestStep.TIME, data, now=now)
     await uow.commit()
     return Offer(view(row), slots)
@@ -216,11 +230,7 @@ async def suggest_start(
     """The peer worker will suggest another time: offer free times, or take one typed."""
     worker = await member(uow, telegram_id, Role.WORKER)
     request, row = await _open_request(uow, worker, request_id)
-    slots = await _offer(uow, row, now)
-    data = SuggestData(row.session.id, row.session.version, request.id)
-    await flows.begin(uow, worker.id, SUGGEST, flows.SuggestStep.TIME, data, now=now)
-    await uow.commit()
-    return Offer(view(row), slots)
+    return await _ask_for_time(uow, worker, row, request.id, now, accepting=False)
 
 
 async def suggest(

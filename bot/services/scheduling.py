@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -10,119 +9,31 @@ from zoneinfo import ZoneInfo
 from bot.services import flows
 from bot.services.errors import BadInput, Stale
 from bot.services.flows import SCHEDULE, ScheduleData, ScheduleStep
-from bot.services.free_times import clash
-from bot.services.free_times import free_slots as free_slots
+from bot.services.free_times import clash, free_slots as free_slots
 from bot.services.localtime import (
-    DATE,
     check_horizon,
-    is_time,
-    parse_date,
     parse_time,
     to_utc,
     today_in,
 )
 from bot.services.names import Named, one_peer
 from bot.services.onboarding import member
+from bot.services.schedule_line import (
+    LENGTHS as LENGTHS,
+    MAX_MINUTES as MAX_MINUTES,
+    MIN_MINUTES as MIN_MINUTES,
+    clean_place,
+    parse_length,
+    parse_line,
+)
 from bot.services.session_views import SessionView, committed
 from storage.models import PeerSession, Person, Programme, ProgrammeState, Role, SessionState
 from storage.uow import UnitOfWork
 
-LENGTHS = (60, 75, 90)
-MIN_MINUTES, MAX_MINUTES = 15, 240
 # The guided /schedule's times (any other can be typed), and how many places it offers.
 SESSION_TIMES = tuple(time(h) for h in range(9, 18))
 PLACES_OFFERED = 4
-_LENGTH = re.compile(
-    r"^(?:(\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hour|hours))?\s*(?:(\d+)\s*(?:m|min|mins|minutes?)?)?$"
-)
-PLACE_MAX = 120
 GUIDED_DAYS = 21
-# Older name of the flow, for the handlers that route typed answers by it.
-
-
-@dataclass(frozen=True)
-class ScheduleLine:
-    peer_name: str
-    day: date
-    at: time
-    minutes: int
-    place: str | None
-
-
-def _time_at(words: list[str]) -> tuple[int, int] | None:
-    """Where the time is among `words` and how many words it takes ("6pm", "6 pm")."""
-    for i in range(len(words)):
-        for n in (2, 1):
-            if i + n <= len(words) and is_time(" ".join(words[i : i + n])):
-                return i, n
-    return None
-
-
-def _date_before(words: list[str], today: date | None) -> tuple[int, date] | None:
-    """Where the date ends the words before the time ("31 Dec", "Thu 31 Dec"), and the date."""
-    for n in (3, 2, 1):
-        if n < len(words) or (n == len(words) and n == 1):
-            start = len(words) - n
-            try:
-                return start, parse_date(" ".join(words[start:]), today)
-            except BadInput as error:
-                if error.problem == "date_nonexistent" or (n == 1 and DATE.fullmatch(words[-1])):
-                    raise
-    return None
-
-
-def _usage() -> BadInput:
-    return BadInput("schedule_usage", low=MIN_MINUTES, high=MAX_MINUTES)
-
-
-def parse_length(text: str) -> int:
-    """A typed length: "45", "45 min", "1 hour", "1h30", "1.5 hours"; in bounds or BadInput."""
-    found = _LENGTH.fullmatch(" ".join(text.casefold().split()))
-    if not found or not (found[1] or found[2]):
-        raise BadInput(
-            "length_unreadable", given=text.strip()[:20], low=MIN_MINUTES, high=MAX_MINUTES
-        )
-    minutes = round(float((found[1] or "0").replace(",", ".")) * 60) + int(found[2] or 0)
-    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise BadInput("length_out_of_range", low=MIN_MINUTES, high=MAX_MINUTES)
-    return minutes
-
-
-def parse_line(text: str, today: date | None = None) -> ScheduleLine:
-    """`<peer name> <date> <time> [minutes] [place…]`; the name may have spaces, the date and
-    time may be written as people write them ("tomorrow 6pm", "31 Dec 18.00")."""
-    words = text.split()
-    timed = _time_at(words)
-    if timed is None:
-        for end in range(len(words), 0, -1):  # the date, then what should be the time
-            if _date_before(words[:end], today):
-                if end < len(words):
-                    raise BadInput("time_unreadable", given=words[end][:20])
-                raise BadInput("time_missing")
-        raise _usage()
-    at_time, width = timed
-    dated = _date_before(words[:at_time], today)
-    if dated is None:
-        before = words[at_time - 1] if at_time else ""
-        if not any(c.isdigit() for c in before):
-            raise _usage()  # no date at all
-        raise BadInput("date_unreadable", given=before[:20])
-    at_date, day = dated
-    if at_date == 0:
-        raise BadInput("schedule_no_peer")
-    at = parse_time(" ".join(words[at_time : at_time + width]))
-    rest = words[at_time + width :]
-    minutes = 60
-    if rest and rest[0].isdigit():
-        minutes = int(rest.pop(0))
-    return ScheduleLine(" ".join(words[:at_date]), day, at, minutes, clean_place(" ".join(rest)))
-
-
-def clean_place(raw: str | None) -> str | None:
-    place = " ".join((raw or "").split())
-    if len(place) > PLACE_MAX:
-        raise BadInput("place_too_long", limit=PLACE_MAX)
-    return place or None
 
 
 async def _programme_by_name(uow: UnitOfWork, worker: Person, name: str) -> Programme:
