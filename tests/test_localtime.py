@@ -110,4 +110,5 @@ def test_zones_whatever_their_case() -> None:
 def test_the_year_is_shown_outside_the_next_six_months() -> None:
     assert not shows_year(date(2027, 5, 31), WEDNESDAY)
     assert shows_year(date(2027, 6, 30), WEDNESDAY)
-    assert shows_year(date(2026, 11, 30), WEDNESDAY)
+    assert not shows_year(date(2026, 11, 30), WEDNESDAY)  # last week's: no year needed
+    assert shows_year(date(2026, 5, 1), WEDNESDAY)

@@ -218,8 +218,10 @@ def parse_when(text: str, now: datetime, zone: str) -> datetime:
 
 
 def shows_year(day: date, today: date) -> bool:
-    """Whether a date is shown with its year: when it is not within the next six months."""
-    return not today <= day <= today + WITHOUT_YEAR
+    """Whether a date is shown with its year: when it is more than six months away, ahead
+    or behind. A date without its year is then never ambiguous, and last week's session
+    does not read "Wed 2 Dec 2026"."""
+    return abs(day - today) > WITHOUT_YEAR
 
 
 def to_utc(day: date, at: time, zone: str) -> datetime:
