@@ -2,9 +2,11 @@
 
 Every step goes through the database, so any number of ticks, restarts or replicas give
 the same answer: each occurrence is sent once. Results of sends are recorded in small
-batches, one statement and one commit each, flushed every `flush_every` seconds and always
-before a new claim: a crash between Telegram's answer and the commit repeats at most the
-messages sent in that fraction of a second, as SPEC §7 allows ("the messages in flight").
+batches, one statement and one commit each. A send keeps its slot (one of `concurrency`)
+until its result is written, and a batch is written as soon as every slot holds a result
+waiting (or `flush_every` seconds have passed, and always before a new claim): so no more
+than `concurrency` messages are ever sent and not yet recorded — the messages in flight
+that SPEC §7 lets a crash repeat, as many as when each result was written on its own.
 A 403 or a send to retry later is recorded at once (it changes what the next claim takes).
 
 The database going away mid-batch stops the batch at the first failure: nothing more is
@@ -72,6 +74,10 @@ class DeliveryEngine:
     # Sent and final (sent, failed), waiting for the next flush.
     _results: list[tuple[Due, Result, datetime]] = field(default_factory=list, init=False)
     _flushed_at: float = field(default=0.0, init=False)
+    # Sends of this batch that hold a slot (sending, or waiting for their result's write),
+    # and the writes they wait for.
+    _holding: int = field(default=0, init=False)
+    _written: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     def __post_init__(self) -> None:
         # SQLite has one writer at a time and its busy handler backs off in growing sleeps;
@@ -178,23 +184,40 @@ class DeliveryEngine:
         if not self._batched(result):
             return await self._record_now(due, result, now)
         self._results.append((due, result, now))
-        if time.monotonic() - self._flushed_at >= self.flush_every:
-            await self.flush()
+        written = self._written
+        await self._flush_when_due()
+        if self._holding:  # in a batch: keep the slot until this result is written
+            await written.wait()
         return SENT if result.outcome == Outcome.SENT else FAILED
+
+    async def _flush_now_and_then(self) -> None:
+        while True:
+            await asyncio.sleep(self.flush_every)
+            await self._flush_when_due()
+
+    async def _flush_when_due(self) -> None:
+        """Write the waiting results once every slot holds one, or they have waited long."""
+        waiting = len(self._results)
+        if waiting and (
+            waiting >= self._holding or time.monotonic() - self._flushed_at >= self.flush_every
+        ):
+            await self.flush()
 
     async def flush(self) -> None:
         """Write the results waiting since the last flush; kept for `settle` if the
         database is away."""
         async with self._flushing:
             taken, self._results = self._results, []
+            written, self._written = self._written, asyncio.Event()
             self._flushed_at = time.monotonic()
-            if not taken:
-                return
             try:
-                await self._write_results(taken)
+                if taken:
+                    await self._write_results(taken)
             except DATABASE_DOWN as error:
                 self._went_down(error)
                 self._owed.extend(taken)
+            finally:
+                written.set()  # their slots are free: written, or owed until it is back
 
     async def _write_results(self, taken: list[tuple[Due, Result, datetime]]) -> None:
         rows = [
@@ -261,13 +284,18 @@ class DeliveryEngine:
 
         async def one(due: Due, at: datetime) -> None:
             async with slots:
-                if clock() >= at + self.lease / 2:
-                    # Too near the lease's end to start a send that may take a minute or
-                    # two (timeouts, 429s): handed back and claimed again with a new lease.
-                    self._unsent.append(due.delivery_id)
-                    counts["held"] += 1
-                    return
-                counts[await self.deliver(due, at)] += 1
+                self._holding += 1
+                try:
+                    if clock() >= at + self.lease / 2:
+                        # Too near the lease's end to start a send that may take a minute
+                        # or two (timeouts, 429s): handed back, claimed again with a new lease.
+                        self._unsent.append(due.delivery_id)
+                        counts["held"] += 1
+                        return
+                    counts[await self.deliver(due, at)] += 1
+                finally:
+                    self._holding -= 1
+                    await self._flush_when_due()  # the others may all be waiting now
 
         while await self.settle(clock()):
             at = clock()
@@ -281,7 +309,11 @@ class DeliveryEngine:
             counts["skipped"] += claimed - len(batch)
             if not claimed:
                 break
+            # A slow send (a 429 waited out) must not keep the finished ones from being written.
+            ticking = asyncio.create_task(self._flush_now_and_then()) if self.flush_every else None
             results = await asyncio.gather(*(one(due, at) for due in batch), return_exceptions=True)
+            if ticking:
+                ticking.cancel()
             for failure in results:
                 if isinstance(failure, Exception):
                     # The claim's lease runs out and the delivery is tried again later.

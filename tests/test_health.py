@@ -138,8 +138,13 @@ async def test_metrics_count_an_update_and_a_delivery(database_url: str, clock: 
             lambda: any("starts in about an hour" in (m.text or "") for m in peer.messages),
             loop.time() + 10,
         )
+        handled = "peerbot_updates_handled_total"
+        delivered = "peerbot_deliveries_total"
+        # The reminder is counted once its result is written, a moment after Telegram has it.
+        deadline = loop.time() + 10
         after = await monitor.metrics()
-    handled = "peerbot_updates_handled_total"
-    delivered = "peerbot_deliveries_total"
+        while total(after, delivered) == total(before, delivered) and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+            after = await monitor.metrics()
     assert total(after, handled) - total(before, handled) >= 1
     assert total(after, delivered) - total(before, delivered) >= 1
