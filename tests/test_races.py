@@ -157,8 +157,8 @@ async def test_an_accept_that_gets_there_first_makes_the_confirm_stale(
         "This has changed, so nothing was done. The session is now Thu 3 Dec, 10:00"
     )
     session, request = await stored(db, w)
-    # Confirmed at the new time by the accept itself (both agreed to it), not by the peer's
-    # confirm of the old time.
-    assert (session.starts_at, session.state, session.version) == (NEW, "confirmed", 2)
-    assert session.confirmed_at == NOW + timedelta(minutes=2)
+    # Moved, and not confirmed: the peer's confirm of the old time does not confirm the new
+    # one, and the worker's accept leaves it to the peer's own word (#13.6).
+    assert (session.starts_at, session.state, session.version) == (NEW, "scheduled", 2)
+    assert session.confirmed_at is None
     assert request.state == "accepted"
