@@ -4,14 +4,14 @@
     python bench/bench_tick.py --database-url postgresql+asyncpg://…/peerbot_large
 
 At seed_large's moment, the whole window of upcoming sessions is planned ahead once (the
-sessions were written straight to the database), one tick sends what has fallen due (to a local Bot API
-server), then --ticks ticks run 30 seconds apart with nothing new due. For each: the time
-PostgreSQL spent on its statements (from the driver's call to its answer) and the CPU the
-process used (time.process_time). A tick reconciles one slice of upcoming sessions every
-couple of minutes (scheduler.engine.DeliveryEngine.reconcile_every); those ticks are also
-reported on their own. Prints the medians and the ratio to the targets of
-issue #17 (< 5 ms of database time, < 2 ms of CPU). Reads and writes the ledger: run it on
-the seeded database, then seed again for a clean run.
+sessions were written straight to the database), one tick sends what has fallen due (to a
+local Bot API server), then --ticks ticks run 30 seconds apart with nothing new due. For
+each: the time PostgreSQL spent on its statements (from the driver's call to its answer)
+and the CPU the process used (time.process_time). A tick reconciles one slice of upcoming
+sessions every couple of minutes (DeliveryEngine.reconcile_every); those ticks are also
+reported on their own. Prints the medians and the ratio to the targets of issue #17
+(< 5 ms of database time, < 2 ms of CPU). Reads and writes the ledger: run it on the
+seeded database, then seed again for a clean run.
 """
 
 from __future__ import annotations
