@@ -10,7 +10,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -108,16 +108,19 @@ class DeliveryPlanQueries:
         self, session_ids: Collection[int], person_ids: Collection[int], since: datetime
     ) -> list[PlannedSession]:
         """Sessions (any state) by id, and those of these peers or workers, starting after
-        `since`."""
-        stmt = _planned().where(PeerSession.starts_at > since)
-        stmt = stmt.where(
-            or_(
-                PeerSession.id.in_(set(session_ids)),
-                Programme.peer_id.in_(set(person_ids)),
-                Programme.worker_id.in_(set(person_ids)),
-            )
-        )
-        return [PlannedSession(*row) for row in await self.session.execute(stmt)]
+        `since`: one statement for each, each along its own index."""
+        found: dict[int, PlannedSession] = {}
+        wanted: list[ColumnElement[bool]] = []
+        if session_ids:
+            wanted.append(PeerSession.id.in_(set(session_ids)))
+        if person_ids:
+            people = set(person_ids)
+            wanted.append(or_(Programme.peer_id.in_(people), Programme.worker_id.in_(people)))
+        for which in wanted:
+            stmt = _planned().where(which, PeerSession.starts_at > since)
+            for row in await self.session.execute(stmt):
+                found[row[0].id] = PlannedSession(*row)
+        return list(found.values())
 
     async def ledger_of_sessions(self, session_ids: Collection[int]) -> list[LedgerRow]:
         """The ledger rows of these sessions (through the index on deliveries.session_id)."""
