@@ -6,8 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.config import Settings
+from bot.services import delivery_ahead
 from storage.db import Database
 from storage.uow import UnitOfWork
+from storage.uow_notes import Touched
 
 
 def utc_now() -> datetime:
@@ -24,7 +26,13 @@ class BotData:
     commands: frozenset[str] = frozenset()
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.db)
+        """A unit of work whose commit plans the deliveries of what it changed."""
+        return UnitOfWork(self.db, planner=self._plan_deliveries)
+
+    async def _plan_deliveries(self, uow: UnitOfWork, touched: Touched) -> None:
+        await delivery_ahead.replan(
+            uow, touched, now=self.now(), default_timezone=self.settings.timezone
+        )
 
     def now(self) -> datetime:
         return self.clock()

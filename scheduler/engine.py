@@ -1,4 +1,8 @@
-"""One tick of the delivery engine: plan what is due, claim it, send it, record the result.
+"""One tick of the delivery engine: claim what is due, send it, record the result.
+
+Deliveries are planned ahead when what they depend on changes (bot.services.delivery_ahead);
+a tick reads only due ledger rows, and now and then reconciles a slice of upcoming sessions
+with the ledger, which finds a plan that was missed.
 
 Every step goes through the database, so any number of ticks, restarts or replicas give
 the same answer: each occurrence is sent once. Results of sends are recorded in small
@@ -66,6 +70,12 @@ class DeliveryEngine:
     lease: timedelta = timedelta(minutes=5)
     # Seconds between writes of a batch of results; 0 records each result on its own.
     flush_every: float = 0.25
+    # A window of upcoming sessions larger than one slice is reconciled a slice at a time,
+    # one slice this often (by the ticks' clock); a smaller one at every tick. Everything a
+    # person changes is planned when they change it: this only finds what was missed.
+    reconcile_every: timedelta = timedelta(minutes=2)
+    _reconciled_at: datetime | None = field(default=None, init=False)
+    _small_window: bool = field(default=True, init=False)
     # Set at the first database failure of a batch: no further send until it is back.
     database_down: bool = field(default=False, init=False)
     # Sent, not yet recorded; and claimed by us, never sent.
@@ -118,16 +128,43 @@ class DeliveryEngine:
         self.database_down = False
         return True
 
-    async def plan(self, now: datetime) -> tuple[int, int]:
-        """Write what has fallen due to the ledger; (pending, skipped) new rows."""
+    async def plan(self, now: datetime, *, whole: bool = True) -> tuple[int, int]:
+        """Reconcile the ledger with upcoming sessions (the whole window, or one slice as a
+        tick does) and record what has fallen due; (pending, skipped) new rows due now."""
         try:
             async with UnitOfWork(self.db) as uow:
-                return await deliveries.plan(uow, now=now, default_timezone=self.default_timezone)
+                return await deliveries.plan(
+                    uow, now=now, default_timezone=self.default_timezone, whole=whole
+                )
         except (IntegrityError, *DATABASE_DOWN) as error:
             # Another replica planned the same moment first (or the database is busy);
             # the ledger is unchanged and the next tick plans the same window again.
             log.warning("planning deliveries skipped this tick: %s", type(error).__name__)
             return 0, 0
+
+    def reconcile_due(self, now: datetime) -> bool:
+        last = self._reconciled_at
+        return self._small_window or last is None or not last <= now < last + self.reconcile_every
+
+    async def reconcile(self, now: datetime) -> tuple[int, int]:
+        """One slice of the reconciliation, or at this engine's first tick (a start, after
+        downtime) the whole window a slice at a time; (pending, skipped) new rows due now."""
+        pending = skipped = 0
+        first = self._reconciled_at is None
+        for _ in range(10_000):  # a bound, not a limit: the window holds fewer slices
+            try:
+                async with UnitOfWork(self.db) as uow:
+                    done = await deliveries.reconcile(
+                        uow, now=now, default_timezone=self.default_timezone
+                    )
+            except (IntegrityError, *DATABASE_DOWN) as error:
+                log.warning("reconciling deliveries stopped: %s", type(error).__name__)
+                break
+            pending, skipped = pending + done.pending, skipped + done.skipped
+            self._reconciled_at, self._small_window = now, done.whole_window
+            if not first or done.wrapped:
+                break
+        return pending, skipped
 
     async def claim(self, now: datetime) -> tuple[int, list[Due]]:
         """Claim a batch: (rows claimed, those still wanted); the rest is recorded skipped."""
@@ -325,9 +362,15 @@ class DeliveryEngine:
         return counts
 
     async def tick(self, now: Now) -> Counter[str]:
-        """Plan, then send everything due at `now` (a moment, or a clock)."""
-        pending, skipped = await self.plan(now() if callable(now) else now)
+        """Reconcile a slice when one is due, then send everything due at `now` (a moment,
+        or a clock): with nothing due and no slice, one claim that finds nothing."""
+        at = now() if callable(now) else now
+        pending, skipped = 0, 0
+        reconciled = self.reconcile_due(at)
+        if reconciled:
+            pending, skipped = await self.reconcile(at)
         counts = await self.send_due(now)
+        counts["reconciled"] += reconciled
         counts["planned"] += pending
         counts["skipped_at_planning"] += skipped
         return counts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import get_type_hints
 
@@ -24,6 +25,9 @@ from storage.repositories import (
     TeamRepository,
 )
 from storage.repositories.base import Repository
+from storage.uow_notes import TOUCHED, Touched, touched
+
+Planner = Callable[["UnitOfWork", Touched], Awaitable[None]]
 
 
 class UnitOfWork:
@@ -31,6 +35,8 @@ class UnitOfWork:
 
     Leaving the block without a commit rolls back, so a domain error changes nothing.
     Every repository is an attribute; services reach the database only through them.
+    With a `planner` (the composition root hands one in), each commit first re-plans the
+    deliveries of what the unit changed, in the same transaction.
     """
 
     session: AsyncSession
@@ -48,8 +54,9 @@ class UnitOfWork:
     team: TeamRepository
     keyboards: KeyboardRepository
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, planner: Planner | None = None) -> None:
         self._db = db
+        self._planner = planner
 
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._db.sessionmaker()
@@ -63,7 +70,14 @@ class UnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
+        if self._planner is not None:
+            await self.session.flush()
+            note = touched(self.session)
+            if note:
+                self.session.info[TOUCHED] = Touched()
+                await self._planner(self, note)
         await self.session.commit()
+        self.session.info.pop(TOUCHED, None)
 
     async def flush(self) -> None:
         await self.session.flush()

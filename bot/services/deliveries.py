@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.services import delivery_times as t
-from bot.services.delivery_plan import plan, recipient_problem, worth_sending
+from bot.services.delivery_ahead import Reconciled, plan, reconcile
+from bot.services.delivery_plan import recipient_problem, worth_sending
 from storage.models import Delivery, PeerSession, ReminderPrefs, SessionState
 from storage.repositories.deliveries import (
     FAILED,
@@ -28,12 +29,14 @@ from storage.uow import UnitOfWork
 
 __all__ = [
     "Due",
+    "Reconciled",
     "SessionFacts",
     "check",
     "claim",
     "give_back",
     "mark_unreachable",
     "plan",
+    "reconcile",
     "record",
     "record_many",
 ]

@@ -1,21 +1,19 @@
-"""What has fallen due: occurrences computed from sessions and preferences, never stored ahead.
+"""The occurrences a session or a coordinator has, and whether one is still worth sending.
 
-Each tick plans the occurrences whose due time lies between the last planned moment (a
-watermark kept in the database, so downtime is noticed) and now, and writes them to the
-ledger: pending when still worth sending, otherwise skipped with the reason.
+delivery_ahead writes them to the ledger: ahead of time when what they depend on
+changes, and (a reconciliation, each tick) what fell due since the last planned moment, a
+watermark kept in the database so downtime is noticed: pending when still worth sending,
+otherwise skipped with the reason.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services import delivery_times as t
 from storage.models import PeerSession, Person, ReminderPrefs
-from storage.repositories.deliveries import PENDING, SKIPPED
-from storage.uow import UnitOfWork
 
 WATERMARK = "deliveries_planned_until"
 # Replicas' clocks and commits differ a little; re-planning a few minutes is harmless
@@ -98,7 +96,7 @@ def skip_reason(c: Candidate, now: datetime, default_tz: str) -> str | None:
     return worth_sending(c.kind, c.due_at, c.session, c.recipient, c.prefs, now, default_tz).reason
 
 
-def _session_candidates(
+def session_candidates(
     s: PeerSession,
     peer: Person,
     worker: Person,
@@ -130,37 +128,7 @@ def _session_candidates(
     return found
 
 
-async def _sessions(
-    uow: UnitOfWork, after: datetime, until: datetime, default_tz: str
-) -> list[Candidate]:
-    found: list[Candidate] = []
-    for row in await uow.deliveries.sessions_starting(after - BEHIND, until + AHEAD):
-        found.extend(
-            _session_candidates(
-                row.session,
-                row.peer,
-                row.worker,
-                row.reminder_prefs,
-                row.summary_lead_minutes,
-                default_tz,
-            )
-        )
-    return found
-
-
-async def _digests(
-    uow: UnitOfWork, after: datetime, until: datetime, default_tz: str
-) -> list[Candidate]:
-    found: list[Candidate] = []
-    for person, prefs in await uow.deliveries.coordinators_with_prefs():
-        weekday = prefs.digest_weekday if prefs else 1
-        at = prefs.digest_at if prefs else time(9, 0)
-        for day, due_at in t.digest_times(weekday, at, zone(person, default_tz), after, until):
-            found.append(Candidate(t.digest_key(person.id, day), t.DIGEST, person, due_at))
-    return found
-
-
-def _booked_late(c: Candidate, now: datetime) -> bool:
+def booked_late(c: Candidate, now: datetime) -> bool:
     """A summary whose time had passed when its session was booked (or moved): due now.
 
     Planning looks back only to the watermark, so without this a session booked inside
@@ -172,54 +140,3 @@ def _booked_late(c: Candidate, now: datetime) -> bool:
     # A move confirms the new time (confirmed_at), and a new version is a new summary.
     booked = s.confirmed_at if s.version > 1 and s.confirmed_at else s.created_at
     return booked is not None and booked >= c.due_at
-
-
-def _mark(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime(_MARK_FORMAT)
-
-
-def _unmark(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value, _MARK_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
-        return None
-
-
-async def plan(uow: UnitOfWork, *, now: datetime, default_timezone: str) -> tuple[int, int]:
-    """Write newly due occurrences to the ledger; (pending, skipped) counts of new rows."""
-    repo = uow.deliveries
-    planned_until = _unmark(await uow.bot_info.get(WATERMARK))
-    after = planned_until - OVERLAP if planned_until else now - FIRST_LOOKBACK
-    after = max(after, now - MAX_LOOKBACK)
-    candidates = [
-        c
-        for c in [
-            *await _sessions(uow, after, now, default_timezone),
-            *await _digests(uow, after, now, default_timezone),
-        ]
-        if after < c.due_at <= now or _booked_late(c, now)
-    ]
-    rows: list[dict[str, Any]] = []
-    for c in sorted(candidates, key=lambda c: c.key):  # one order: no deadlock between replicas
-        reason = skip_reason(c, now, default_timezone)
-        rows.append(
-            {
-                "key": c.key,
-                "kind": c.kind,
-                "recipient_id": c.recipient.id,
-                "session_id": c.session.id if c.session else None,
-                "due_at": c.due_at,
-                "state": SKIPPED if reason else PENDING,
-                "reason": reason,
-                "finished_at": now if reason else None,
-                "attempts": 0,
-            }
-        )
-    new_pending = await repo.add_new([r for r in rows if r["state"] == PENDING])
-    new_skipped = await repo.add_new([r for r in rows if r["state"] == SKIPPED])
-    if planned_until is None or planned_until < now:
-        await repo.advance_mark(WATERMARK, _mark(now))
-    await uow.commit()
-    return new_pending, new_skipped

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, Update, bindparam, case, or_, select, update
+from sqlalchemy import Integer, Table, Update, bindparam, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from storage.enums import DeliveryState
 from storage.models import BotInfo, Delivery
@@ -27,6 +29,39 @@ def _still_claimed(delivery_id: int, owner: str) -> Update:
     """An UPDATE of one row that changes it only while `owner` still holds its claim."""
     return update(Delivery).where(
         Delivery.id == delivery_id, Delivery.claimed_by == owner, Delivery.state == CLAIMED
+    )
+
+
+@cache
+def _claim_statement() -> ReturningUpdate[Delivery]:
+    """The claim's one statement, built once (an empty tick is this statement alone)."""
+    free = or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= bindparam("now"))
+    due = Delivery.state.in_((PENDING, CLAIMED)) & (Delivery.due_at <= bindparam("now")) & free
+    # A materialized CTE, not `IN (subquery)`: PostgreSQL re-runs such a subquery when
+    # a row it picked was changed by a concurrent claim (EvalPlanQual), and each re-run
+    # skips the other sender's locks and picks `limit` more rows: one sender then held
+    # nearly every due row under a lease sized for one batch.
+    pick = (
+        select(Delivery.id)
+        .where(due)
+        .order_by(Delivery.due_at, Delivery.id)
+        .limit(bindparam("limit", type_=Integer))
+        .with_for_update(skip_locked=True)
+        .cte("pick")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    return (
+        update(Delivery)
+        .where(Delivery.id.in_(select(pick.c.id)), due)
+        .values(
+            state=CLAIMED,
+            claimed_by=bindparam("owner"),
+            claimed_until=bindparam("lease_until"),
+            attempts=Delivery.attempts + 1,
+            reason=case((Delivery.state == CLAIMED, LEASE_EXPIRED), else_=Delivery.reason),
+        )
+        .returning(Delivery)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -51,6 +86,38 @@ class DeliveryRepository(Repository, DeliveryPlanQueries):
             added += max(result.rowcount, 0)  # type: ignore[attr-defined]
         return added
 
+    async def plan_ahead(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert pending rows planned ahead, or move a row still pending to its new due time.
+
+        Upserted on `key`: a row already claimed or finished is left as it is.
+        """
+        if not rows:
+            return 0
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        changed = 0
+        chunk = 32_000 // max(len(rows[0]), 1)
+        for start in range(0, len(rows), chunk):
+            stmt = insert(Delivery).values(list(rows[start : start + chunk]))
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["key"],
+                set_={"due_at": stmt.excluded.due_at, "recipient_id": stmt.excluded.recipient_id},
+                where=(Delivery.state == PENDING) & (Delivery.attempts == 0),
+            )
+            result = await self.session.execute(stmt)
+            changed += max(result.rowcount, 0)  # type: ignore[attr-defined]
+        return changed
+
+    async def drop_pending(self, keys: Collection[str]) -> int:
+        """Delete rows planned ahead that no longer apply, while still pending and untried."""
+        if not keys:
+            return 0
+        stmt = delete(Delivery).where(
+            Delivery.key.in_(set(keys)), Delivery.state == PENDING, Delivery.attempts == 0
+        )
+        result = await self.session.execute(stmt.execution_options(synchronize_session=False))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def claim(
         self, *, owner: str, now: datetime, lease_until: datetime, limit: int
     ) -> list[Delivery]:
@@ -63,35 +130,9 @@ class DeliveryRepository(Repository, DeliveryPlanQueries):
         A row taken over from a dead sender is marked `reason=LEASE_EXPIRED`, which the
         check counts towards giving it up.
         """
-        free = or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= now)
-        due = Delivery.state.in_((PENDING, CLAIMED)) & (Delivery.due_at <= now) & free
-        # A materialized CTE, not `IN (subquery)`: PostgreSQL re-runs such a subquery when
-        # a row it picked was changed by a concurrent claim (EvalPlanQual), and each re-run
-        # skips the other sender's locks and picks `limit` more rows: one sender then held
-        # nearly every due row under a lease sized for one batch.
-        pick = (
-            select(Delivery.id)
-            .where(due)
-            .order_by(Delivery.due_at, Delivery.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-            .cte("pick")
-            .prefix_with("MATERIALIZED", dialect="postgresql")
-        )
-        stmt = (
-            update(Delivery)
-            .where(Delivery.id.in_(select(pick.c.id)), due)
-            .values(
-                state=CLAIMED,
-                claimed_by=owner,
-                claimed_until=lease_until,
-                attempts=Delivery.attempts + 1,
-                reason=case((Delivery.state == CLAIMED, LEASE_EXPIRED), else_=Delivery.reason),
-            )
-            .returning(Delivery)
-            .execution_options(synchronize_session=False)
-        )
-        rows = list(await self.session.scalars(stmt))
+        params = {"now": now, "owner": owner, "lease_until": lease_until, "limit": limit}
+        stmt = _claim_statement()
+        rows = list(await self.session.scalars(stmt, params))
         return sorted(rows, key=lambda row: (row.due_at, row.id))
 
     async def finish(

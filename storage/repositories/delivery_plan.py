@@ -10,18 +10,19 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage.enums import DeliveryKind, DeliveryState
 from storage.models import (
     CoordinatorPrefs,
+    Delivery,
     PeerSession,
     Person,
     Programme,
     ReminderPrefs,
     Role,
-    SessionState,
     WorkerPrefs,
 )
 
@@ -36,6 +37,40 @@ class PlannedSession(NamedTuple):
     summary_lead_minutes: int | None
 
 
+class LedgerRow(NamedTuple):
+    """What the planner compares against: a ledger row's key, due time and state."""
+
+    key: str
+    session_id: int | None
+    recipient_id: int
+    due_at: datetime
+    state: str
+
+
+_LEDGER_COLUMNS = (
+    Delivery.key,
+    Delivery.session_id,
+    Delivery.recipient_id,
+    Delivery.due_at,
+    Delivery.state,
+)
+
+
+def _planned() -> Select[PeerSession, Person, Person, ReminderPrefs, int]:
+    """Sessions with both people and their preferences (the planner's one join)."""
+    peer, worker = aliased(Person), aliased(Person)
+    return (
+        select(PeerSession, peer, worker, ReminderPrefs, WorkerPrefs.summary_lead_minutes)
+        .join(Programme, Programme.id == PeerSession.programme_id)
+        .join(peer, peer.id == Programme.peer_id)
+        .join(worker, worker.id == Programme.worker_id)
+        .outerjoin(ReminderPrefs, ReminderPrefs.person_id == peer.id)
+        .outerjoin(WorkerPrefs, WorkerPrefs.person_id == worker.id)
+        # The unit's conditional UPDATEs leave objects it loaded earlier as they were read.
+        .execution_options(populate_existing=True)
+    )
+
+
 class NamedSession(NamedTuple):
     session: PeerSession
     peer_name: str
@@ -45,26 +80,81 @@ class NamedSession(NamedTuple):
 class DeliveryPlanQueries:
     session: AsyncSession
 
-    async def sessions_starting(self, after: datetime, until: datetime) -> list[PlannedSession]:
-        """Scheduled or confirmed sessions starting in (after, until], in one statement."""
-        peer, worker = aliased(Person), aliased(Person)
-        stmt = (
-            select(PeerSession, peer, worker, ReminderPrefs, WorkerPrefs.summary_lead_minutes)
-            .join(Programme, Programme.id == PeerSession.programme_id)
-            .join(peer, peer.id == Programme.peer_id)
-            .join(worker, worker.id == Programme.worker_id)
-            .outerjoin(ReminderPrefs, ReminderPrefs.person_id == peer.id)
-            .outerjoin(WorkerPrefs, WorkerPrefs.person_id == worker.id)
-            .where(
-                PeerSession.state.in_((SessionState.SCHEDULED, SessionState.CONFIRMED)),
-                PeerSession.starts_at > after,
-                PeerSession.starts_at <= until,
+    async def sessions_after(
+        self,
+        cursor: tuple[datetime, int] | None,
+        since: datetime,
+        until: datetime,
+        limit: int | None,
+    ) -> list[PlannedSession]:
+        """Up to `limit` (None: all) sessions (any state) after `cursor` in (starts_at, id) order,
+        starting in (since, until]: the reconciliation's slice, through ix_sessions_starts_at."""
+        window = (PeerSession.starts_at > since, PeerSession.starts_at <= until)
+        pick = select(PeerSession.id).where(*window)
+        if cursor is not None:
+            at, session_id = cursor
+            pick = pick.where(
+                PeerSession.starts_at >= at,
+                or_(PeerSession.starts_at > at, PeerSession.id > session_id),
             )
-        )
+        # The slice first (along ix_sessions_starts_at), then its people: joined before the
+        # LIMIT, PostgreSQL would join every session of the window and sort them all.
+        pick = pick.order_by(PeerSession.starts_at, PeerSession.id).limit(limit)
+        stmt = _planned().where(PeerSession.id.in_(pick.scalar_subquery()))
+        stmt = stmt.order_by(PeerSession.starts_at, PeerSession.id)
         return [PlannedSession(*row) for row in await self.session.execute(stmt)]
 
-    async def coordinators_with_prefs(self) -> list[tuple[Person, CoordinatorPrefs | None]]:
-        """Every coordinator who can get a digest, with their settings (None: defaults)."""
+    async def sessions_touched(
+        self, session_ids: Collection[int], person_ids: Collection[int], since: datetime
+    ) -> list[PlannedSession]:
+        """Sessions (any state) by id, and those of these peers or workers, starting after
+        `since`: one statement for each, each along its own index."""
+        found: dict[int, PlannedSession] = {}
+        wanted: list[ColumnElement[bool]] = []
+        if session_ids:
+            wanted.append(PeerSession.id.in_(set(session_ids)))
+        if person_ids:
+            people = set(person_ids)
+            wanted.append(or_(Programme.peer_id.in_(people), Programme.worker_id.in_(people)))
+        for which in wanted:
+            stmt = _planned().where(which, PeerSession.starts_at > since)
+            for row in await self.session.execute(stmt):
+                found[row[0].id] = PlannedSession(*row)
+        return list(found.values())
+
+    async def ledger_of_sessions(self, session_ids: Collection[int]) -> list[LedgerRow]:
+        """The ledger rows of these sessions (through the index on deliveries.session_id)."""
+        if not session_ids:
+            return []
+        stmt = select(
+            Delivery.key,
+            Delivery.session_id,
+            Delivery.recipient_id,
+            Delivery.due_at,
+            Delivery.state,
+        ).where(Delivery.session_id.in_(set(session_ids)))
+        return [LedgerRow(*row) for row in await self.session.execute(stmt)]
+
+    async def pending_digests(self, after: datetime) -> list[LedgerRow]:
+        """Digest rows due after `after` (planned ahead, or planned by the last pass)."""
+        stmt = select(
+            Delivery.key,
+            Delivery.session_id,
+            Delivery.recipient_id,
+            Delivery.due_at,
+            Delivery.state,
+        ).where(
+            Delivery.kind == DeliveryKind.DIGEST,
+            Delivery.state == DeliveryState.PENDING,
+            Delivery.due_at > after,
+        )
+        return [LedgerRow(*row) for row in await self.session.execute(stmt)]
+
+    async def coordinators_with_prefs(
+        self, person_ids: Collection[int] | None = None
+    ) -> list[tuple[Person, CoordinatorPrefs | None]]:
+        """Every coordinator who can get a digest (of `person_ids`, if given), with their
+        settings (None: defaults)."""
         stmt = (
             select(Person, CoordinatorPrefs)
             .outerjoin(CoordinatorPrefs, CoordinatorPrefs.person_id == Person.id)
@@ -74,6 +164,8 @@ class DeliveryPlanQueries:
                 Person.left_at.is_(None),
             )
         )
+        if person_ids is not None:
+            stmt = stmt.where(Person.id.in_(set(person_ids)))
         return [(person, prefs) for person, prefs in await self.session.execute(stmt)]
 
     async def recipients(self, person_ids: Collection[int]) -> dict[int, Person]:

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import CoordinatorPrefs, ReminderPrefs, WorkerPrefs
 from storage.repositories.base import Repository
+from storage.uow_notes import touched
 
 Prefs = TypeVar("Prefs", ReminderPrefs, WorkerPrefs, CoordinatorPrefs)
 
@@ -61,6 +62,8 @@ class PrefsRepository(Repository):
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+        if result.rowcount:  # type: ignore[attr-defined]
+            touched(self.session).people.add(person_id)
         # What the row holds now, for the caller and for any later read in this unit.
         await self.session.execute(
             select(model)

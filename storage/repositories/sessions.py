@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from storage.models import PeerSession, Programme, ProgrammeState, RearrangeRequest, SessionState
 from storage.repositories.base import AddingRepository
 from storage.repositories.session_views import LIVE, MAX_LENGTH, OPEN, SessionReads, SessionRow
+from storage.uow_notes import touched
 
 __all__ = ["LIVE", "MAX_LENGTH", "SessionRepository", "SessionRow"]
 
@@ -93,7 +94,10 @@ class SessionRepository(AddingRepository[PeerSession | RearrangeRequest], Sessio
             .values(**values)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        changed = bool(result.rowcount)  # type: ignore[attr-defined]
+        if changed:  # its deliveries are planned again when the unit commits
+            touched(self.session).sessions.add(read.id)
+        return changed
 
     async def confirm(self, read: PeerSession, now: datetime) -> bool:
         """The peer will be there. The version stays: their buttons are still good."""
