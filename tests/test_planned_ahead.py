@@ -14,8 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.localapi import LocalBotApi
-from bot.services import delivery_ahead, reminders
-from bot.services import delivery_times as t
+from bot.services import delivery_ahead, delivery_times as t, reminders
 from storage.db import Database
 from storage.models import Delivery, PeerSession, Programme, SessionState
 from storage.repositories.deliveries import PENDING
