@@ -23,17 +23,17 @@ import asyncio
 import json
 import statistics
 import sys
-import tempfile
 import time
 from asyncio.subprocess import PIPE
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from telegram import Bot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import bench_database, database_arguments
 from bot.localapi import LocalBotApi
 from bot.services.deliveries import Due, SessionFacts
 from bot.services.delivery_plan import WATERMARK
@@ -43,19 +43,10 @@ from scheduler.content import parts_for
 from scheduler.engine import DeliveryEngine
 from scheduler.sending import Sender
 from storage.db import Database, open_database
-from storage.migrate import upgrade
 from storage.models import BotInfo, Delivery
 from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 6, 10, 9, tzinfo=UTC)
-
-
-async def reset_postgresql(url: str) -> None:
-    db = open_database(url)
-    async with db.engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await db.dispose()
 
 
 SERVER = """
@@ -173,20 +164,13 @@ async def run(url: str, n: int, batch: int, concurrency: int, rounds: int) -> No
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database-url", help="default: a temporary SQLite file")
-    parser.add_argument("--reset", action="store_true", help="PostgreSQL: empty the database first")
+    database_arguments(parser)
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        if url.startswith("postgresql"):
-            if not args.reset:
-                raise SystemExit("PostgreSQL: pass --reset to empty the database for the benchmark")
-            asyncio.run(reset_postgresql(url))
-        upgrade(url)
+    with bench_database(args) as url:
         asyncio.run(run(url, args.count, args.batch, args.concurrency, args.rounds))
 
 

@@ -18,7 +18,6 @@ import asyncio
 import json
 import statistics
 import sys
-import tempfile
 import time
 from asyncio.subprocess import PIPE
 from datetime import UTC, datetime, timedelta
@@ -26,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import bench_database, database_arguments
 from bot.app import build_application
 from bot.config import Settings
 from bot.localapi import LocalBotApi
@@ -33,7 +33,6 @@ from drills.common import seed_due_reminders
 from scheduler.engine import DeliveryEngine
 from scheduler.sending import Sender
 from storage.db import open_database
-from storage.migrate import upgrade
 
 NOW = datetime(2026, 6, 10, 9, tzinfo=UTC)
 
@@ -122,15 +121,13 @@ async def run(url: str, n: int, per_second: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database-url", help="default: a temporary SQLite file")
+    database_arguments(parser, reset=False)
     parser.add_argument("--count", type=int, default=900)
     parser.add_argument("--replies", type=float, default=5.0, help="answers a second meanwhile")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        if url.startswith("postgresql"):
-            raise SystemExit("SQLite only: the limiter, not the database, sets this pace")
-        upgrade(url)
+    if (args.database_url or "").startswith("postgresql"):
+        raise SystemExit("SQLite only: the limiter, not the database, sets this pace")
+    with bench_database(args) as url:
         asyncio.run(run(url, args.count, args.replies))
 
 

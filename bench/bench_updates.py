@@ -27,7 +27,6 @@ import itertools
 import json
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,12 +35,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import bench_database, database_arguments
 from bot.localapi import LocalBotApi
 from bot.localapi.models import CallbackRecord
 from bot.localapi.people import command_entities
 from drills.common import FIRST_PEER, seed_due_reminders
 from storage.db import open_database
-from storage.migrate import upgrade
 
 CONFIRM = "I'll be there"
 
@@ -266,21 +265,12 @@ async def run(url: str, burst: int, paced: int, rate: float) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database-url", help="default: a temporary SQLite file")
-    parser.add_argument("--reset", action="store_true", help="PostgreSQL: empty the database first")
+    database_arguments(parser)
     parser.add_argument("--burst", type=int, default=1000)
     parser.add_argument("--paced", type=int, default=500)
     parser.add_argument("--rate", type=float, default=50.0)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        if url.startswith("postgresql"):
-            if not args.reset:
-                raise SystemExit("PostgreSQL: pass --reset to empty the database for the benchmark")
-            from bench.bench_deliveries import reset_postgresql
-
-            asyncio.run(reset_postgresql(url))
-        upgrade(url)
+    with bench_database(args) as url:
         asyncio.run(run(url, args.burst, args.paced, args.rate))
 
 

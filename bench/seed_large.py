@@ -24,6 +24,7 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import reset_postgresql
 from storage.db import open_database
 from storage.migrate import upgrade
 
@@ -62,14 +63,6 @@ STATEMENTS = [
        FROM people WHERE role = 'peer'""",
     "ANALYZE",
 ]
-
-
-async def reset(url: str) -> None:
-    db = open_database(url)
-    async with db.engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await db.dispose()
 
 
 async def seed(url: str, peers: int, sessions_each: int) -> None:
@@ -121,7 +114,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.reset:
         raise SystemExit("pass --reset: the seed empties the database first")
-    asyncio.run(reset(args.database_url))
+    asyncio.run(reset_postgresql(args.database_url))
     upgrade(args.database_url)
     asyncio.run(seed(args.database_url, args.peers, args.sessions_each))
 

@@ -1,0 +1,49 @@
+"""What the benches share: the database they run on (a temporary SQLite file, or a
+PostgreSQL database of their own that they empty first), migrated to the newest schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+
+from storage.db import open_database
+from storage.migrate import upgrade
+
+
+def database_arguments(parser: argparse.ArgumentParser, *, reset: bool = True) -> None:
+    parser.add_argument("--database-url", help="default: a temporary SQLite file")
+    if reset:
+        parser.add_argument(
+            "--reset", action="store_true", help="PostgreSQL: empty the database first"
+        )
+
+
+async def reset_postgresql(url: str) -> None:
+    """Drop every table of the database at `url` (a bench's own)."""
+    db = open_database(url)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await db.dispose()
+
+
+@contextmanager
+def bench_database(args: argparse.Namespace, *, sqlite: bool = True) -> Iterator[str]:
+    """The migrated database the bench runs on: `--database-url`, emptied first (only with
+    `--reset`), or a temporary SQLite file."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        if url.startswith("postgresql"):
+            if not getattr(args, "reset", False):
+                raise SystemExit("PostgreSQL: pass --reset to empty the database for the benchmark")
+            asyncio.run(reset_postgresql(url))
+        elif not sqlite:
+            raise SystemExit("this bench needs a PostgreSQL database (--database-url)")
+        upgrade(url)
+        yield url
