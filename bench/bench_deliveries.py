@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import time
-from asyncio.subprocess import PIPE
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,7 +31,7 @@ from telegram import Bot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_database, database_arguments
+from bench.common import api_server, bench_database, database_arguments
 from bot.localapi import LocalBotApi
 from bot.services.deliveries import Due, SessionFacts
 from bot.services.delivery_plan import WATERMARK
@@ -114,38 +112,29 @@ async def engine_run(
 
 async def run(url: str, n: int, batch: int, concurrency: int, rounds: int) -> None:
     db = open_database(url)
-    # The local Bot API server runs in its own process, as Telegram would be elsewhere.
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", SERVER, stdin=PIPE, stdout=PIPE, cwd=Path(__file__).parent.parent
-    )
-    assert server.stdin and server.stdout
     modes = {"one result a commit (before)": 0.0, "results in batches (after)": 0.25}
     times: dict[str, list[float]] = {"bare": [], **{mode: [] for mode in modes}}
     ok, warm = True, 0
     try:
-        port = int(await server.stdout.readline())
-        await seed_due_reminders(db, n, NOW)
-        base = f"http://127.0.0.1:{port}"
-        bot = Bot(LocalBotApi().token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
-        async with bot:
-            warm = min(n, 200)
-            await bare_sends(db, Sender(bot), warm, concurrency)  # warm the connections
-            # Interleaved rounds: the shared machine's load falls on every mode alike.
-            for _ in range(rounds):
-                times["bare"].append(await bare_sends(db, Sender(bot), n, concurrency))
-                for mode, flush_every in modes.items():
-                    plan_s, send_s, sent, states = await engine_run(
-                        db, bot, n, batch, concurrency, flush_every
-                    )
-                    times[mode].append(send_s)
-                    ok = ok and sent == n and states == {"sent": n}
-                    print(f"  {mode}: planned in {plan_s:.2f}s, sent {sent} in {send_s:.2f}s")
-        server.stdin.close()
-        seen = json.loads(await server.stdout.readline())
+        async with api_server(SERVER) as server:
+            await seed_due_reminders(db, n, NOW)
+            base = server.base
+            bot = Bot(LocalBotApi().token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
+            async with bot:
+                warm = min(n, 200)
+                await bare_sends(db, Sender(bot), warm, concurrency)  # warm the connections
+                # Interleaved rounds: the shared machine's load falls on every mode alike.
+                for _ in range(rounds):
+                    times["bare"].append(await bare_sends(db, Sender(bot), n, concurrency))
+                    for mode, flush_every in modes.items():
+                        plan_s, send_s, sent, states = await engine_run(
+                            db, bot, n, batch, concurrency, flush_every
+                        )
+                        times[mode].append(send_s)
+                        ok = ok and sent == n and states == {"sent": n}
+                        print(f"  {mode}: planned in {plan_s:.2f}s, sent {sent} in {send_s:.2f}s")
+        seen = server.seen
     finally:
-        if server.returncode is None and not server.stdin.is_closing():
-            server.stdin.close()
-        await server.wait()
         await db.dispose()
     backend = url.split(":", 1)[0]
     print(f"backend            {backend}")

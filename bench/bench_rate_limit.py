@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import time
-from asyncio.subprocess import PIPE
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_database, database_arguments
+from bench.common import api_server, bench_database, database_arguments
 from bot.app import build_application
 from bot.config import Settings
 from bot.localapi import LocalBotApi
@@ -66,45 +64,37 @@ async def replies(bot: object, every: float, stop: asyncio.Event, took: list[flo
 
 async def run(url: str, n: int, per_second: float) -> None:
     db = open_database(url)
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", SERVER, stdin=PIPE, stdout=PIPE, cwd=Path(__file__).parent.parent
-    )
-    assert server.stdin and server.stdout
     try:
-        port = int(await server.stdout.readline())
-        await seed_due_reminders(db, n, NOW)
-        base = f"http://127.0.0.1:{port}"
-        settings = Settings(
-            telegram_bot_token=LocalBotApi().token,
-            telegram_base_url=f"{base}/bot",
-            telegram_base_file_url=f"{base}/file/bot",
-            database_url=url,
-        )
-        app = build_application(settings, db)
-        took: list[float] = []
-        stop = asyncio.Event()
-        async with app.bot as bot:
-            engine = DeliveryEngine(
-                db, Sender(bot), owner="bench", default_timezone="Europe/London"
+        async with api_server(SERVER) as server:
+            await seed_due_reminders(db, n, NOW)
+            base = server.base
+            settings = Settings(
+                telegram_bot_token=LocalBotApi().token,
+                telegram_base_url=f"{base}/bot",
+                telegram_base_file_url=f"{base}/file/bot",
+                database_url=url,
             )
-            due = NOW + timedelta(minutes=1)
-            answering = (
-                asyncio.create_task(replies(bot, 1 / per_second, stop, took))
-                if per_second
-                else None
-            )
-            started = time.perf_counter()
-            counts = await engine.tick(due)
-            elapsed = time.perf_counter() - started
-            stop.set()
-            if answering:
-                await answering
-        server.stdin.close()
-        seen = json.loads(await server.stdout.readline())
+            app = build_application(settings, db)
+            took: list[float] = []
+            stop = asyncio.Event()
+            async with app.bot as bot:
+                engine = DeliveryEngine(
+                    db, Sender(bot), owner="bench", default_timezone="Europe/London"
+                )
+                due = NOW + timedelta(minutes=1)
+                answering = (
+                    asyncio.create_task(replies(bot, 1 / per_second, stop, took))
+                    if per_second
+                    else None
+                )
+                started = time.perf_counter()
+                counts = await engine.tick(due)
+                elapsed = time.perf_counter() - started
+                stop.set()
+                if answering:
+                    await answering
+        seen = server.seen
     finally:
-        if server.returncode is None and not server.stdin.is_closing():
-            server.stdin.close()
-        await server.wait()
         await db.dispose()
     rate = (seen["sent"] - 1) / seen["span"] if seen["span"] else 0.0
     print(f"backend            {url.split(':', 1)[0]}")

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from asyncio.subprocess import PIPE
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -47,3 +52,35 @@ def bench_database(args: argparse.Namespace, *, sqlite: bool = True) -> Iterator
             raise SystemExit("this bench needs a PostgreSQL database (--database-url)")
         upgrade(url)
         yield url
+
+
+@dataclass
+class ApiServer:
+    """A local Bot API server in its own process (as Telegram would be elsewhere): its port,
+    and what it reports of the calls it took once told to stop (`seen`)."""
+
+    port: int = 0
+    seen: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@asynccontextmanager
+async def api_server(code: str) -> AsyncIterator[ApiServer]:
+    """Run `code` (prints its port, serves until stdin closes, then prints a JSON line)."""
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, stdin=PIPE, stdout=PIPE, cwd=Path(__file__).parent.parent
+    )
+    assert server.stdin and server.stdout
+    found = ApiServer()
+    try:
+        found.port = int(await server.stdout.readline())
+        yield found
+        server.stdin.close()
+        found.seen = json.loads(await server.stdout.readline())
+    finally:
+        if server.returncode is None and not server.stdin.is_closing():
+            server.stdin.close()
+        await server.wait()
