@@ -56,6 +56,13 @@ _LEDGER_COLUMNS = (
 )
 
 
+def _ledger() -> Select[str, int | None, int, datetime, str]:
+    """What planning compares of a ledger row: its key, session, recipient, time, state."""
+    return select(
+        Delivery.key, Delivery.session_id, Delivery.recipient_id, Delivery.due_at, Delivery.state
+    )
+
+
 def _planned() -> Select[PeerSession, Person, Person, ReminderPrefs, int]:
     """Sessions with both people and their preferences (the planner's one join)."""
     peer, worker = aliased(Person), aliased(Person)
@@ -126,24 +133,12 @@ class DeliveryPlanQueries:
         """The ledger rows of these sessions (through the index on deliveries.session_id)."""
         if not session_ids:
             return []
-        stmt = select(
-            Delivery.key,
-            Delivery.session_id,
-            Delivery.recipient_id,
-            Delivery.due_at,
-            Delivery.state,
-        ).where(Delivery.session_id.in_(set(session_ids)))
+        stmt = _ledger().where(Delivery.session_id.in_(set(session_ids)))
         return [LedgerRow(*row) for row in await self.session.execute(stmt)]
 
     async def pending_digests(self, after: datetime) -> list[LedgerRow]:
         """Digest rows due after `after` (planned ahead, or planned by the last pass)."""
-        stmt = select(
-            Delivery.key,
-            Delivery.session_id,
-            Delivery.recipient_id,
-            Delivery.due_at,
-            Delivery.state,
-        ).where(
+        stmt = _ledger().where(
             Delivery.kind == DeliveryKind.DIGEST,
             Delivery.state == DeliveryState.PENDING,
             Delivery.due_at > after,
