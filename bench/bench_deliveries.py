@@ -112,7 +112,7 @@ async def engine_run(
 
 async def run(url: str, n: int, batch: int, concurrency: int, rounds: int) -> None:
     db = open_database(url)
-    modes = {"one result a commit (before)": 0.0, "results in batches (after)": 0.25}
+    modes = {"one result a commit (default)": 0.0, "results in batches (flush_every)": 0.25}
     times: dict[str, list[float]] = {"bare": [], **{mode: [] for mode in modes}}
     ok, warm = True, 0
     try:
