@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any, cast
@@ -66,22 +66,26 @@ def _claim_statement() -> ReturningUpdate[Delivery]:
 
 
 class DeliveryRepository(Repository, DeliveryPlanQueries):
+    def _inserts(self, rows: Sequence[dict[str, Any]]) -> Iterator[Any]:
+        """INSERTs of `rows` in this database's dialect (for its ON CONFLICT), chunked only
+        as far as the drivers need: SQLite and asyncpg allow at most 32,766 bound
+        parameters in one statement, so thousands due at once take one statement."""
+        if not rows:
+            return
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        chunk = 32_000 // max(len(rows[0]), 1)
+        for start in range(0, len(rows), chunk):
+            yield insert(Delivery).values(list(rows[start : start + chunk]))
+
     async def add_new(self, rows: Sequence[dict[str, Any]]) -> int:
         """Insert ledger rows whose key is not there yet; returns how many were new.
 
         ON CONFLICT DO NOTHING rather than check-then-insert: two replicas planning the
         same occurrence at the same moment both succeed and only one row exists.
         """
-        if not rows:
-            return 0
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         added = 0
-        # Chunked only as far as the drivers need: SQLite and asyncpg allow at most 32,766
-        # bound parameters in one statement, so thousands due at once take one statement.
-        chunk = 32_000 // max(len(rows[0]), 1)
-        for start in range(0, len(rows), chunk):
-            stmt = insert(Delivery).values(list(rows[start : start + chunk]))
+        for stmt in self._inserts(rows):
             result = await self.session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
             added += max(result.rowcount, 0)  # type: ignore[attr-defined]
         return added
@@ -91,14 +95,8 @@ class DeliveryRepository(Repository, DeliveryPlanQueries):
 
         Upserted on `key`: a row already claimed or finished is left as it is.
         """
-        if not rows:
-            return 0
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         changed = 0
-        chunk = 32_000 // max(len(rows[0]), 1)
-        for start in range(0, len(rows), chunk):
-            stmt = insert(Delivery).values(list(rows[start : start + chunk]))
+        for stmt in self._inserts(rows):
             stmt = stmt.on_conflict_do_update(
                 index_elements=["key"],
                 set_={"due_at": stmt.excluded.due_at, "recipient_id": stmt.excluded.recipient_id},
