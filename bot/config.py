@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.i18n import shipped
+
 DEFAULT_CRISIS_CONTACTS = (
     "Samaritans: call 116 123, free, any time, day or night",
     "NHS 111, option 2, for urgent mental health help",
@@ -56,11 +58,26 @@ class Settings:
     webhook_port: int = 8443
     health_port: int | None = None
     log_level: str = "INFO"
+    # Referrals and matching (SPEC §2): the public self-referral link, off unless asked for.
+    self_referral: bool = False
+    worker_capacity: int = 6
+    # Lone-working safety check-ins (SPEC §8).
+    safety_checkins: bool = False
+    safety_grace_minutes: int = 15
+    # The language of anyone whose own is not one we ship (SPEC §6).
+    default_language: str = "en"
+    # CRISIS_CONTACTS_<LANG> (e.g. CRISIS_CONTACTS_CY): the contacts as worded in that
+    # language; a language without its own list uses `crisis_contacts`.
+    crisis_contacts_in: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def contacts_in(self, language: str) -> tuple[str, ...]:
+        """The crisis contacts as worded for readers of `language`."""
+        return self.crisis_contacts_in.get(language, self.crisis_contacts)
 
     def require_token(self) -> str:
         if not self.telegram_bot_token:
@@ -128,14 +145,44 @@ def _http_url(env: Mapping[str, str], name: str) -> str | None:
     return value
 
 
-def _crisis_contacts(env: Mapping[str, str]) -> tuple[str, ...]:
-    raw = _text(env, "CRISIS_CONTACTS")
+def _contacts(env: Mapping[str, str], name: str) -> tuple[str, ...] | None:
+    raw = _text(env, name)
     if raw is None:
-        return DEFAULT_CRISIS_CONTACTS
+        return None
     contacts = tuple(part.strip() for part in raw.split(";") if part.strip())
     if not contacts:
-        raise ConfigError("CRISIS_CONTACTS", "lists no contact (separate contacts with ';')")
+        raise ConfigError(name, "lists no contact (separate contacts with ';')")
     return contacts
+
+
+def _crisis_contacts(env: Mapping[str, str]) -> tuple[str, ...]:
+    return _contacts(env, "CRISIS_CONTACTS") or DEFAULT_CRISIS_CONTACTS
+
+
+def _crisis_contacts_in(env: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    found = {}
+    for language in shipped():
+        contacts = _contacts(env, f"CRISIS_CONTACTS_{language.upper()}")
+        if contacts is not None:
+            found[language] = contacts
+    return found
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (_text(env, name) or "false").casefold()
+    if raw in ("true", "1", "yes", "on"):
+        return True
+    if raw in ("false", "0", "no", "off"):
+        return False
+    raise ConfigError(name, f"must be true or false, got {raw!r}")
+
+
+def _language(env: Mapping[str, str]) -> str:
+    language = (_text(env, "DEFAULT_LANGUAGE") or "en").casefold()
+    if language not in shipped():
+        ours = ", ".join(shipped())
+        raise ConfigError("DEFAULT_LANGUAGE", f"must be one we ship ({ours}), got {language!r}")
+    return language
 
 
 def _log_level(env: Mapping[str, str]) -> str:
@@ -178,6 +225,12 @@ def from_env(env: Mapping[str, str]) -> Settings:
         webhook_port=_int(env, "WEBHOOK_PORT", 8443, 1, 65535),
         health_port=_optional_port(env, "HEALTH_PORT"),
         log_level=_log_level(env),
+        self_referral=_flag(env, "SELF_REFERRAL"),
+        worker_capacity=_int(env, "WORKER_CAPACITY", 6, 1, 100),
+        safety_checkins=_flag(env, "SAFETY_CHECKINS"),
+        safety_grace_minutes=_int(env, "SAFETY_GRACE_MINUTES", 15, 1, 240),
+        default_language=_language(env),
+        crisis_contacts_in=_crisis_contacts_in(env),
     )
 
 

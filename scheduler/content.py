@@ -8,6 +8,7 @@ text still goes out on time rather than nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -73,23 +74,40 @@ async def digest_parts(db: Database, due: Due, now: datetime) -> list[Part]:
     return [Part(text=texts.digest_plain(local_start.date(), local_end.date(), counts))]
 
 
+async def reminder_parts(db: Database, due: Due, now: datetime) -> list[Part]:
+    s = due.session
+    assert s is not None
+    starts = _local(s.starts_at, due.timezone)
+    text = texts.reminder(
+        due.kind, starts, s.duration_minutes, s.place, s.worker_name, late=due.late
+    )
+    return [Part(text=text, keyboard=keyboards.session(s.session_id, s.version))]
+
+
+async def outcome_prompt_parts(db: Database, due: Due, now: datetime) -> list[Part]:
+    s = due.session
+    assert s is not None
+    text = texts.outcome_prompt(s.peer_name, _local(s.starts_at, due.timezone))
+    return [Part(text=text, keyboard=keyboards.outcome(s.session_id))]
+
+
+Render = Callable[[Database, Due, datetime], Awaitable[list[Part]]]
+
+# What each kind says: one line a kind.
+PARTS: dict[str, Render] = {
+    t.REMINDER_DAY_BEFORE: reminder_parts,
+    t.REMINDER_MORNING: reminder_parts,
+    t.REMINDER_HOUR_BEFORE: reminder_parts,
+    t.SUMMARY: summary_parts,
+    t.OUTCOME_PROMPT: outcome_prompt_parts,
+    t.DIGEST: digest_parts,
+}
+
+
 async def parts_for(db: Database, due: Due, now: datetime) -> list[Part]:
     """Render one due delivery as the messages to send."""
     ts.TODAY.set(now.date())  # far dates show their year
-    s = due.session
-    if due.kind in t.REMINDER_KINDS:
-        assert s is not None
-        starts = _local(s.starts_at, due.timezone)
-        text = texts.reminder(
-            due.kind, starts, s.duration_minutes, s.place, s.worker_name, late=due.late
-        )
-        return [Part(text=text, keyboard=keyboards.session(s.session_id, s.version))]
-    if due.kind == t.SUMMARY:
-        return await summary_parts(db, due, now)
-    if due.kind == t.OUTCOME_PROMPT:
-        assert s is not None
-        text = texts.outcome_prompt(s.peer_name, _local(s.starts_at, due.timezone))
-        return [Part(text=text, keyboard=keyboards.outcome(s.session_id))]
-    if due.kind == t.DIGEST:
-        return await digest_parts(db, due, now)
-    raise ValueError(f"unknown delivery kind {due.kind}")
+    render = PARTS.get(due.kind)
+    if render is None:
+        raise ValueError(f"unknown delivery kind {due.kind}")
+    return await render(db, due, now)

@@ -26,11 +26,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.enums import (  # the values the state columns may hold, re-exported here
+    CheckinKind as CheckinKind,
+    CheckinState as CheckinState,
+    CloseReason as CloseReason,
     DeliveryKind as DeliveryKind,
     DeliveryState as DeliveryState,
     Party as Party,
     ProgrammeState as ProgrammeState,
     RearrangeState as RearrangeState,
+    Recommend as Recommend,
+    ReferralCloseReason as ReferralCloseReason,
+    ReferralState as ReferralState,
     Role as Role,
     SessionState as SessionState,
     StrategyOutcome as StrategyOutcome,
@@ -52,7 +58,7 @@ class Base(DeclarativeBase):
 
 class Person(Base):
     __tablename__ = "people"
-    __table_args__ = (one_of("role", Role),)
+    __table_args__ = (one_of("role", Role), Index("ix_people_role", "role"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     role: Mapped[str] = mapped_column(String(16))
@@ -70,6 +76,9 @@ class Person(Base):
     paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Telegram answered 403: the person blocked the bot.
     unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the bot speaks to them (a shipped catalogue's code); None: the
+    # deployment's DEFAULT_LANGUAGE.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class Invitation(Base):
@@ -93,7 +102,7 @@ class Invitation(Base):
 
 class Programme(Base):
     __tablename__ = "programmes"
-    __table_args__ = (one_of("state", ProgrammeState),)
+    __table_args__ = (one_of("state", ProgrammeState), one_of("close_reason", CloseReason))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     peer_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -102,6 +111,76 @@ class Programme(Base):
     state: Mapped[str] = state_column(ProgrammeState.ACTIVE)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the peer worker ended it early (/close).
+    close_reason: Mapped[str | None] = mapped_column(String(16))
+
+
+class Referral(Base):
+    """Someone referred to the service, waiting to be matched with a peer worker.
+
+    A first name, where the referral came from and when: nothing else (SPEC §1.3-1.4).
+    """
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        one_of("state", ReferralState),
+        one_of("close_reason", ReferralCloseReason),
+        Index("ix_referrals_state_created_at", "state", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(64))
+    # One of the short fixed list's keys (gp, community_team, other_service, self) or the
+    # words the referrer typed.
+    source: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = state_column(ReferralState.WAITING)
+    close_reason: Mapped[str | None] = mapped_column(String(16))
+    # Who typed /refer (None for a self-referral).
+    referred_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    # The person it is about: the self-referred person from the start, anyone else's once
+    # a worker accepts (the peer record the invitation joins).
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    offered_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    offered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped on every change, so two coordinators matching at once cannot both win.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+
+class EndingAnswers(Base):
+    """The three optional questions at a programme's end (SPEC §3), asked once.
+
+    Anonymous to coordinators (counts and averages, from five answers). When the peer
+    erases their data the comment goes and the row is detached from the programme; the
+    two figures stay as anonymous counts.
+    """
+
+    __tablename__ = "ending_answers"
+    __table_args__ = (one_of("recommend", Recommend),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="SET NULL"), unique=True
+    )
+    helped: Mapped[int | None] = mapped_column(Integer)  # 1-5
+    recommend: Mapped[str | None] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(String(500))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PeerSession(Base):
@@ -208,6 +287,10 @@ class WorkerPrefs(Base):
     # ISO weekdays the worker works, as digits: "12345" is Monday to Friday.
     work_days: Mapped[str] = mapped_column(String(7), default="12345", server_default="12345")
     last_place: Mapped[str | None] = mapped_column(String(120))
+    # How many peers at once; None: the deployment's WORKER_CAPACITY.
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    # Lone-working check-ins (SPEC §8), the worker's own choice when the service uses them.
+    safety_checkins: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CoordinatorPrefs(Base):
@@ -219,6 +302,38 @@ class CoordinatorPrefs(Base):
     # ISO: Monday
     digest_weekday: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     digest_at: Mapped[time] = time_of_day(9, 0)
+
+
+class SafetyCheckin(Base):
+    """One lone-working check-in (SPEC §8): a session in the diary of a worker who has them
+    on, a visit started with /checkin, or an /sos. The place and times only: never notes."""
+
+    __tablename__ = "safety_checkins"
+    __table_args__ = (one_of("kind", CheckinKind), one_of("state", CheckinState))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = state_column(CheckinState.OPEN)
+    place: Mapped[str | None] = mapped_column(String(120))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The planned end: "Are you safe?" comes a grace after it, the alert a grace later.
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    safe_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the worker was last heard from (any message or press), for the alert's words.
+    last_heard_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Bumped on every change, so "I'm safe" and an alert being raised cannot cross.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class Delivery(Base):
@@ -240,6 +355,14 @@ class Delivery(Base):
     )
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    # A programme's own messages (its toolbox at the end) name it here.
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    # A safety check-in's messages (SPEC §8) name it here.
+    checkin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("safety_checkins.id", ondelete="CASCADE"), index=True
     )
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     state: Mapped[str] = state_column(DeliveryState.PENDING)

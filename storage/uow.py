@@ -14,12 +14,14 @@ from storage.repositories import (
     ConversationRepository,
     DeliveryRepository,
     DigestRepository,
+    EndingRepository,
     InvitationRepository,
     KeyboardRepository,
     PeopleRepository,
     PrefsRepository,
     PrivacyRepository,
     ProgrammeRepository,
+    ReferralRepository,
     SessionRepository,
     StrategyRepository,
     TeamRepository,
@@ -53,6 +55,8 @@ class UnitOfWork:
     digest: DigestRepository
     team: TeamRepository
     keyboards: KeyboardRepository
+    referrals: ReferralRepository
+    endings: EndingRepository
 
     def __init__(self, db: Database, *, planner: Planner | None = None) -> None:
         self._db = db

@@ -168,6 +168,14 @@ async def _seed(conn: AsyncConnection, *, full: bool = False) -> None:
     await add(
         "strategy_entries", strategy_id=strategy, peer_id=peer, outcome="helped", logged_at=NOW
     )
+    tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    if "referrals" in tables:  # from 0005 on
+        await add(
+            "referrals", first_name="Sam", source="gp", referred_by_id=coordinator, created_at=NOW
+        )
+        await add("ending_answers", programme_id=programme, asked_at=NOW, recommend="yes")
+        at = {"starts_at": NOW, "ends_at": NOW + timedelta(hours=1), "created_at": NOW}
+        await add("safety_checkins", worker_id=worker, session_id=session, kind="session", **at)
     await add("reminder_prefs", person_id=peer)
     await add("worker_prefs", person_id=worker)
     await add("coordinator_prefs", person_id=coordinator)

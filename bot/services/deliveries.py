@@ -84,6 +84,8 @@ class Due:
     digest_day: date | None = None
     attempts: int = 1
     late: bool = False  # later than its due time by more than LATE_GRACE: it says so
+    language: str | None = None  # the recipient's own; None: the deployment's default
+    programme_id: int | None = None  # a programme's own message (its toolbox)
 
 
 async def claim(
@@ -183,6 +185,8 @@ async def check(
                 t.key_day(row.key) if row.kind == t.DIGEST else None,
                 row.attempts,
                 verdict is not None and verdict.late,
+                person.language,
+                row.programme_id,
             )
         )
     await uow.commit()

@@ -33,6 +33,10 @@ class Flow(StrEnum):
     REMINDERS = "reminders"  # a peer types a reminder time or quiet hours
     WORKER_SETTINGS = "worker_settings"  # a peer worker types hours or a time zone
     TEAM_SETTINGS = "team_settings"  # a coordinator types a digest time or a time zone
+    SELF_REFERRAL = "self_referral"  # someone who asked for support types their first name
+    CLOSE = "close"  # a peer worker ends a programme early, with a reason
+    ENDING = "ending"  # a peer answers (or skips) the three questions at the end
+    CHECKIN = "checkin"  # a peer worker types the place of an ad hoc safety check-in
 
 
 class ScheduleStep(StrEnum):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services import flows
+from bot.services import endings, flows, safety
 from bot.services.errors import BadInput, Stale
 from bot.services.onboarding import member
 from bot.services.session_views import (
@@ -120,6 +120,9 @@ async def record_outcome(
     completed = outcome == SessionState.HELD and await uow.sessions.complete_if_all_held(
         row.programme.id, now
     )
+    await safety.session_marked(uow, worker.id, s, now=now)
+    if completed:
+        await endings.programme_ended(uow, row.programme.id, now=now)
     # The worker's next typed message is their note for next time (or Skip).
     data = flows.NoteData(session_id)
     await flows.begin(uow, worker.id, flows.OUTCOME_NOTE, flows.NoteStep.NOTE, data, now=now)

@@ -3,6 +3,7 @@
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.deliveries import DeliveryRepository
 from storage.repositories.digest import DigestRepository
+from storage.repositories.endings import EndingRepository
 from storage.repositories.keyboards import KeyboardRepository
 from storage.repositories.people import (
     BotInfoRepository,
@@ -12,6 +13,7 @@ from storage.repositories.people import (
 )
 from storage.repositories.prefs import PrefsRepository
 from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.referrals import ReferralRepository
 from storage.repositories.sessions import SessionRepository
 from storage.repositories.strategies import StrategyRepository
 from storage.repositories.team import TeamRepository
@@ -21,12 +23,14 @@ __all__ = [
     "ConversationRepository",
     "DeliveryRepository",
     "DigestRepository",
+    "EndingRepository",
     "InvitationRepository",
     "KeyboardRepository",
     "PeopleRepository",
     "PrefsRepository",
     "PrivacyRepository",
     "ProgrammeRepository",
+    "ReferralRepository",
     "SessionRepository",
     "StrategyRepository",
     "TeamRepository",
