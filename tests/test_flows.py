@@ -106,8 +106,6 @@ async def test_two_moves_from_one_read_in_the_same_instant_move_once(
         await uow.commit()
     async with UnitOfWork(db) as uow:
         with pytest.raises(Stale):
-            await flows.advance(
-                uow, worker, LOG, read, LogStep.OUTCOME, LogData(n=1), now=clock()
-            )
+            await flows.advance(uow, worker, LOG, read, LogStep.OUTCOME, LogData(n=1), now=clock())
         assert await flows.end(uow, worker, LOG, read=read) is False
         assert await flows.at(uow, worker, LOG, now=clock()) is not None
