@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.db import create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -54,13 +57,31 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+# The key of the PostgreSQL advisory lock that migrations hold (any constant bigint that
+# nothing else in the database uses; this one is "peerbot" in ASCII).
+MIGRATION_LOCK_KEY = 0x70656572626F74
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply pending migrations to the database at `url` (starts its own event loop)."""
-    command.upgrade(alembic_config(url), revision)
+
+    async def _upgrade() -> None:
+        engine = create_engine(url)
+        try:
+            await upgrade_engine(engine, revision)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(_upgrade())
 
 
 async def upgrade_engine(engine: AsyncEngine, revision: str = "head") -> None:
-    """Apply pending migrations through an engine, from inside a running event loop."""
+    """Apply pending migrations through an engine, from inside a running event loop.
+
+    On PostgreSQL the whole upgrade runs in one transaction holding an advisory lock, so
+    replicas that start at once migrate one after the other: the first applies what is
+    pending, the others wait for its commit, then find the schema at head and do nothing.
+    The lock goes with the transaction (commit, rollback or a lost connection)."""
 
     def _upgrade(connection: Connection) -> None:
         config = alembic_config()
@@ -69,6 +90,12 @@ async def upgrade_engine(engine: AsyncEngine, revision: str = "head") -> None:
 
     async with engine.connect() as connection:
         try:
+            if connection.dialect.name == "postgresql":
+                # Taken first: Alembic then runs inside this transaction and reads the
+                # version table only once the lock is held.
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
             await connection.run_sync(_upgrade)
             await connection.commit()
         finally:
