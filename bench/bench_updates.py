@@ -15,6 +15,8 @@ people), two bots in turn, each in its own process polling the server:
 Each bot gets the same load: a burst (every /next at once, then every tap at once) and a
 paced run (--rate a second). It prints each phase's rate and latency, then real ÷ bare.
 An update's latency is from its arrival at the server to the bot's last call for it.
+--profile FILE runs the real bot under cProfile while it takes the load (not its start)
+and writes the stats to FILE (`python -m pstats FILE`); --only real skips the bare bot.
 PostgreSQL: --reset empties the given database first (DROP SCHEMA public): never point it
 at a database you want to keep.
 """
@@ -45,23 +47,29 @@ from storage.db import open_database
 CONFIRM = "I'll be there"
 
 REAL = """
-import asyncio, sys
+import asyncio, cProfile, sys
 from bot.app import build_application, start_app, stop_app
 from bot.config import Settings
 from storage.db import open_database
 
-async def main(token, base, url):
+async def main(token, base, url, profile=""):
     settings = Settings(telegram_bot_token=token, telegram_base_url=base + "/bot",
                         telegram_base_file_url=base + "/file/bot", database_url=url)
     db = open_database(url)
     app = build_application(settings, db)
     await start_app(app, settings)
+    profiler = cProfile.Profile() if profile else None
+    if profiler:  # the bot's work under load only, not its start or stop
+        profiler.enable()
     print("ready", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
     await stop_app(app)
     await db.dispose()
 
-asyncio.run(main(*sys.argv[1:4]))
+asyncio.run(main(*sys.argv[1:5]))
 """
 
 BARE = """
@@ -227,7 +235,9 @@ async def run_bot(
         await child.wait()
 
 
-async def run(url: str, burst: int, paced: int, rate: float) -> dict[str, Any]:
+async def run(
+    url: str, burst: int, paced: int, rate: float, profile: str = "", only: str = ""
+) -> dict[str, Any]:
     now = datetime.now(UTC)
     db = open_database(url)
     # Sessions in three hours: nothing falls due while the bench runs.
@@ -241,8 +251,10 @@ async def run(url: str, burst: int, paced: int, rate: float) -> dict[str, Any]:
         base = f"http://{api.host}:{api.port}"
         for name, script, argv, chats in (
             ("bare", BARE, [api.token, base], peers[: burst + paced]),
-            ("real", REAL, [api.token, base, url], peers[burst + paced :]),
+            ("real", REAL, [api.token, base, url, profile], peers[burst + paced :]),
         ):
+            if only and name != only:
+                continue
             plan: list[tuple[str, list[int], str, float | None]] = [
                 ("/next burst", chats[:burst], "next", None),
                 ("tap burst", chats[:burst], "tap", None),
@@ -253,6 +265,10 @@ async def run(url: str, burst: int, paced: int, rate: float) -> dict[str, Any]:
     print(f"backend {url.split(':', 1)[0]}; burst {burst}, paced {paced} at {rate:g}/s")
     print(f"{'phase':<22}{'bot':<6}{'rate/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
     summary: dict[str, Any] = {}
+    if only:
+        for phase in results[only]:
+            print(f"{phase.name:<22}{only:<6}{phase.rate:>9.1f}{phase.p50:>9.1f}{phase.p99:>9.1f}")
+        return summary
     for bare, real in zip(results["bare"], results["real"], strict=True):
         for who, phase in (("bare", bare), ("real", real)):
             print(f"{phase.name:<22}{who:<6}{phase.rate:>9.1f}{phase.p50:>9.1f}{phase.p99:>9.1f}")
@@ -269,9 +285,13 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=1000)
     parser.add_argument("--paced", type=int, default=500)
     parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument(
+        "--profile", default="", help="cProfile the real bot under load into this file"
+    )
+    parser.add_argument("--only", choices=("bare", "real"), default="", help="one bot only")
     args = parser.parse_args()
     with bench_database(args) as url:
-        asyncio.run(run(url, args.burst, args.paced, args.rate))
+        asyncio.run(run(url, args.burst, args.paced, args.rate, args.profile, args.only))
 
 
 if __name__ == "__main__":
