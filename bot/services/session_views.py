@@ -139,10 +139,7 @@ async def live_for_peer(
 
 async def next_session(uow: UnitOfWork, telegram_id: int, now: datetime) -> SessionView | None:
     peer = await member(uow, telegram_id, Role.PEER)
-    programme = await uow.programmes.current_for_peer(peer.id)
-    if programme is None:
-        return None
-    row = await uow.sessions.next_view(programme.id, now)
+    row = await uow.sessions.next_view_of_peer(peer.id, now)
     return view(row) if row else None
 
 

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.models import BotInfo, Invitation, Person, Programme, ProgrammeState
 from storage.repositories.base import AddingRepository, Repository
 
+# Read on every update (who is this?), so built once (see session_views.py).
+_BY_TELEGRAM_ID = select(Person).where(Person.telegram_id == bindparam("telegram_id"))
+_CURRENT_FOR_PEER = (
+    select(Programme)
+    .where(Programme.peer_id == bindparam("peer_id"))
+    .order_by((Programme.state == ProgrammeState.ACTIVE).desc(), Programme.started_at.desc())
+    .limit(1)
+)
+
 
 class PeopleRepository(AddingRepository[Person]):
     async def by_telegram_id(self, telegram_id: int) -> Person | None:
-        return await self.session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+        return await self.session.scalar(_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
 
     async def get(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)
@@ -64,15 +73,8 @@ class InvitationRepository(AddingRepository[Invitation]):
 
 class ProgrammeRepository(AddingRepository[Programme]):
     async def current_for_peer(self, peer_id: int) -> Programme | None:
-        stmt = (
-            select(Programme)
-            .where(Programme.peer_id == peer_id)
-            .order_by(
-                (Programme.state == ProgrammeState.ACTIVE).desc(), Programme.started_at.desc()
-            )
-            .limit(1)
-        )
-        return await self.session.scalar(stmt)
+        """The active programme, else the newest (`session_views.current_programme`)."""
+        return await self.session.scalar(_CURRENT_FOR_PEER, {"peer_id": peer_id})
 
     async def active_for_worker(self, worker_id: int) -> list[tuple[Programme, Person]]:
         return await self.for_worker(worker_id, (ProgrammeState.ACTIVE,))

@@ -11,11 +11,18 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import PeerSession, Person, Programme, RearrangeRequest, SessionState
+from storage.models import (
+    PeerSession,
+    Person,
+    Programme,
+    ProgrammeState,
+    RearrangeRequest,
+    SessionState,
+)
 
 LIVE = (SessionState.SCHEDULED, SessionState.CONFIRMED)
 # Sessions that take a place in the programme's count: held ones and those still to come.
@@ -100,12 +107,37 @@ def _view_query(programmes: Select[Any]) -> Select[Any]:
     )
 
 
-def _of_session(session_id: int) -> Select[Any]:
+def _of_session(session_id: Any) -> Select[Any]:
     return select(PeerSession.programme_id).where(PeerSession.id == session_id)
 
 
 def _of_worker(worker_id: int) -> Select[Any]:
     return select(Programme.id).where(Programme.worker_id == worker_id)
+
+
+def current_programme(peer_id: Any) -> Select[Any]:
+    """The peer's current programme: the active one, else the newest (one id at most)."""
+    return (
+        select(Programme.id)
+        .where(Programme.peer_id == peer_id)
+        .order_by((Programme.state == ProgrammeState.ACTIVE).desc(), Programme.started_at.desc())
+        .limit(1)
+    )
+
+
+# The update path's reads, built once with bind parameters. A statement built per call
+# costs its construction and its cache key every time (the view query: about a
+# millisecond of CPU, the biggest cost of /next and of a press); one built once has its
+# cache key memoized and its compiled form found in the engine's cache.
+_VIEW_OF_SESSION = _view_query(_of_session(bindparam("session_id"))).where(
+    PeerSession.id == bindparam("session_id")
+)
+_LIVE_AFTER = (PeerSession.state.in_(LIVE), PeerSession.starts_at > bindparam("after"))
+# Live sessions not begun before `after` (now less the longest session), with their views.
+_UPCOMING_OF_PROGRAMME = _view_query(
+    select(Programme.id).where(Programme.id == bindparam("programme_id"))
+).where(*_LIVE_AFTER)
+_UPCOMING_OF_PEER = _view_query(current_programme(bindparam("peer_id"))).where(*_LIVE_AFTER)
 
 
 class SessionReads:
@@ -116,8 +148,17 @@ class SessionReads:
         return [SessionRow(*row) for row in result]
 
     async def view(self, session_id: int) -> SessionRow | None:
-        rows = await self._rows(_view_query(_of_session(session_id)), PeerSession.id == session_id)
-        return rows[0] if rows else None
+        result = await self.session.execute(_VIEW_OF_SESSION, {"session_id": session_id})
+        row = result.first()
+        return SessionRow(*row) if row else None
+
+    async def _next(self, stmt: Select[Any], now: datetime, **values: Any) -> SessionRow | None:
+        """The first row of `stmt` (upcoming views, by time) whose session is not over."""
+        result = await self.session.execute(stmt, {"after": now - MAX_LENGTH, **values})
+        for row in result:
+            if not_over(row[0], now):
+                return SessionRow(*row)
+        return None
 
     async def numbers_of(self, programme_ids: Iterable[int]) -> dict[int, int]:
         """Each numbered session's number (see `_numbers`), by session id, in one statement."""
@@ -142,9 +183,13 @@ class SessionReads:
         return await self._rows(_view_query(scope))
 
     async def next_view(self, programme_id: int, now: datetime) -> SessionRow | None:
-        """The view of the programme's next session (see `next_live_of`)."""
-        found = (await self.next_live_of([programme_id], now)).get(programme_id)
-        return await self.view(found.id) if found else None
+        """The view of the programme's next session (see `next_live_of`), in one statement."""
+        return await self._next(_UPCOMING_OF_PROGRAMME, now, programme_id=programme_id)
+
+    async def next_view_of_peer(self, peer_id: int, now: datetime) -> SessionRow | None:
+        """The view of the next session of the peer's current programme (the one
+        `programmes.current_for_peer` finds), in one statement."""
+        return await self._next(_UPCOMING_OF_PEER, now, peer_id=peer_id)
 
     async def worker_diary(
         self, worker_id: int, start: datetime, end: datetime
