@@ -137,6 +137,12 @@ def _draw_flow(digest: Digest) -> bytes:
         positions, medians, color="#E69F00", marker="o", markersize=8, linewidth=3,
         linestyle="--", label=_(tf.FLOW_CHART_LINE),
     )  # fmt: skip
+    # Each point says its wait, so the line reads without the right-hand axis.
+    for x, week in zip(positions, weeks, strict=True):
+        if week.median_wait_days is not None:
+            days = tf.days(week.median_wait_days)
+            waits.annotate(days, (x, week.median_wait_days), xytext=(0, 10), fontsize=11,
+                           textcoords="offset points", ha="center", color="#8A5A00")  # fmt: skip
     top = max((m for m in medians if m == m), default=0.0)
     waits.set_ylim(0, max(top, 1.0) * 1.3)
     waits.set_ylabel(_(tf.FLOW_CHART_LINE), fontsize=13)

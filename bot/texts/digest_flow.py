@@ -72,6 +72,11 @@ def whole(value: float) -> int:
     return int(value + 0.5)
 
 
+def days(value: float) -> str:
+    """A number of days on the chart, next to its point ("8 days")."""
+    return _n("{n} day", "{n} days", whole(value))
+
+
 def _waiting(flow: Flow) -> str:
     if flow.longest_wait_days is None:
         return _("Waiting now {n}", n=flow.waiting)
