@@ -8,7 +8,12 @@ and migrated afresh. Give it a database of its own, never one that holds anythin
 
 The data is a realistic deployment: each peer has a weekly session over ten weeks (seven
 past, this one, two ahead), most held, some missed, cancelled or moved; some programmes
-completed lately; some peers chose reminders. Rows go in by executemany, in batches.
+completed lately, some closed early (with a reason); some peers chose reminders. Each
+programme came from a referral (matched one to six weeks before it started) and one
+referral in fifty is still waiting; every ended programme has its ending answers; a peer
+worker in five has lone-working check-ins for their sessions of the last fortnight, one
+in fifty of which raised an alert. The digest is timed with its safety counts (SAFETY_CHECKINS
+on). Rows go in by executemany, in batches.
 """
 
 from __future__ import annotations
@@ -30,21 +35,27 @@ from sqlalchemy import Table, event, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.chart import digest_chart_png
-from bot.services.digest import build_digest, digest_csv
+from bot.chart import digest_chart_png, flow_chart_png
+from bot.exports.digest_csv import digest_csv
+from bot.services.digest import build_digest
 from storage.db import Database, open_database
 from storage.migrate import upgrade
 from storage.models import (
+    EndingAnswers,
     PeerSession,
     Person,
     Programme,
     RearrangeRequest,
+    Referral,
     ReminderPrefs,
+    SafetyCheckin,
 )
 from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 BATCH = 5000
+SOURCES = ("gp", "community_team", "other_service", "self")
+CLOSE_REASONS = ("chose_to_stop", "moved_on", "no_contact", "other")
 
 
 def deployment(workers: int, peers: int, seed: int) -> dict[Table, list[dict[str, Any]]]:
@@ -55,6 +66,9 @@ def deployment(workers: int, peers: int, seed: int) -> dict[Table, list[dict[str
     sessions: list[dict[str, Any]] = []
     requests: list[dict[str, Any]] = []
     prefs: list[dict[str, Any]] = []
+    referrals: list[dict[str, Any]] = []
+    answers: list[dict[str, Any]] = []
+    checkins: list[dict[str, Any]] = []
     ids = iter(range(1, 10**9))
 
     def person(role: str, name: str) -> int:
@@ -70,19 +84,48 @@ def deployment(workers: int, peers: int, seed: int) -> dict[Table, list[dict[str
 
     person("coordinator", "Chris")
     worker_ids = [person("worker", f"Worker {w:04d}") for w in range(workers)]
+    checking = set(worker_ids[::5])
     session_ids = iter(range(1, 10**9))
     for p in range(peers):
         worker = worker_ids[p % workers]
         peer = person("peer", f"Peer {p:05d}")
-        completed = rng.random() < 0.05
+        roll = rng.random()
+        state = "completed" if roll < 0.05 else "closed" if roll < 0.08 else "active"
+        ended = state != "active"
+        started = NOW - timedelta(weeks=8, days=rng.uniform(-3, 0))
         programmes.append(
             dict(
-                id=p + 1, peer_id=peer, worker_id=worker, planned_sessions=10,
-                state="completed" if completed else "active",
-                started_at=NOW - timedelta(weeks=8),
-                ended_at=NOW - timedelta(days=rng.uniform(0, 21)) if completed else None,
+                id=p + 1, peer_id=peer, worker_id=worker, planned_sessions=10, state=state,
+                started_at=started,
+                ended_at=NOW - timedelta(days=rng.uniform(0, 21)) if ended else None,
+                close_reason=rng.choice(CLOSE_REASONS) if state == "closed" else None,
             )
         )  # fmt: skip
+        referred = started - timedelta(days=rng.uniform(7, 42))
+        referrals.append(
+            dict(
+                first_name=f"Peer {p:05d}", source=rng.choice(SOURCES), state="matched",
+                person_id=peer, programme_id=p + 1, created_at=referred,
+                matched_at=started, version=2,
+            )
+        )  # fmt: skip
+        if rng.random() < 0.02:
+            referrals.append(
+                dict(
+                    first_name="Waiting", source="self", state="waiting", person_id=None,
+                    programme_id=None, created_at=NOW - timedelta(days=rng.uniform(0, 40)),
+                    matched_at=None, version=1,
+                )
+            )  # fmt: skip
+        if ended:
+            answers.append(
+                dict(
+                    programme_id=p + 1, helped=rng.randint(1, 5),
+                    recommend=rng.choice(("yes", "yes", "not_sure", "no")),
+                    comment="A private comment", asked_at=NOW - timedelta(days=1),
+                    answered_at=NOW - timedelta(days=1),
+                )
+            )  # fmt: skip
         if rng.random() < 0.4:
             prefs.append(dict(person_id=peer, day_before=rng.random() < 0.6, hour_before=True))
         slot = timedelta(days=rng.randrange(7), hours=rng.choice((10, 11, 14, 15, 16)))
@@ -114,12 +157,26 @@ def deployment(workers: int, peers: int, seed: int) -> dict[Table, list[dict[str
                     )
                 )  # fmt: skip
             sessions.append(row)
+            if worker in checking and NOW - timedelta(weeks=2) <= starts < NOW:
+                alerted = starts + timedelta(minutes=90) if rng.random() < 0.02 else None
+                handled = alerted + timedelta(minutes=rng.uniform(1, 20)) if alerted else None
+                checkins.append(
+                    dict(
+                        worker_id=worker, session_id=sid, kind="session", state="safe",
+                        place="Community room", starts_at=starts,
+                        ends_at=starts + timedelta(hours=1), alerted_at=alerted,
+                        handled_at=handled, created_at=starts - timedelta(weeks=2), version=1,
+                    )
+                )  # fmt: skip
     return {
         Person.__table__: people,  # type: ignore[dict-item]
         Programme.__table__: programmes,  # type: ignore[dict-item]
         PeerSession.__table__: sessions,  # type: ignore[dict-item]
         RearrangeRequest.__table__: requests,  # type: ignore[dict-item]
         ReminderPrefs.__table__: prefs,  # type: ignore[dict-item]
+        Referral.__table__: referrals,  # type: ignore[dict-item]
+        EndingAnswers.__table__: answers,  # type: ignore[dict-item]
+        SafetyCheckin.__table__: checkins,  # type: ignore[dict-item]
     }
 
 
@@ -152,7 +209,7 @@ async def measure(db: Database, repeat: int) -> tuple[list[float], int, float, i
             event.listen(db.engine.sync_engine, "before_cursor_execute", count)
         began = time.perf_counter()
         async with UnitOfWork(db) as uow:
-            digest = await build_digest(uow, start=start, end=end)
+            digest = await build_digest(uow, start=start, end=end, safety=True)
         if i:  # the first run warms the connection pool and caches
             timings.append((time.perf_counter() - began) * 1000)
     event.remove(db.engine.sync_engine, "before_cursor_execute", count)
@@ -160,6 +217,7 @@ async def measure(db: Database, repeat: int) -> tuple[list[float], int, float, i
     began = time.perf_counter()
     digest_csv(digest)
     digest_chart_png(digest)
+    flow_chart_png(digest)
     files_ms = (time.perf_counter() - began) * 1000
     return timings, len(statements) // repeat, files_ms, len(digest.workers)
 
@@ -213,7 +271,7 @@ def main() -> None:
         results.append(asyncio.run(run(args.database_url, data, args.repeat)))
     header = [
         "backend", "workers", "statements", "median ms", "min ms", "max ms",
-        "csv+chart ms", "load s",
+        "csv+charts ms", "load s",
     ]  # fmt: skip
     widths = [max(len(h), *(len(r[i]) for r in results)) for i, h in enumerate(header)]
     for row in (header, *results):

@@ -15,12 +15,14 @@ from telegram import Update
 from telegram.constants import ChatAction
 
 from bot import callbacks as cb, keyboards, texts
-from bot.chart import digest_chart_png
+from bot.chart import digest_chart_png, flow_chart_png
+from bot.exports.digest_csv import digest_csv
+from bot.i18n import _
 from bot.messages import MESSAGE_LIMIT, message_parts
 from bot.services import team as service
-from bot.services.digest import digest_csv, digest_now
+from bot.services.digest import digest_now
 from bot.services.flows import Where
-from bot.texts import team as t
+from bot.texts import digest_flow as tf, team as t
 from handlers.common import Context, answers_errors, call, parse_press, reply, show, typed_by
 
 # Re-exported for code written against the old home of message_parts; the lead drops it.
@@ -40,19 +42,21 @@ async def show_team(update: Update, context: Context) -> None:
 
 @answers_errors
 async def send_digest(update: Update, context: Context) -> None:
-    """Send the last seven days' digest now: the text, the chart, the CSV file."""
+    """Send the last seven days' digest now: the text, the two charts, the CSV file."""
     assert update.effective_user and update.message
-    digest = await call(context, digest_now, update.effective_user.id)
+    safety = context.bot_data.settings.safety_checkins
+    digest = await call(context, digest_now, update.effective_user.id, safety=safety)
     # Drawing takes a moment of CPU: off the event loop, so other chats go on; and before
-    # the text, so the figures, the chart and the file arrive together.
+    # the text, so the figures, the charts and the file arrive together.
     await update.message.chat.send_action(ChatAction.TYPING)
-    picture = await asyncio.to_thread(digest_chart_png, digest)
+    week, flow = await asyncio.to_thread(lambda: (digest_chart_png(digest), flow_chart_png(digest)))
     for part in message_parts(t.render_digest(digest)):
         await update.message.reply_text(part)
-    await update.message.reply_photo(picture, caption=t.CHART_CAPTION)
-    filename = f"digest-{digest.end:%Y-%m-%d}.csv"
+    await update.message.reply_photo(week, caption=_(t.CHART_CAPTION))
+    await update.message.reply_photo(flow, caption=_(tf.FLOW_CHART_CAPTION))
+    filename = f"digest-{digest.end.date().isoformat()}.csv"
     await update.message.reply_document(
-        digest_csv(digest), filename=filename, caption=t.CSV_CAPTION
+        digest_csv(digest), filename=filename, caption=_(t.CSV_CAPTION)
     )
     log.info("digest sent to coordinator chat %s", update.message.chat_id)
 
@@ -91,7 +95,7 @@ async def ask_digest_day(update: Update, context: Context) -> None:
     assert update.callback_query
     query = update.callback_query
     await call(context, service.coordinator_settings, query.from_user.id, timed=False)
-    await show(query, t.ASK_DAY, keyboards.digest_days(service.WEEKDAYS))
+    await show(query, _(t.ASK_DAY), keyboards.digest_days(service.WEEKDAYS))
 
 
 @answers_errors
@@ -108,7 +112,7 @@ async def ask_digest_time(update: Update, context: Context) -> None:
     assert update.callback_query
     query = update.callback_query
     await call(context, service.expect_typed, query.from_user.id, "time")
-    await show(query, t.ASK_TIME, keyboards.digest_times())
+    await show(query, _(t.ASK_TIME), keyboards.digest_times())
 
 
 @answers_errors

@@ -13,12 +13,19 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import keyboards
-from bot.chart import digest_chart_png
+from bot.chart import digest_chart_png, flow_chart_png
+from bot.exports.digest_csv import digest_csv
+from bot.i18n import _
 from bot.services import deliveries, delivery_times as t
 from bot.services.deliveries import Due
-from bot.services.digest import build_digest, digest_csv
+from bot.services.digest import build_digest
 from bot.services.summary import build_summary
-from bot.texts import reminders as texts, sessions as ts, team as team_texts
+from bot.texts import (
+    digest_flow as flow_texts,
+    reminders as texts,
+    sessions as ts,
+    team as team_texts,
+)
 from bot.texts.summary import render_summary
 from bot.texts.team import render_digest
 from scheduler.sending import Part
@@ -55,13 +62,16 @@ async def digest_parts(db: Database, due: Due, now: datetime) -> list[Part]:
     start = end - timedelta(days=7)
     try:
         async with UnitOfWork(db) as uow:
-            digest = await build_digest(uow, start=start, end=end)
+            # The settings are out of reach here: whether check-ins are in use stands in.
+            safety = await uow.digest.checkins_in_use()
+            digest = await build_digest(uow, start=start, end=end, safety=safety)
         return [
             Part(text=render_digest(digest)),
             # The same captions as /digest's (handlers.team).
-            Part(text=team_texts.CHART_CAPTION, photo=digest_chart_png(digest)),
+            Part(text=_(team_texts.CHART_CAPTION), photo=digest_chart_png(digest)),
+            Part(text=_(flow_texts.FLOW_CHART_CAPTION), photo=flow_chart_png(digest)),
             Part(
-                text=team_texts.CSV_CAPTION,
+                text=_(team_texts.CSV_CAPTION),
                 document=digest_csv(digest),
                 filename=f"digest-{due.digest_day}.csv",
             ),

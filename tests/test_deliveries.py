@@ -195,9 +195,9 @@ async def test_the_coordinator_gets_the_digest_on_monday_at_nine_local(world: Wo
     await engine.tick(monday)
     await engine.tick(monday + timedelta(hours=1))
     sent = world.sent_to(world.coordinator)
-    assert [m.kind for m in sent] == ["text", "photo", "document"]
+    assert [m.kind for m in sent] == ["text", "photo", "photo", "document"]
     assert "digest" in sent[0].text.lower()
-    assert sent[1].photo.startswith(b"\x89PNG") and sent[2].filename.endswith(".csv")
+    assert sent[1].photo.startswith(b"\x89PNG") and sent[3].filename.endswith(".csv")
     [row] = [d for d in await world.ledger() if d.kind == t.DIGEST]
     assert row.key == f"digest:person:{world.coordinator.id}:2026-06-08"
 

@@ -13,14 +13,18 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from bot.services.digest import Digest, Figures, build_digest, digest_csv, last_seven_days
+from bot.exports.digest_csv import digest_csv
+from bot.services.digest import Digest, Figures, build_digest, last_seven_days
 from storage.db import Database
 from storage.models import (
+    EndingAnswers,
     PeerSession,
     Programme,
     ProgrammeState,
     RearrangeRequest,
+    Referral,
     ReminderPrefs,
+    SafetyCheckin,
     SessionState,
 )
 from storage.uow import UnitOfWork
@@ -69,6 +73,22 @@ class Team:
             setattr(row, name, value)
         await self.uow.flush()
         return row
+
+    def referral(self, days_ago: float, state: str = "waiting", **extra: Any) -> None:
+        self.uow.session.add(
+            Referral(
+                first_name="Robin", source="gp", state=state, created_at=ago(days_ago), **extra
+            )
+        )
+
+    def checkin(self, worker: Any, days_ago: float, **extra: Any) -> None:
+        starts = ago(days_ago)
+        self.uow.session.add(
+            SafetyCheckin(
+                worker_id=worker.id, kind="session", state="safe", place="Private Lane",
+                starts_at=starts, ends_at=starts + timedelta(hours=1), created_at=ago(9), **extra,
+            )
+        )  # fmt: skip
 
     def request(self, session: PeerSession, state: str, resolved_days_ago: float) -> None:
         self.uow.session.add(
@@ -156,9 +176,28 @@ WREN = Figures(
 )
 
 
-async def digest_of(db: Database, start: datetime = START, end: datetime = NOW) -> Digest:
+def csv_sections(data: bytes) -> list[list[list[str]]]:
+    """The CSV's sections (a blank line apart), each its rows, headings first."""
+    sections: list[list[list[str]]] = [[]]
+    for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
+        if row:
+            sections[-1].append(row)
+        else:
+            sections.append([])
+    return sections
+
+
+def worker_rows(data: bytes) -> list[dict[str, str]]:
+    """The CSV's first section: one row per peer worker, by heading."""
+    heading, *rows = csv_sections(data)[0]
+    return [dict(zip(heading, row, strict=True)) for row in rows]
+
+
+async def digest_of(
+    db: Database, start: datetime = START, end: datetime = NOW, *, safety: bool = False
+) -> Digest:
     async with UnitOfWork(db) as uow:
-        return await build_digest(uow, start=start, end=end)
+        return await build_digest(uow, start=start, end=end, safety=safety)
 
 
 async def test_a_week_of_two_workers_gives_exactly_the_expected_figures(db: Database) -> None:
@@ -218,7 +257,7 @@ async def test_the_csv_has_a_header_and_one_row_per_peer_worker(db: Database) ->
 
     data = digest_csv(await digest_of(db))
 
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = worker_rows(data)
     assert [row["peer_worker"] for row in rows] == ["Ash", "Wren"]
     ash, wren = rows
     assert ash == {
@@ -250,7 +289,7 @@ async def test_a_name_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(db: D
         await Team(uow).worker("=HYPERLINK(1)")
         await uow.commit()
 
-    rows = list(csv.reader(io.StringIO(digest_csv(await digest_of(db)).decode("utf-8-sig"))))
+    rows = csv_sections(digest_csv(await digest_of(db)))[0]
 
     assert rows[1][2] == "'=HYPERLINK(1)"
 
@@ -270,32 +309,55 @@ def counting_statements(db: Database) -> Iterator[list[str]]:
 
 
 async def team_of(db: Database, first: int, workers: int) -> None:
+    """Each worker: two peers referred and matched, missed twice and cancelled once, one
+    ended early with its answers; a referral still waiting; two check-ins, one alerted."""
     async with UnitOfWork(db) as uow:
         team = Team(uow)
         for w in range(first, first + workers):
             worker = await team.worker(f"Worker {w:02d}")
             for p in range(2):
                 programme = await team.peer(worker, f"Peer {w}-{p}", reminders=p == 0)
+                team.referral(12, "matched", programme_id=programme.id)
                 await team.session(programme, 4, SessionState.MISSED)
                 await team.session(programme, 2, SessionState.MISSED)
                 cancelled = await team.session(
                     programme, 1, SessionState.CANCELLED, cancelled_at=ago(1), cancelled_by="peer"
                 )
                 team.request(cancelled, "accepted", resolved_days_ago=3)
+            ended = await team.peer(worker, f"Peer {w}-ended")
+            ended.state, ended.ended_at, ended.close_reason = "closed", ago(2), "moved_on"
+            uow.session.add(
+                EndingAnswers(programme_id=ended.id, helped=4, recommend="yes", asked_at=ago(2))
+            )
+            team.referral(3)
+            team.checkin(worker, 3)
+            team.checkin(worker, 2, alerted_at=ago(2), handled_at=ago(2) + timedelta(minutes=5))
         await uow.commit()
 
 
+@pytest.mark.parametrize(("safety", "statements"), [(False, 9), (True, 11)])
 async def test_the_digest_takes_the_same_few_statements_for_2_or_20_workers(
-    db: Database,
+    db: Database, safety: bool, statements: int
 ) -> None:
     await team_of(db, 0, 2)
     with counting_statements(db) as small:
-        digest = await digest_of(db)
+        digest = await digest_of(db, safety=safety)
     assert digest.totals.missed_in_a_row == 4
+    assert (digest.flow.referrals, digest.flow.first_sessions, digest.flow.closed_early) == (
+        2,
+        4,
+        2,
+    )
 
     await team_of(db, 2, 18)
     with counting_statements(db) as large:
-        digest = await digest_of(db)
+        digest = await digest_of(db, safety=safety)
     assert len(digest.workers) == 20 and digest.totals.missed == 80
+    assert (digest.flow.referrals, digest.flow.waiting, digest.flow.first_sessions) == (20, 20, 40)
+    assert digest.flow.endings.helped_average == 4
+    if safety:
+        assert digest.safety is not None
+        assert (digest.safety.checkins, digest.safety.alerts, digest.safety.handled) == (40, 20, 20)
 
-    assert len(small) == len(large) == 5
+    # Five for the peer workers, four for the service's flow, two for the check-ins.
+    assert len(small) == len(large) == statements

@@ -139,7 +139,8 @@ async def test_a_stranger_is_greeted_well_with_any_organisation_name(
 
 
 async def digest_messages(bot: Harness, coordinator: Person, before: int) -> list[BotMessage]:
-    """The digest's three messages from `before` on, once its file has arrived."""
+    """The digest's four messages from `before` on (text, two charts, file), once its file
+    has arrived."""
     deadline = asyncio.get_running_loop().time() + 20
     assert await bot.api.wait_for(lambda: coordinator.last.kind == "document", deadline)
     return coordinator.messages[before:]
@@ -155,7 +156,7 @@ async def test_sessions_erased_by_forget_are_not_counted_as_cancelled(bot: Harne
     bot.clock.set(datetime(2026, 12, 5, 9, 0, tzinfo=UTC))
     before = len(coordinator.messages)
     await coordinator.send("/digest")
-    text, _, _ = await digest_messages(bot, coordinator, before)
+    text, _, _, _ = await digest_messages(bot, coordinator, before)
     assert "Cancelled 0" in text.text and "by peer" not in text.text
 
 
@@ -163,12 +164,12 @@ async def test_the_automatic_digest_has_the_same_captions_as_digest(bot: Harness
     coordinator, _, _ = await team(bot)
     before = len(coordinator.messages)
     await coordinator.send("/digest")
-    _, chart, table = await digest_messages(bot, coordinator, before)
+    _, chart, _, table = await digest_messages(bot, coordinator, before)
 
     bot.clock.set(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))  # Monday 09:00 in London
     before = len(coordinator.messages)
     await bot.tick()
-    _, weekly_chart, weekly_table = await digest_messages(bot, coordinator, before)
+    _, weekly_chart, _, weekly_table = await digest_messages(bot, coordinator, before)
     assert weekly_chart.photo is not None and weekly_table.document is not None
     assert (weekly_chart.text, weekly_table.text) == (chart.text, table.text)
     assert chart.text == "Held, missed and cancelled sessions per peer worker, last 7 days."

@@ -68,10 +68,13 @@ async def test_saved_files_say_what_they_are_and_are_numbered_only_on_a_clash(
     assert saved("worker", "/addpeer Alex Smith") == ["sandbox-files/invite-qr-alex-smith.png"]
     assert saved("coordinator", "/invite") == ["sandbox-files/invite-qr-worker.png"]
     digests = [path for _, path in SAVED.findall(out.split("coordinator Chris> /digest", 1)[1])]
+    # Each digest has two charts (the week's sessions; referrals and waits) and a CSV.
     assert digests == [
         "sandbox-files/digest-2026-12-08.png",
-        "sandbox-files/digest-2026-12-08.csv",
         "sandbox-files/digest-2026-12-08-2.png",
+        "sandbox-files/digest-2026-12-08.csv",
+        "sandbox-files/digest-2026-12-08-3.png",
+        "sandbox-files/digest-2026-12-08-4.png",
         "sandbox-files/digest-2026-12-08-2.csv",
     ]
     assert (files / "digest-2026-12-08.png").read_bytes().startswith(b"\x89PNG")

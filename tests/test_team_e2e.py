@@ -121,6 +121,14 @@ Chose reminders 1 of 2 peers
 Missed the last 2+ sessions: 1 peer
 Perhaps one to talk over in supervision.
 
+Service flow
+Referrals received 0
+Waiting now 0
+First sessions after a referral 0
+Programmes started 0 · Completed 1
+Closed early 0
+Ending answers: fewer than five answers so far
+
 Ash
 Held 1 · Missed 0
 Cancelled 1 (by peer 1, by worker 0)
@@ -148,14 +156,21 @@ async def test_a_coordinator_gets_the_weeks_digest_as_text_chart_and_csv(bot: Ha
     # The chart takes a moment to draw: wait for the whole answer, up to its file.
     deadline = asyncio.get_running_loop().time() + 20
     assert await bot.api.wait_for(lambda: coordinator.last.kind == "document", deadline)
-    text, chart, table = coordinator.messages[before:]
+    text, chart, flow_chart, table = coordinator.messages[before:]
 
     assert text.text == DIGEST
     assert chart.photo is not None and chart.photo.startswith(b"\x89PNG\r\n\x1a\n")
     with Image.open(io.BytesIO(chart.photo)) as picture:
         assert picture.format == "PNG" and picture.width >= 1000
+    assert flow_chart.photo is not None and flow_chart.photo.startswith(b"\x89PNG\r\n\x1a\n")
+    assert flow_chart.text == (
+        "Referrals received each week, and the median days from referral to first session, "
+        "last 12 weeks."
+    )
     assert table.document is not None and table.filename == "digest-2026-11-26.csv"
-    rows = list(csv.DictReader(io.StringIO(table.document.decode("utf-8-sig"))))
+    # The file's first section (the peer workers) ends at its first blank line.
+    workers = table.document.decode("utf-8-sig").split("\r\n\r\n")[0]
+    rows = list(csv.DictReader(io.StringIO(workers)))
     assert [(r["peer_worker"], r["held"], r["missed"], r["cancelled"]) for r in rows] == [
         ("Ash", "1", "0", "1"),
         ("Wren", "1", "2", "0"),

@@ -1,19 +1,20 @@
 """The coordinators' weekly digest (SPEC §5): counts per peer worker, never content.
 
 `build_digest` is what both `/digest` and the delivery engine call: the whole
-deployment's team for a period. Pass `start` and `end` in the coordinator's zone to have
-the period shown in it; they are compared as moments, so any zone gives the same figures.
+deployment's team for a period, with the service's flow (bot.services.digest_flow) and,
+when the service uses lone-working check-ins, their counts. Pass `start` and `end` in the
+coordinator's zone to have the period shown in it; they are compared as moments, so any
+zone gives the same figures. The CSV file is written by bot.exports.digest_csv.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services.counts import Counts, WorkerCounts
+from bot.services.digest_flow import Flow, SafetyFigures, build_flow, build_safety
 from bot.services.onboarding import member
 from storage.models import Role
 from storage.uow import UnitOfWork
@@ -64,6 +65,8 @@ class Digest:
     end: datetime
     totals: Figures
     workers: tuple[WorkerDigest, ...]
+    flow: Flow = field(default_factory=Flow)
+    safety: SafetyFigures | None = None  # None: the service does not use check-ins
 
 
 def last_seven_days(now: datetime, timezone: str) -> tuple[datetime, datetime]:
@@ -72,8 +75,11 @@ def last_seven_days(now: datetime, timezone: str) -> tuple[datetime, datetime]:
     return end - PERIOD, end
 
 
-async def build_digest(uow: UnitOfWork, *, start: datetime, end: datetime) -> Digest:
-    """The team's figures for [start, end), totals first, then each peer worker."""
+async def build_digest(
+    uow: UnitOfWork, *, start: datetime, end: datetime, safety: bool = False
+) -> Digest:
+    """The team's figures for [start, end), totals first, then each peer worker; the
+    service's flow; with `safety` (SAFETY_CHECKINS), the week's check-ins and alerts."""
     counted = await uow.digest.figures(start, end)
     workers: list[WorkerDigest] = []
     for row in await uow.digest.workers():
@@ -83,51 +89,15 @@ async def build_digest(uow: UnitOfWork, *, start: datetime, end: datetime) -> Di
             continue
         workers.append(WorkerDigest(row.worker_id, row.name, figures))
     totals = Figures.total(w.figures for w in workers)
-    return Digest(start, end, totals, tuple(workers))
+    flow = await build_flow(uow, start=start, end=end)
+    checkins = await build_safety(uow, start=start, end=end) if safety else None
+    return Digest(start, end, totals, tuple(workers), flow, checkins)
 
 
-async def digest_now(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> Digest:
+async def digest_now(
+    uow: UnitOfWork, telegram_id: int, *, now: datetime, safety: bool = False
+) -> Digest:
     """The digest of the last seven days, for a coordinator asking with /digest."""
     coordinator = await member(uow, telegram_id, Role.COORDINATOR)
     start, end = last_seven_days(now, coordinator.timezone)
-    return await build_digest(uow, start=start, end=end)
-
-
-def _figure_columns(f: Figures) -> dict[str, object]:
-    """A CSV row's figures by their column heading, in the file's order."""
-    share = "" if f.confirmed_share is None else f"{f.confirmed_share:.2f}"
-    return {
-        "active_peers": f.peers,
-        "held": f.held,
-        "missed": f.missed,
-        "cancelled": f.cancelled,
-        "cancelled_by_peer": f.cancelled_by_peer,
-        "cancelled_by_worker": f.cancelled_by_worker,
-        "rearranged": f.rearranged,
-        "confirmed_in_advance": f.confirmed_in_advance,
-        "confirmed_in_advance_share": share,
-        "completed_programme": f.completed,
-        "missed_two_or_more_in_a_row": f.missed_in_a_row,
-        "peers_with_reminders": f.reminders,
-    }
-
-
-CSV_HEADER = ("period_start", "period_end", "peer_worker", *_figure_columns(Figures()))
-
-
-def _cell(text: str) -> str:
-    # A spreadsheet would run a cell starting with = + - @ as a formula.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def digest_csv(digest: Digest) -> bytes:
-    """The digest as a CSV file: a header row, then one row per peer worker."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    start, end = digest.start.date().isoformat(), digest.end.date().isoformat()
-    for worker in digest.workers:
-        figures = _figure_columns(worker.figures).values()
-        writer.writerow((start, end, _cell(worker.name), *figures))
-    # The byte-order mark lets spreadsheet programs read the names as UTF-8.
-    return buffer.getvalue().encode("utf-8-sig")
+    return await build_digest(uow, start=start, end=end, safety=safety)

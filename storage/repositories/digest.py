@@ -36,7 +36,7 @@ from storage.models import (
     Role,
     SessionState,
 )
-from storage.repositories.base import Repository
+from storage.repositories.digest_flow import FlowQueries
 
 # The counters of one peer worker, by name (the digest service turns them into Figures).
 COUNTERS = (
@@ -72,7 +72,9 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.count(case((condition, 1)))
 
 
-class DigestRepository(Repository):
+class DigestRepository(FlowQueries):
+    """Per peer worker here; the service-wide flow and safety counts in FlowQueries."""
+
     async def workers(self) -> list[WorkerRow]:
         """Every peer worker who joined, in name order (those who left are marked)."""
         stmt = (
