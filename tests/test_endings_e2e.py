@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from bot.localapi import Person
-from storage.models import Delivery, EndingAnswers, PeerSession, Programme, Strategy, StrategyEntry
+from storage.models import (
+    Delivery,
+    EndingAnswers,
+    PeerSession,
+    Programme,
+    ReminderPrefs,
+    Strategy,
+    StrategyEntry,
+)
 from tests.harness import Harness, running_bot
 
 TUESDAY = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # Tue 1 Dec 2026, GMT = UTC
@@ -204,6 +212,9 @@ async def test_closed_as_could_not_be_contacted_sends_only_the_open_door(bot: Ha
     assert worker.last.text.endswith("They'll get one short message that the door is open.")
     # A second press (a double tap, another replica) changes nothing more.
     await worker.press_data(confirm.buttons[0][0].callback_data or "", message=confirm)
+    assert worker.last_answer == (
+        "That programme has changed since (it may have ended already), so nothing was done."
+    )
     before = len(peer.messages)
     await bot.tick()
     [door] = peer.messages[before:]
@@ -241,3 +252,36 @@ async def test_close_keeps_it_going_when_asked_and_refuses_others_peers(bot: Har
     async with bot.uow() as uow:
         programme = await uow.session.scalar(select(Programme))
     assert programme is not None and programme.state == "active"
+
+
+async def test_after_close_no_reminder_or_summary_comes_for_the_cancelled_session(
+    bot: Harness,
+) -> None:
+    bot.clock.set(TUESDAY)
+    _, worker, peer = await bot.team()
+    async with bot.uow() as uow:
+        me = await uow.people.by_telegram_id(peer.user_id)
+        assert me is not None
+        await uow.session.merge(
+            ReminderPrefs(
+                person_id=me.id, hour_before=True, day_before=True, morning=False,
+                day_before_at=time(18), morning_at=time(8, 30),
+                quiet_from=time(0), quiet_until=time(0),
+            )
+        )  # fmt: skip
+        await uow.commit()
+    session = await planned_session(bot, worker)
+    await worker.send("/close Sam")
+    await worker.press("They chose to stop")
+    await worker.press("Yes, close it")
+    await bot.tick()
+    peer_seen, worker_seen = len(peer.messages), len(worker.messages)
+    for moment in ("2026-12-09T18:00:30", "2026-12-10T08:00:30", "2026-12-10T09:00:30"):
+        bot.clock.set(datetime.fromisoformat(moment).replace(tzinfo=UTC))
+        await bot.tick()
+    assert (len(peer.messages), len(worker.messages)) == (peer_seen, worker_seen)
+    async with bot.uow() as uow:
+        rows = list(
+            await uow.session.scalars(select(Delivery).where(Delivery.session_id == session.id))
+        )
+    assert not [r for r in rows if r.state in ("pending", "sent")]

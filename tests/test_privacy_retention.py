@@ -64,7 +64,9 @@ async def test_retention_erases_old_closed_referrals_and_the_never_matched_peopl
 
 async def test_retention_keeps_the_ending_answers_as_anonymous_figures(db: Database) -> None:
     async with UnitOfWork(db) as uow:
-        worker = await factories.person(uow, "worker", "Wren", telegram_id=800_000_010, now=LONG_AGO)
+        worker = await factories.person(
+            uow, "worker", "Wren", telegram_id=800_000_010, now=LONG_AGO
+        )
         peer = await factories.person(uow, "peer", "Sam", telegram_id=800_000_011, now=LONG_AGO)
         programme = await factories.programme(uow, peer, worker, now=LONG_AGO)
         programme.state, programme.ended_at = "completed", LONG_AGO
