@@ -285,3 +285,29 @@ async def test_after_close_no_reminder_or_summary_comes_for_the_cancelled_sessio
             await uow.session.scalars(select(Delivery).where(Delivery.session_id == session.id))
         )
     assert not [r for r in rows if r.state in ("pending", "sent")]
+
+
+async def test_the_questions_can_be_answered_by_typing_and_a_long_comment_is_refused(
+    database_url: str, clock
+) -> None:  # type: ignore[no-untyped-def]
+    clock.set(TUESDAY)
+    async with running_bot(database_url, clock, programme_sessions=2) as bot:
+        _, worker, peer = await bot.team()
+        await complete_programme(bot, worker)
+        await bot.tick()
+        [asked] = await peer.send("3")
+        assert asked.text == "Would you recommend it to someone in a similar situation?"
+        [unclear] = await peer.send("purple")
+        assert unclear.text.endswith("1. Yes\n2. Not sure\n3. No\n4. Skip")
+        await peer.send("not sure")  # the question above becomes the next one
+        [now] = [m for m in peer.messages if m.message_id == asked.message_id]
+        assert (now.text or "").startswith("Anything you'd like to say?")
+        [refused] = await peer.send("x" * 501)
+        assert refused.text == "That's a bit long. Please keep it to 500 characters."
+        [row] = await answers(bot)
+        assert (row.helped, row.recommend, row.comment) == (3, "not_sure", None)
+        await peer.send("skip")
+        [now] = [m for m in peer.messages if m.message_id == asked.message_id]
+        assert (now.text or "").startswith("Thank you.")
+        [row] = await answers(bot)
+        assert row.comment is None
