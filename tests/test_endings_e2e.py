@@ -311,3 +311,21 @@ async def test_the_questions_can_be_answered_by_typing_and_a_long_comment_is_ref
         assert (now.text or "").startswith("Thank you.")
         [row] = await answers(bot)
         assert row.comment is None
+
+
+async def test_the_open_door_gives_the_public_link_when_self_referral_is_on(
+    database_url: str, clock
+) -> None:  # type: ignore[no-untyped-def]
+    clock.set(TUESDAY)
+    async with running_bot(database_url, clock, self_referral=True) as bot:
+        _, worker, peer = await bot.team()
+        await worker.send("/close Sam")
+        await worker.press("We couldn't get in touch")
+        await worker.press("Yes, close it")
+        before = len(peer.messages)
+        await bot.tick()
+        [door] = peer.messages[before:]
+        username = bot.app.bot.username if bot.app else ""
+        assert (door.text or "").endswith(
+            f"If you'd like support again, open this link to ask: https://t.me/{username}?start=refer"
+        )
