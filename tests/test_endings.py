@@ -10,9 +10,17 @@ from sqlalchemy import select
 from bot.services import ending_questions, endings
 from bot.services.errors import BadInput, NotAllowed, Stale
 from storage.db import Database
-from storage.models import Delivery, EndingAnswers, PeerSession, Programme
+from storage.models import (
+    Delivery,
+    EndingAnswers,
+    PeerSession,
+    Programme,
+    Strategy,
+    StrategyEntry,
+)
 from storage.uow import UnitOfWork
 from tests import factories
+from tests.test_statement_counts import counting_statements
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 WORKER_TG, PEER_TG, OTHER_TG = 900_000_001, 900_000_002, 900_000_003
@@ -88,3 +96,45 @@ async def test_the_questions_are_asked_once_even_when_the_toolbox_is_built_again
     async with UnitOfWork(db) as uow:
         [row] = list(await uow.session.scalars(select(EndingAnswers)))
     assert (row.helped, row.answered_at) == (2, NOW)
+
+
+async def test_the_toolbox_costs_the_same_statements_for_one_strategy_or_forty(
+    db: Database,
+) -> None:
+    counts = []
+    for strategies in (1, 40):
+        programme_id = await world(db) if not counts else await another(db)
+        async with UnitOfWork(db) as uow:
+            programme = await uow.session.get(Programme, programme_id)
+            assert programme is not None
+            for k in range(strategies):
+                row = Strategy(peer_id=programme.peer_id, name=f"S{k}", created_at=NOW,
+                               last_used_at=NOW)  # fmt: skip
+                uow.session.add(row)
+                await uow.flush()
+                for outcome in ("helped", "a_bit", "didnt_try"):
+                    uow.session.add(
+                        StrategyEntry(
+                            strategy_id=row.id,
+                            peer_id=programme.peer_id,
+                            outcome=outcome,
+                            logged_at=NOW,
+                        )
+                    )
+            await uow.commit()
+        with counting_statements(db) as seen:
+            async with UnitOfWork(db) as uow:
+                box = await endings.toolbox_for(uow, programme_id, now=NOW)
+        assert len(box.strategies) == strategies
+        counts.append(len(seen))
+    assert counts[0] == counts[1]
+
+
+async def another(db: Database) -> int:
+    async with UnitOfWork(db) as uow:
+        worker = await uow.people.by_telegram_id(WORKER_TG)
+        assert worker is not None
+        peer = await factories.person(uow, "peer", "Alex", telegram_id=900_000_004, now=NOW)
+        programme = await factories.programme(uow, peer, worker, now=NOW)
+        await uow.commit()
+        return programme.id
