@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
@@ -28,6 +27,8 @@ LONGEST_NAME = 60
 
 @cache
 def _fonts() -> Path:
+    import matplotlib  # here, not at import: it logs as it loads, before logging is set up
+
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
