@@ -144,6 +144,8 @@ DIGEST_TIMES = (time(8), time(9), time(12), time(17))
 DIGEST_ZONES = ("Europe/London", "Europe/Dublin", "Europe/Paris", "UTC")
 WORKER_ZONES = ("Europe/London", "Europe/Dublin", "Europe/Paris")
 SESSION_OUTCOMES = ("held", "missed", "cancelled")
+CLOSE_REASONS = ("chose_to_stop", "moved_on", "no_contact", "other")  # storage.enums.CloseReason
+RECOMMEND = ("yes", "not_sure", "no")  # storage.enums.Recommend
 
 # The peer's answers under a session (the version makes buttons of an old time stale).
 SES_CONFIRM = Callback("ses", "ok", (ID, VERSION))
@@ -217,5 +219,14 @@ TEAM_SET_ZONE = Callback("team", "setzone", (index(DIGEST_ZONES),))
 PRV_CALENDAR = Callback("prv", "cal")
 PRV_FORGET = Callback("prv", "go", (ID,))
 PRV_KEEP = Callback("prv", "keep", (ID,))
+# /close: the peer, the reason, the confirmation (each re-checked: still active, theirs).
+CLS_PEER = Callback("cls", "peer", (ID,))
+CLS_REASON = Callback("cls", "why", (ID, index(CLOSE_REASONS)))
+CLS_CONFIRM = Callback("cls", "yes", (ID, index(CLOSE_REASONS)))
+CLS_KEEP = Callback("cls", "keep", (ID,))
+# The three questions at a programme's end (question 1 to 3 skipped).
+END_HELPED = Callback("end", "h", (ID, small(1, 5)))
+END_RECOMMEND = Callback("end", "r", (ID, index(RECOMMEND)))
+END_SKIP = Callback("end", "skip", (ID, small(1, 3)))
 
 EVERY = tuple(v for v in list(globals().values()) if isinstance(v, Callback))

@@ -20,6 +20,7 @@ from telegram.ext import (
 
 from bot import callbacks as cb
 from bot.services.flows import (
+    EndingStep,
     Flow,
     LogStep,
     NoteStep,
@@ -33,6 +34,7 @@ from bot.services.flows import (
 )
 from handlers import (
     conversation,
+    endings,
     fallback,
     groups,
     onboarding,
@@ -82,6 +84,9 @@ TYPED: TextSteps = {
     (Flow.WORKER_SETTINGS, WorkerSettingsStep.TIMEZONE): worker_settings.type_time_zone,  # a zone
     (Flow.TEAM_SETTINGS, TeamSettingsStep.TIME): team.type_digest_time,  # "18:30"
     (Flow.TEAM_SETTINGS, TeamSettingsStep.ZONE): team.type_digest_zone,  # "Europe/Paris"
+    (Flow.ENDING, EndingStep.HELPED): endings.type_ending_choice,  # "4"
+    (Flow.ENDING, EndingStep.RECOMMEND): endings.type_ending_choice,  # "not sure"
+    (Flow.ENDING, EndingStep.COMMENT): endings.type_ending_comment,  # anything to say?
 }
 # /settings shows each role its own.
 SETTINGS: dict[str, Handler] = {
@@ -218,6 +223,18 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     add(_button(team.ask_digest_zone, cb.TEAM_ASK_ZONE))  # "Change time zone": pick or type
     add(_button(team.set_digest_zone, cb.TEAM_SET_ZONE))  # the zone picked
     add(_stale(team.show_digest_settings_again, "team"))  # stale: the settings now
+
+    # Endings: a peer worker's /close; the peer's three questions after their toolbox.
+    add(CommandHandler("close", endings.close))  # one peer's, or the peers to pick
+    add(_button(endings.pick_peer_to_close, cb.CLS_PEER))  # the picked peer: why?
+    add(_button(endings.pick_close_reason, cb.CLS_REASON))  # the reason: sure?
+    add(_button(endings.close_programme, cb.CLS_CONFIRM))  # "Yes, close it"
+    add(_button(endings.keep_programme, cb.CLS_KEEP))  # "No, keep it going"
+    add(_stale(endings.refuse_stale_close_button, "cls"))  # malformed or forged
+    add(_button(endings.answer_helped, cb.END_HELPED))  # how much it helped, 1 to 5
+    add(_button(endings.answer_recommend, cb.END_RECOMMEND))  # would they recommend it
+    add(_button(endings.skip_question, cb.END_SKIP))  # "Skip"
+    add(_stale(endings.refuse_stale_ending_button, "end"))  # malformed or forged
 
     # A person's own data.
     add(CommandHandler("mydata", privacy.my_data))  # everything stored, as JSON

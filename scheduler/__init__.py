@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from telegram.ext import Application, ContextTypes
 
 from bot.context import BotData
-from scheduler import retention
+from scheduler import content_endings, retention
 from scheduler.engine import DeliveryEngine, sender_name
 from scheduler.sending import Sender
 
@@ -59,6 +59,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     if app.job_queue is None:
         raise RuntimeError("the job queue is missing: install python-telegram-bot[job-queue]")
     interval = data.settings.scheduler_tick_seconds
+    content_endings.configure(data.settings)  # the words of a programme's end
     app.job_queue.run_repeating(
         tick,
         interval=interval,

@@ -28,8 +28,10 @@ from bot.texts import (
 )
 from bot.texts.summary import render_summary
 from bot.texts.team import render_digest
+from scheduler import content_endings
 from scheduler.sending import Part
 from storage.db import Database
+from storage.enums import DeliveryKind as Kind
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -111,6 +113,8 @@ PARTS: dict[str, Render] = {
     t.SUMMARY: summary_parts,
     t.OUTCOME_PROMPT: outcome_prompt_parts,
     t.DIGEST: digest_parts,
+    Kind.TOOLBOX: content_endings.toolbox_parts,
+    Kind.DOOR_OPEN: content_endings.door_open_parts,
 }
 
 

@@ -17,6 +17,7 @@ from bot.services.export_records import (
     Export,
     PeerPart,
     ProgrammeRecord,
+    ReferralRecord,
     SessionRecord,
     WorkerPart,
 )
@@ -32,6 +33,19 @@ OUTCOMES = {
     "didnt_help": "didn't help",
     "didnt_try": "didn't get to try",
 }
+
+# Where a referral came from, and why a programme or a referral ended, in words.
+SOURCES = {
+    "gp": "GP",
+    "community_team": "community team",
+    "other_service": "another service",
+    "self": "yourself",
+}
+RECOMMEND = {"yes": "yes", "not_sure": "not sure", "no": "no"}
+
+
+def _words(code: str | None) -> str | None:
+    return None if code is None else code.replace("_", " ")
 
 
 class _Zone:
@@ -80,6 +94,37 @@ def _programme(row: ProgrammeRecord, key: str, name: str | None, when: _Zone) ->
         "state": row.state,
         "started": when(row.started_at),
         "ended": when(row.ended_at),
+        "ended_early_because": _words(row.close_reason),
+    }
+
+
+def _own_programme(row: ProgrammeRecord, when: _Zone) -> dict[str, Any]:
+    """One of the peer's programmes, with their own answers at its end."""
+    found = _programme(row, "peer_worker", row.other_name, when)
+    a = row.answers
+    found["your_answers_at_the_end"] = (
+        None
+        if a is None
+        else {
+            "how_much_peer_support_helped_1_to_5": a.helped,
+            "would_recommend_it": RECOMMEND.get(a.recommend or "", a.recommend),
+            "anything_youd_like_to_say": a.comment,
+            "asked": when(a.asked_at),
+            "answered": when(a.answered_at),
+        }
+    )
+    return found
+
+
+def _referral(row: ReferralRecord, when: _Zone) -> dict[str, Any]:
+    return {
+        "first_name": row.first_name,
+        "referred_by": SOURCES.get(row.source, row.source),
+        "state": row.state,
+        "closed_because": _words(row.close_reason),
+        "referred": when(row.created_at),
+        "matched": when(row.matched_at),
+        "closed": when(row.closed_at),
     }
 
 
@@ -116,7 +161,8 @@ def _peer(part: PeerPart, when: _Zone) -> dict[str, Any]:
         ]
         sessions.append(row)
     return {
-        "programmes": [_programme(p, "peer_worker", p.other_name, when) for p in part.programmes],
+        "referrals": [_referral(r, when) for r in part.referrals],
+        "programmes": [_own_programme(p, when) for p in part.programmes],
         "sessions": sessions,
         "strategies": [
             {
@@ -193,6 +239,7 @@ def document(export: Export) -> dict[str, Any]:
             "name": profile.name,
             "role": "peer worker" if profile.role == Role.WORKER else profile.role,
             "time_zone": profile.zone,
+            "language": profile.language,
             "added": when(profile.added),
             "joined": when(profile.joined),
             "messages_paused": profile.paused,

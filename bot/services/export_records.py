@@ -23,6 +23,7 @@ class Profile:
     joined: datetime | None
     paused: bool
     unreachable_at: datetime | None
+    language: str | None = None  # None: the deployment's default
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,38 @@ class DiaryEntry:
 
 
 @dataclass(frozen=True)
+class EndingRecord:
+    """The peer's own answers to the three questions at a programme's end."""
+
+    helped: int | None
+    recommend: str | None
+    comment: str | None
+    asked_at: datetime
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True)
 class ProgrammeRecord:
     other_name: str | None  # the peer worker (peer's export) or the peer (worker's)
     planned_sessions: int
     state: str
     started_at: datetime
     ended_at: datetime | None
+    close_reason: str | None = None  # ended early with /close
+    answers: EndingRecord | None = None  # only ever in the peer's own export
+
+
+@dataclass(frozen=True)
+class ReferralRecord:
+    """A referral about the person: a first name, where it came from, when, what became of it."""
+
+    first_name: str
+    source: str
+    state: str
+    close_reason: str | None
+    created_at: datetime
+    matched_at: datetime | None
+    closed_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -99,6 +126,7 @@ class PeerPart:
     sessions: tuple[PeersSession, ...]
     strategies: tuple[StrategyRecord, ...]
     reminders: ReminderChoice
+    referrals: tuple[ReferralRecord, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,17 @@ class TeamSettingsStep(StrEnum):
     ZONE = "zone"
 
 
+class EndingStep(StrEnum):
+    HELPED = "helped"  # how much has peer support helped? 1-5
+    RECOMMEND = "recommend"  # would you recommend it?
+    COMMENT = "comment"  # anything you'd like to say? (typed)
+
+
+@dataclass(frozen=True)
+class EndingData:
+    programme_id: int
+
+
 @dataclass(frozen=True)
 class NoData:
     pass
@@ -154,6 +165,7 @@ STRATEGIES = FlowSpec(Flow.STRATEGIES, StrategiesStep, StrategiesData)
 REMINDERS = FlowSpec(Flow.REMINDERS, RemindersStep, NoData)
 WORKER_SETTINGS = FlowSpec(Flow.WORKER_SETTINGS, WorkerSettingsStep, NoData)
 TEAM_SETTINGS = FlowSpec(Flow.TEAM_SETTINGS, TeamSettingsStep, NoData)
+ENDING = FlowSpec(Flow.ENDING, EndingStep, EndingData)
 
 SPECS: dict[Flow, FlowSpec[Any, Any]] = {
     spec.flow: spec
@@ -167,6 +179,7 @@ SPECS: dict[Flow, FlowSpec[Any, Any]] = {
         REMINDERS,
         WORKER_SETTINGS,
         TEAM_SETTINGS,
+        ENDING,
     )
 }
 

@@ -16,6 +16,7 @@ from bot.services.export_records import (
     CoordinatorPart,
     DeliveryRecord,
     DiaryEntry,
+    EndingRecord,
     EntryRecord,
     Export,
     PeerPart,
@@ -23,13 +24,14 @@ from bot.services.export_records import (
     Profile,
     ProgrammeRecord,
     RearrangeRecord,
+    ReferralRecord,
     SessionRecord,
     StrategyRecord,
     WorkerPart,
 )
 from bot.services.onboarding import member
 from bot.services.reminders import choice_of
-from storage.models import PeerSession, Person, Programme, Role
+from storage.models import EndingAnswers, PeerSession, Person, Programme, Referral, Role
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -55,10 +57,29 @@ def _session(row: PeerSession, numbers: dict[int, int], planned: int) -> Session
     )  # fmt: skip
 
 
-def _programmes(rows: list[tuple[Programme, Person]]) -> tuple[ProgrammeRecord, ...]:
+def _programmes(
+    rows: list[tuple[Programme, Person]], answers: dict[int, EndingAnswers] | None = None
+) -> tuple[ProgrammeRecord, ...]:
+    """The programmes; with the ending answers (`answers`) only in the peer's own export."""
+    found = answers or {}
     return tuple(
-        ProgrammeRecord(other.display_name, p.planned_sessions, p.state, p.started_at, p.ended_at)
+        ProgrammeRecord(
+            other.display_name, p.planned_sessions, p.state, p.started_at, p.ended_at,
+            p.close_reason, _answers(found.get(p.id)),
+        )
         for p, other in rows
+    )  # fmt: skip
+
+
+def _answers(row: EndingAnswers | None) -> EndingRecord | None:
+    if row is None:
+        return None
+    return EndingRecord(row.helped, row.recommend, row.comment, row.asked_at, row.answered_at)
+
+
+def _referral(r: Referral) -> ReferralRecord:
+    return ReferralRecord(
+        r.first_name, r.source, r.state, r.close_reason, r.created_at, r.matched_at, r.closed_at
     )
 
 
@@ -94,7 +115,12 @@ async def _peer_part(uow: UnitOfWork, peer: Person) -> PeerPart:
         for s in await repo.strategies_of(peer.id)
     )
     prefs = await uow.prefs.reminders(peer.id)
-    return PeerPart(_programmes(programmes), own_sessions, strategies, choice_of(prefs, peer))
+    answers = {a.programme_id: a for a in await repo.answers_of(list(planned)) if a.programme_id}
+    referrals = tuple(_referral(r) for r in await repo.referrals_of(peer.id))
+    return PeerPart(
+        _programmes(programmes, answers), own_sessions, strategies, choice_of(prefs, peer),
+        referrals,
+    )  # fmt: skip
 
 
 async def _worker_part(uow: UnitOfWork, worker: Person) -> WorkerPart:
@@ -131,7 +157,7 @@ async def export_person(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> 
     person = await member(uow, telegram_id)
     profile = Profile(
         person.display_name, Role(person.role), person.timezone, person.created_at,
-        person.joined_at, person.paused, person.unreachable_at,
+        person.joined_at, person.paused, person.unreachable_at, person.language,
     )  # fmt: skip
     part: PeerPart | WorkerPart | CoordinatorPart
     if person.role == Role.PEER:
@@ -184,12 +210,18 @@ async def forget(
 
 
 async def erase_expired(uow: UnitOfWork, *, now: datetime, retention_days: int) -> list[int]:
-    """Erase peers whose programme ended more than `retention_days` ago; their ids."""
+    """Erase peers whose programme ended more than `retention_days` ago, and those whose
+    referral closed that long ago without a programme; then every referral closed that
+    long ago. The peers' ids."""
     cutoff = now - timedelta(days=retention_days)
     peers = await uow.privacy.peers_ended_before(cutoff)
+    peers += await uow.privacy.waiting_peers_closed_before(cutoff)
     for peer in peers:
         await _erase(uow, peer, now)
+    referrals = await uow.privacy.erase_closed_referrals(cutoff, now)
     await uow.commit()
     if peers:
         log.info("retention erased %d peers: %s", len(peers), [p.id for p in peers])
+    if referrals:
+        log.info("retention erased %d closed referrals", referrals)
     return [p.id for p in peers]

@@ -166,6 +166,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("summary", "Summary for a peer's next session"),
         ("outcome", "How a past session went"),
         ("addpeer", "Add a peer: /addpeer name"),
+        ("close", "End a peer's programme early"),
         ("calendar", "Your diary for your calendar"),
         ("settings", "Summaries, hours and time zone"),
         ("mydata", "Your data, as a file"),

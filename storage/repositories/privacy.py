@@ -6,19 +6,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import case, delete, exists, select, update
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql import ColumnElement
 
 from storage.models import (
     Conversation,
     Delivery,
+    EndingAnswers,
     Invitation,
     PeerSession,
     Person,
     Programme,
     ProgrammeState,
     RearrangeRequest,
+    Referral,
+    ReferralCloseReason,
+    ReferralState,
     ReminderPrefs,
     SessionState,
     Strategy,
@@ -28,6 +32,9 @@ from storage.repositories.base import Repository
 from storage.repositories.sessions import LIVE
 
 Row = TypeVar("Row")
+# Where a referral came from, as the short fixed list says it; words typed instead go when
+# the referral is erased (they might say more than where).
+FIXED_SOURCES = ("gp", "community_team", "other_service", "self")
 
 
 class PrivacyRepository(Repository):
@@ -74,6 +81,14 @@ class PrivacyRepository(Repository):
     async def entries_of(self, peer_id: int) -> list[StrategyEntry]:
         where = StrategyEntry.peer_id == peer_id
         return await self._rows(StrategyEntry, where, StrategyEntry.logged_at, StrategyEntry.id)
+
+    async def referrals_of(self, person_id: int) -> list[Referral]:
+        where = Referral.person_id == person_id
+        return await self._rows(Referral, where, Referral.created_at, Referral.id)
+
+    async def answers_of(self, programme_ids: Sequence[int]) -> list[EndingAnswers]:
+        where = EndingAnswers.programme_id.in_(programme_ids)
+        return await self._rows(EndingAnswers, where, EndingAnswers.id)
 
     async def deliveries_to(self, person_id: int) -> list[Delivery]:
         where = Delivery.recipient_id == person_id
@@ -157,12 +172,72 @@ class PrivacyRepository(Repository):
             .where(Programme.peer_id == peer.id, Programme.ended_at.is_(None))
             .values(state=ProgrammeState.ENDED, ended_at=now)
         )
+        # The answers at the end stay as anonymous figures: no comment, no programme.
+        await s.execute(
+            update(EndingAnswers)
+            .where(EndingAnswers.programme_id.in_(programme_ids))
+            .values(comment=None, programme_id=None)
+        )
+        await self.erase_referrals(Referral.person_id == peer.id, now)
         peer.display_name = None
         peer.telegram_id = None
         peer.unreachable_at = None
         peer.paused = True
         peer.left_at = now
         await s.flush()
+
+    async def erase_referrals(self, which: ColumnElement[bool], now: datetime) -> int:
+        """Blank the referrals `which` picks (the first name, a typed source, the person),
+        keeping them as counts; one still waiting is closed as no longer wanted."""
+        s = self.session
+        open_ = Referral.state.in_((ReferralState.WAITING, ReferralState.OFFERED))
+        await s.execute(
+            update(Referral)
+            .where(which, open_)
+            .values(
+                state=ReferralState.CLOSED,
+                close_reason=ReferralCloseReason.NOT_WANTED,
+                closed_at=now,
+                version=Referral.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        result = await s.execute(
+            update(Referral)
+            .where(which, (Referral.first_name != "") | Referral.person_id.is_not(None))
+            .values(
+                first_name="",
+                person_id=None,
+                source=case(
+                    (Referral.source.in_(FIXED_SOURCES), Referral.source), else_="other_service"
+                ),
+                version=Referral.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def erase_closed_referrals(self, cutoff: datetime, now: datetime) -> int:
+        """Retention: erase the referrals closed before `cutoff`."""
+        closed = (Referral.state == ReferralState.CLOSED) & (Referral.closed_at < cutoff)
+        return await self.erase_referrals(closed, now)
+
+    async def waiting_peers_closed_before(self, cutoff: datetime) -> list[Person]:
+        """Peers with no programme, not yet erased, whose every referral closed before
+        `cutoff` (a self-referred person who was never matched)."""
+        later = aliased(Referral)
+        still_open = exists().where(
+            later.person_id == Person.id,
+            (later.state != ReferralState.CLOSED) | (later.closed_at >= cutoff),
+        )
+        closed = exists().where(Referral.person_id == Person.id, Referral.closed_at < cutoff)
+        programme = exists().where(Programme.peer_id == Person.id)
+        stmt = (
+            select(Person)
+            .where(Person.role == "peer", Person.left_at.is_(None), closed, ~still_open, ~programme)
+            .order_by(Person.id)
+        )
+        return list(await self.session.scalars(stmt))
 
     async def peers_ended_before(self, cutoff: datetime) -> list[Person]:
         """Peers not yet erased whose every programme ended before `cutoff`."""

@@ -165,6 +165,35 @@ class SessionRepository(AddingRepository[PeerSession | RearrangeRequest], Sessio
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def cancel_upcoming(self, programme_id: int, now: datetime) -> int:
+        """Cancel a programme's live sessions from now on (it ended early), counted against
+        nobody: no `cancelled_by`, so the digest counts no cancellation either."""
+        ids = list(
+            await self.session.scalars(
+                select(PeerSession.id).where(
+                    PeerSession.programme_id == programme_id,
+                    PeerSession.state.in_(LIVE),
+                    PeerSession.starts_at >= now,
+                )
+            )
+        )
+        if not ids:
+            return 0
+        await self.session.execute(
+            update(PeerSession)
+            .where(PeerSession.id.in_(ids), PeerSession.state.in_(LIVE))
+            .values(
+                state=SessionState.CANCELLED,
+                cancelled_at=now,
+                cancelled_by=None,
+                counts_against=False,
+                version=PeerSession.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        touched(self.session).sessions.update(ids)  # their reminders and summaries go
+        return len(ids)
+
     # -- rearrange requests ---------------------------------------------------------
 
     async def replace_open_requests(self, session_id: int, now: datetime) -> None:
