@@ -127,6 +127,10 @@ class TeamSettingsStep(StrEnum):
     ZONE = "zone"
 
 
+class SelfReferralStep(StrEnum):
+    NAME = "name"  # after "Yes, please": the first name to use
+
+
 @dataclass(frozen=True)
 class NoData:
     pass
@@ -154,6 +158,7 @@ STRATEGIES = FlowSpec(Flow.STRATEGIES, StrategiesStep, StrategiesData)
 REMINDERS = FlowSpec(Flow.REMINDERS, RemindersStep, NoData)
 WORKER_SETTINGS = FlowSpec(Flow.WORKER_SETTINGS, WorkerSettingsStep, NoData)
 TEAM_SETTINGS = FlowSpec(Flow.TEAM_SETTINGS, TeamSettingsStep, NoData)
+SELF_REFERRAL = FlowSpec(Flow.SELF_REFERRAL, SelfReferralStep, NoData)
 
 SPECS: dict[Flow, FlowSpec[Any, Any]] = {
     spec.flow: spec
@@ -167,6 +172,7 @@ SPECS: dict[Flow, FlowSpec[Any, Any]] = {
         REMINDERS,
         WORKER_SETTINGS,
         TEAM_SETTINGS,
+        SELF_REFERRAL,
     )
 }
 

@@ -1,11 +1,135 @@
-"""Referrals waiting to be matched with a peer worker (table `referrals`, SPEC §2)."""
+"""Referrals waiting to be matched with a peer worker (table `referrals`, SPEC §2).
+
+Every change of a referral's state is one conditional UPDATE on the version that was read,
+so two coordinators matching the same referral at once cannot both win: on PostgreSQL the
+second waits for the row lock and then matches nothing, on SQLite it waits for the write
+lock and likewise matches nothing.
+"""
 
 from __future__ import annotations
 
-from storage.models import Referral
+from datetime import datetime
+
+from sqlalchemy import delete, exists, func, or_, select, update
+
+from storage.models import (
+    Invitation,
+    Person,
+    Programme,
+    ProgrammeState,
+    Referral,
+    ReferralState,
+    Role,
+    WorkerPrefs,
+)
 from storage.repositories.base import AddingRepository
+
+OPEN = (ReferralState.WAITING, ReferralState.OFFERED)
 
 
 class ReferralRepository(AddingRepository[Referral]):
     async def get(self, referral_id: int) -> Referral | None:
         return await self.session.get(Referral, referral_id)
+
+    async def waiting(self, limit: int) -> tuple[list[Referral], int]:
+        """The referrals on the list (not yet offered), oldest first, and how many in all."""
+        on_list = Referral.state == ReferralState.WAITING
+        rows = await self.session.scalars(
+            select(Referral).where(on_list).order_by(Referral.created_at, Referral.id).limit(limit)
+        )
+        total = await self.session.scalar(select(func.count()).where(on_list))
+        return list(rows), int(total or 0)
+
+    async def open_for_person(self, person_id: int) -> Referral | None:
+        """The person's referral still waiting or offered, if any."""
+        return await self.session.scalar(
+            select(Referral)
+            .where(Referral.person_id == person_id, Referral.state.in_(OPEN))
+            .order_by(Referral.id.desc())
+            .limit(1)
+        )
+
+    async def change(
+        self, referral_id: int, version: int, states: tuple[str, ...], **values: object
+    ) -> bool:
+        """Set `values` if the referral is still at `version` and in one of `states`."""
+        stmt = (
+            update(Referral)
+            .where(
+                Referral.id == referral_id,
+                Referral.version == version,
+                Referral.state.in_(states),
+            )
+            .values(version=Referral.version + 1, **values)
+            .execution_options(synchronize_session="fetch")
+        )
+        result = await self.session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def recent_waits(self, limit: int) -> list[tuple[datetime, datetime]]:
+        """(referred, matched) of the latest matched referrals, newest first."""
+        rows = await self.session.execute(
+            select(Referral.created_at, Referral.matched_at)
+            .where(Referral.matched_at.is_not(None))
+            .order_by(Referral.matched_at.desc())
+            .limit(limit)
+        )
+        return [(row[0], row[1]) for row in rows if row[1] is not None]
+
+    async def workers_with_caseload(self) -> list[tuple[Person, int, int | None]]:
+        """Every joined peer worker with their active peers and their own capacity (None:
+        the deployment's): one grouped statement."""
+        active = (
+            select(Programme.worker_id, func.count().label("peers"))
+            .where(Programme.state == ProgrammeState.ACTIVE)
+            .group_by(Programme.worker_id)
+            .subquery()
+        )
+        stmt = (
+            select(Person, func.coalesce(active.c.peers, 0), WorkerPrefs.capacity)
+            .outerjoin(active, active.c.worker_id == Person.id)
+            .outerjoin(WorkerPrefs, WorkerPrefs.person_id == Person.id)
+            .where(
+                Person.role == Role.WORKER,
+                Person.joined_at.is_not(None),
+                Person.left_at.is_(None),
+            )
+            .order_by(Person.display_name, Person.id)
+        )
+        return [(row[0], int(row[1]), row[2]) for row in await self.session.execute(stmt)]
+
+    async def is_waiting(self, telegram_id: int) -> bool:
+        """Whether the account is a peer on the list: a referral open and no active programme."""
+        has_open = exists().where(Referral.person_id == Person.id, Referral.state.in_(OPEN))
+        has_active = exists().where(
+            Programme.peer_id == Person.id, Programme.state == ProgrammeState.ACTIVE
+        )
+        has_any = exists().where(Programme.peer_id == Person.id)
+        stmt = select(Person.id).where(
+            Person.telegram_id == telegram_id,
+            Person.role == Role.PEER,
+            Person.left_at.is_(None),
+            ~has_active,
+            or_(has_open, ~has_any),
+        )
+        return await self.session.scalar(stmt) is not None
+
+    async def fold_person(self, placeholder_id: int, *, into: int) -> None:
+        """Give `into` the programmes and referrals of a person made for an invitation, and
+        remove that placeholder (a peer coming back from the same account)."""
+        for model, column in (
+            (Programme, Programme.peer_id),
+            (Referral, Referral.person_id),
+            (Invitation, Invitation.person_id),
+        ):
+            await self.session.execute(
+                update(model)
+                .where(column == placeholder_id)
+                .values({column.key: into})
+                .execution_options(synchronize_session="fetch")
+            )
+        await self.session.execute(
+            delete(Person)
+            .where(Person.id == placeholder_id)
+            .execution_options(synchronize_session="fetch")
+        )

@@ -1,0 +1,407 @@
+"""Referrals and matching (SPEC §2): /refer, the coordinator's list, offers to peer workers.
+
+A referral holds a first name, where it came from and when: nothing else (SPEC §1.3-1.4).
+Every move (offered, accepted, declined, closed) is conditional on the version the
+button carried, so two coordinators matching one referral at once: one wins, the other is
+Stale and told that it has changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.services import onboarding
+from bot.services.errors import BadInput, NotYours, Stale
+from bot.services.free_times import free_slots
+from bot.services.onboarding import IssuedInvitation, clean_name, member
+from storage.enums import ReferralCloseReason
+from storage.models import Person, Programme, ProgrammeState, Referral, ReferralState, Role
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+GP, COMMUNITY_TEAM, OTHER_SERVICE, SELF, UNKNOWN = (
+    "gp",
+    "community_team",
+    "other_service",
+    "self",
+    "unknown",
+)
+SOURCES = (GP, COMMUNITY_TEAM, OTHER_SERVICE, SELF)
+# What people type for each source, after lowering the case and dropping punctuation.
+SOURCE_WORDS = {
+    GP: ("gp", "doctor", "gp surgery", "surgery", "family doctor", "the gp", "their gp", "my gp"),
+    COMMUNITY_TEAM: (
+        "cmht",
+        "community team",
+        "community mental health team",
+        "community",
+        "the community team",
+        "crisis team",
+    ),
+    OTHER_SERVICE: ("other service", "another service", "service", "other", "elsewhere"),
+    SELF: ("self", "self referral", "selfreferral", "themselves", "myself", "self referred"),
+}
+CLOSE_REASONS = tuple(ReferralCloseReason)
+LIST_SHOWN = 8  # waiting referrals shown with buttons; the rest are counted
+PAST_WAITS = 50  # the latest matched referrals the usual wait is taken from
+ENOUGH_WAITS = 5  # fewer than this and no usual wait is said
+SOURCE_MAX = 64
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    id: int
+    version: int
+    first_name: str
+    source: str  # a SOURCES key, UNKNOWN, or the words typed
+    days_waiting: int
+    self_referred: bool
+
+
+@dataclass(frozen=True)
+class WaitingList:
+    referrals: tuple[ReferralView, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class WorkerOption:
+    id: int
+    name: str
+    peers: int
+    capacity: int
+    next_free: datetime | None
+    timezone: str
+
+    @property
+    def has_room(self) -> bool:
+        return self.peers < self.capacity
+
+
+@dataclass(frozen=True)
+class MatchOptions:
+    referral: ReferralView
+    workers: tuple[WorkerOption, ...]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A referral offered to a peer worker (or, `needs_confirming`, not yet: they are full)."""
+
+    referral: ReferralView
+    worker: WorkerOption
+    worker_telegram_id: int | None
+    coordinator_name: str
+    needs_confirming: bool = False
+
+
+@dataclass(frozen=True)
+class Accepted:
+    first_name: str
+    worker_name: str
+    # A self-referred person joins at once: they are told here.
+    peer_telegram_id: int | None
+    # Anyone else gets an invitation the worker hands over, as with /addpeer.
+    invitation: IssuedInvitation | None
+    coordinator_telegram_id: int | None
+    planned_sessions: int
+
+
+@dataclass(frozen=True)
+class Declined:
+    first_name: str
+    worker_name: str
+    coordinator_telegram_id: int | None
+
+
+def _clean_words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).replace("_", " ").split())
+
+
+def recognise_source(typed: str) -> str:
+    """The fixed list's key for what was typed ("GP", "CMHT", "self"...), else the words."""
+    words = _clean_words(typed)
+    if words.startswith(("from ", "by ", "via ")):
+        words = words.split(" ", 1)[1]
+    if not words:
+        return UNKNOWN
+    for key, said in SOURCE_WORDS.items():
+        if words in said or words.replace(" ", "") in said:
+            return key
+    return " ".join(typed.split()).removeprefix("from ")[:SOURCE_MAX]
+
+
+def parse_referral(raw: str) -> tuple[str, str]:
+    """(first name, source) of `/refer <first name> [from where]`."""
+    parts = raw.split(maxsplit=1)
+    if not parts:
+        raise BadInput("referral_name_missing")
+    name = clean_name(parts[0])
+    return name, recognise_source(parts[1]) if len(parts) > 1 else UNKNOWN
+
+
+def _days(referral: Referral, now: datetime) -> int:
+    return max(0, (now - referral.created_at).days)
+
+
+def view(referral: Referral, now: datetime) -> ReferralView:
+    return ReferralView(
+        referral.id,
+        referral.version,
+        referral.first_name,
+        referral.source,
+        _days(referral, now),
+        referral.referred_by_id is None,
+    )
+
+
+async def refer(uow: UnitOfWork, telegram_id: int, raw: str, *, now: datetime) -> ReferralView:
+    """A coordinator or peer worker records a referral: first name, source, time."""
+    who = await member(uow, telegram_id, Role.COORDINATOR, Role.WORKER)
+    name, source = parse_referral(raw)
+    referral = Referral(
+        first_name=name,
+        source=source,
+        state=ReferralState.WAITING,
+        referred_by_id=who.id,
+        created_at=now,
+        version=1,
+    )
+    uow.referrals.add(referral)
+    await uow.commit()
+    log.info("referral %s recorded by person %s", referral.id, who.id)
+    return view(referral, now)
+
+
+async def waiting_list(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> WaitingList:
+    """The coordinator's list: waiting referrals, oldest first."""
+    await member(uow, telegram_id, Role.COORDINATOR)
+    rows, total = await uow.referrals.waiting(LIST_SHOWN)
+    return WaitingList(tuple(view(r, now) for r in rows), total)
+
+
+async def _waiting(uow: UnitOfWork, referral_id: int, version: int) -> Referral:
+    referral = await uow.referrals.get(referral_id)
+    if referral is None or referral.version != version or referral.state != ReferralState.WAITING:
+        raise Stale()
+    return referral
+
+
+async def _workers(uow: UnitOfWork, capacity: int, now: datetime) -> list[WorkerOption]:
+    found = []
+    for worker, peers, own in await uow.referrals.workers_with_caseload():
+        slots = await free_slots(uow, worker, 60, now=now, count=1)
+        found.append(
+            WorkerOption(
+                worker.id,
+                worker.display_name or "",
+                peers,
+                own or capacity,
+                slots[0] if slots else None,
+                worker.timezone,
+            )
+        )
+    # Those with room first; then the fewest peers for their capacity.
+    return sorted(found, key=lambda w: (not w.has_room, w.peers / w.capacity, w.name))
+
+
+async def match_options(
+    uow: UnitOfWork,
+    telegram_id: int,
+    referral_id: int,
+    version: int,
+    *,
+    now: datetime,
+    capacity: int,
+) -> MatchOptions:
+    """The peer workers a waiting referral could go to, with their caseload and next free day."""
+    await member(uow, telegram_id, Role.COORDINATOR)
+    referral = await _waiting(uow, referral_id, version)
+    return MatchOptions(view(referral, now), tuple(await _workers(uow, capacity, now)))
+
+
+async def offer(
+    uow: UnitOfWork,
+    telegram_id: int,
+    referral_id: int,
+    version: int,
+    worker_id: int,
+    *,
+    now: datetime,
+    capacity: int,
+    confirmed: bool = False,
+) -> Offer:
+    """Offer the referral to a peer worker; one at or over capacity needs `confirmed`."""
+    coordinator = await member(uow, telegram_id, Role.COORDINATOR)
+    referral = await _waiting(uow, referral_id, version)
+    worker = next((w for w in await _workers(uow, capacity, now) if w.id == worker_id), None)
+    if worker is None:
+        raise Stale()
+    person = await uow.people.get(worker.id)
+    assert person is not None
+    name = coordinator.display_name or ""
+    if not worker.has_room and not confirmed:
+        return Offer(view(referral, now), worker, person.telegram_id, name, needs_confirming=True)
+    values = {"state": ReferralState.OFFERED, "offered_at": now}
+    moved = await uow.referrals.change(
+        referral.id,
+        version,
+        (ReferralState.WAITING,),
+        offered_to_id=worker.id,
+        offered_by_id=coordinator.id,
+        **values,
+    )
+    if not moved:
+        raise Stale()
+    await uow.commit()
+    fresh = await uow.referrals.get(referral.id)
+    assert fresh is not None
+    log.info("referral %s offered to person %s", referral.id, worker.id)
+    return Offer(view(fresh, now), worker, person.telegram_id, name)
+
+
+async def _offered_to_me(
+    uow: UnitOfWork, telegram_id: int, referral_id: int, version: int
+) -> tuple[Person, Referral]:
+    worker = await member(uow, telegram_id, Role.WORKER)
+    referral = await uow.referrals.get(referral_id)
+    if referral is None:
+        raise Stale()
+    if referral.offered_to_id != worker.id and referral.state == ReferralState.OFFERED:
+        raise NotYours()
+    if referral.version != version or referral.state != ReferralState.OFFERED:
+        raise Stale()
+    return worker, referral
+
+
+async def _telegram_id(uow: UnitOfWork, person_id: int | None) -> int | None:
+    person = await uow.people.get(person_id) if person_id else None
+    return person.telegram_id if person else None
+
+
+async def accept(
+    uow: UnitOfWork,
+    telegram_id: int,
+    referral_id: int,
+    version: int,
+    *,
+    now: datetime,
+    days: int,
+    planned_sessions: int,
+) -> Accepted:
+    """The worker takes the referral: the programme begins (as with /addpeer)."""
+    worker, referral = await _offered_to_me(uow, telegram_id, referral_id, version)
+    invitation: IssuedInvitation | None = None
+    peer_telegram_id: int | None = None
+    if referral.person_id is not None:  # asked for support themselves: joined already
+        peer = await uow.people.get(referral.person_id)
+        if peer is None or peer.left_at is not None:
+            raise Stale()
+        programme = Programme(
+            peer_id=peer.id,
+            worker_id=worker.id,
+            planned_sessions=planned_sessions,
+            state=ProgrammeState.ACTIVE,
+            started_at=now,
+        )
+        uow.programmes.add(programme)
+        peer.invited_by_id = worker.id
+        peer.timezone = worker.timezone
+        await uow.flush()
+        peer_id, peer_telegram_id = peer.id, peer.telegram_id
+    else:
+        invitation = await onboarding.new_peer(
+            uow,
+            worker,
+            referral.first_name,
+            now=now,
+            days=days,
+            planned_sessions=planned_sessions,
+        )
+        peer_id = invitation.peer_id or 0
+        current = await uow.programmes.current_for_peer(peer_id)
+        assert current is not None
+        programme = current
+    moved = await uow.referrals.change(
+        referral.id,
+        version,
+        (ReferralState.OFFERED,),
+        state=ReferralState.MATCHED,
+        matched_at=now,
+        person_id=peer_id,
+        programme_id=programme.id,
+    )
+    if not moved:
+        raise Stale()
+    await uow.commit()
+    log.info("referral %s accepted: programme %s", referral.id, programme.id)
+    return Accepted(
+        referral.first_name,
+        worker.display_name or "",
+        peer_telegram_id,
+        invitation,
+        await _telegram_id(uow, referral.offered_by_id),
+        planned_sessions,
+    )
+
+
+async def decline(
+    uow: UnitOfWork, telegram_id: int, referral_id: int, version: int, *, now: datetime
+) -> Declined:
+    """Not this time: the referral goes back on the list and its coordinator is told."""
+    worker, referral = await _offered_to_me(uow, telegram_id, referral_id, version)
+    coordinator_id = referral.offered_by_id
+    moved = await uow.referrals.change(
+        referral.id,
+        version,
+        (ReferralState.OFFERED,),
+        state=ReferralState.WAITING,
+        offered_to_id=None,
+        offered_at=None,
+    )
+    if not moved:
+        raise Stale()
+    await uow.commit()
+    log.info("referral %s declined by person %s", referral.id, worker.id)
+    return Declined(
+        referral.first_name, worker.display_name or "", await _telegram_id(uow, coordinator_id)
+    )
+
+
+async def closing(
+    uow: UnitOfWork, telegram_id: int, referral_id: int, version: int, *, now: datetime
+) -> ReferralView:
+    """The referral a coordinator is about to close (Stale if it has moved on)."""
+    await member(uow, telegram_id, Role.COORDINATOR)
+    return view(await _waiting(uow, referral_id, version), now)
+
+
+async def close(
+    uow: UnitOfWork,
+    telegram_id: int,
+    referral_id: int,
+    version: int,
+    reason: ReferralCloseReason,
+    *,
+    now: datetime,
+) -> ReferralView:
+    """Close a waiting referral with a reason (no longer wanted, no contact, elsewhere)."""
+    await member(uow, telegram_id, Role.COORDINATOR)
+    referral = await _waiting(uow, referral_id, version)
+    moved = await uow.referrals.change(
+        referral.id,
+        version,
+        (ReferralState.WAITING,),
+        state=ReferralState.CLOSED,
+        close_reason=reason,
+        closed_at=now,
+    )
+    if not moved:
+        raise Stale()
+    await uow.commit()
+    log.info("referral %s closed: %s", referral.id, reason)
+    return view(referral, now)
