@@ -11,7 +11,7 @@ from bot.app import fetch_bot_username
 from bot.config import Settings
 from bot.context import utc_now
 from bot.qr import qr_png
-from bot.services import onboarding
+from bot.services import onboarding, referral_self
 from storage.db import Database, open_database
 from storage.uow import UnitOfWork
 
@@ -82,7 +82,7 @@ async def referral_link(settings: Settings, qr_file: Path) -> InviteOutput:
             "peerbot: SELF_REFERRAL is off, so the link answers as to any stranger until "
             "SELF_REFERRAL=true"
         )
-    link = onboarding.deep_link(username, "refer")
+    link = onboarding.deep_link(username, referral_self.PUBLIC_LINK)
     text = (
         f"The public self-referral link (its QR code is in {qr_file}). Anyone can open it "
         "to ask for support:"

@@ -63,8 +63,6 @@ ANY_COMMAND = filters.COMMAND & ~filters.Regex(r"^/cancel(@\w+)?(\s|$)")
 PRIVATE = filters.ALL & filters.ChatType.PRIVATE
 PRIVATE_TEXT = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
 EDITED = filters.UpdateType.EDITED
-# The organisation's public self-referral link (SPEC §2): /start refer.
-PUBLIC_LINK = filters.Regex(r"^/start(@\w+)?\s+refer\s*$")
 # The peer commands a peer still on the list is answered kindly instead.
 WAITING = filters.ChatType.PRIVATE & filters.Regex(
     r"^/(next|sessions|rearrange|log|strategies|reminders|calendar|stop)(@\w+)?(\s|$)"
@@ -120,8 +118,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     add(CommandHandler("start", reminders.resume, has_args=False), group=BEFORE)  # after /stop
     add(MessageHandler(WAITING, referral_link.answer_waiting_peer), group=BEFORE)  # on the list
 
-    # Joining: the public link and deep-link /start <token> must come before plain /start.
-    add(CommandHandler("start", referral_link.open_public_link, PUBLIC_LINK))  # ask for support
+    # Joining: deep-link /start <token> (or the public link, /start refer) before plain /start.
     add(CommandHandler("start", onboarding.start_with_token, has_args=True))  # join by link
     add(CommandHandler("start", onboarding.start))  # welcome a stranger, greet a member
     add(CommandHandler("help", onboarding.show_help))  # every role's commands, crisis contacts

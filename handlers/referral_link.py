@@ -22,6 +22,8 @@ from handlers.common import Context, answers_errors, call, press, reply, settle,
 
 log = logging.getLogger(__name__)
 
+PUBLIC_LINK = referral_self.PUBLIC_LINK
+
 ANSWERS = {
     Opening.ON_LIST: t.ALREADY_ON_LIST,
     Opening.HAS_PROGRAMME: t.HAS_PROGRAMME,

@@ -14,7 +14,7 @@ from bot import callbacks as cb, texts as common
 from bot.i18n import _
 from bot.keyboards import referrals as keys
 from bot.qr import qr_png
-from bot.services import onboarding, referrals
+from bot.services import onboarding, referral_answer, referrals
 from bot.services.referrals import CLOSE_REASONS, Offer
 from bot.texts import referrals as t
 from handlers.common import Context, answers_errors, call, notify, press, reply, show
@@ -120,7 +120,7 @@ async def accept_referral(update: Update, context: Context) -> None:
     settings = context.bot_data.settings
     done = await call(
         context,
-        referrals.accept,
+        referral_answer.accept,
         query.from_user.id,
         referral_id,
         version,
@@ -145,7 +145,7 @@ async def accept_referral(update: Update, context: Context) -> None:
 async def decline_referral(update: Update, context: Context) -> None:
     """Not this time: the referral goes back on the list and the coordinator is told."""
     query, (referral_id, version) = press(update, cb.REF_DECLINE)
-    done = await call(context, referrals.decline, query.from_user.id, referral_id, version)
+    done = await call(context, referral_answer.decline, query.from_user.id, referral_id, version)
     await show(query, t.declined(done.first_name))
     text = t.declined_for_coordinator(done.first_name, done.worker_name)
     await notify(context, done.coordinator_telegram_id, text)

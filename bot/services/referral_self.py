@@ -24,6 +24,9 @@ from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+# The start parameter of the organisation's public link, https://t.me/<bot>?start=refer.
+PUBLIC_LINK = "refer"
+
 
 class Opening(StrEnum):
     """What the public link leads to for this account."""

@@ -214,11 +214,11 @@ def about_peer_support(org_name: str, sessions: int) -> str:
         "Hello! This is {org}.\n\n"
         "Peer support is one-to-one time with a peer worker: someone who has lived through "
         "hard times themselves. You meet for {n} session and try things that might help "
-        "between sessions. It is not therapy, not a diagnosis and not an emergency service.",
+        "between sessions. It is not therapy or medical care, and not an emergency service.",
         "Hello! This is {org}.\n\n"
         "Peer support is one-to-one time with a peer worker: someone who has lived through "
         "hard times themselves. You meet for {n} sessions and try things that might help "
-        "between them. It is not therapy, not a diagnosis and not an emergency service.",
+        "between them. It is not therapy or medical care, and not an emergency service.",
         sessions,
         org=who,
     )
