@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.services import referral_self, referrals
+from bot.services import referral_self, referral_sources, referrals
 from bot.services.errors import Stale
 from bot.services.referrals import Offer
 from storage.db import Database
@@ -18,6 +18,7 @@ from storage.models import Referral
 from storage.uow import UnitOfWork
 from tests import factories
 from tests.harness import LINK
+from tests.test_statement_counts import counting_statements
 from tests.test_cli import peerbot
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -38,11 +39,11 @@ CHRIS, DANA, WREN = 301, 302, 201
     ],
 )
 def test_a_source_is_recognised_forgivingly_or_kept_as_typed(typed: str, source: str) -> None:
-    assert referrals.parse_referral(f"Sam {typed}") == ("Sam", source)
+    assert referral_sources.parse_referral(f"Sam {typed}") == ("Sam", source)
 
 
 def test_a_referral_without_a_source_says_so() -> None:
-    assert referrals.parse_referral("Sam") == ("Sam", "unknown")
+    assert referral_sources.parse_referral("Sam") == ("Sam", "unknown")
 
 
 async def _team(db: Database) -> int:
@@ -137,3 +138,54 @@ async def test_referral_link_writes_referral_qr_png_by_default(tmp_path: Path) -
     assert out.strip().endswith("https://t.me/riverside_peers_bot?start=refer")
     assert "SELF_REFERRAL is off" in err
     assert (tmp_path / "referral-qr.png").read_bytes().startswith(b"\x89PNG")
+
+
+async def _workers(db: Database, count: int, first: int) -> None:
+    """`count` more peer workers, each with a peer and a session in two days."""
+    async with UnitOfWork(db) as uow:
+        for n in range(first, first + count):
+            worker = await factories.person(uow, "worker", f"W{n}", telegram_id=1000 + n, now=NOW)
+            peer = await factories.person(uow, "peer", f"P{n}", telegram_id=5000 + n, now=NOW)
+            programme = await factories.programme(uow, peer, worker, now=NOW)
+            await factories.session(uow, programme, NOW + timedelta(days=2, hours=2), now=NOW)
+        await uow.commit()
+
+
+async def _match_statements(db: Database, referral_id: int) -> tuple[int, int]:
+    async with UnitOfWork(db) as uow:
+        with counting_statements(db) as seen:
+            found = await referrals.match_options(uow, CHRIS, referral_id, 1, now=NOW, capacity=6)
+    return len(seen), len(found.workers)
+
+
+async def test_matching_costs_the_same_with_3_and_with_30_workers(db: Database) -> None:
+    referral_id = await _team(db)
+    await _workers(db, 2, 0)
+    small, shown = await _match_statements(db, referral_id)
+    assert shown == 3
+    await _workers(db, 27, 2)
+    large, shown = await _match_statements(db, referral_id)
+    assert shown == 30
+    assert small == large
+
+
+async def test_a_worker_with_room_comes_before_a_full_one_and_shows_their_next_free_day(
+    db: Database,
+) -> None:
+    referral_id = await _team(db)
+    await _workers(db, 1, 0)
+    async with UnitOfWork(db) as uow:
+        wren = await uow.people.by_telegram_id(WREN)
+        assert wren is not None
+        await uow.prefs.change_worker(wren.id, {"capacity": 1})
+        for n in range(2):
+            peer = await factories.person(uow, "peer", f"Q{n}", telegram_id=7000 + n, now=NOW)
+            await factories.programme(uow, peer, wren, now=NOW)
+        await uow.commit()
+        found = await referrals.match_options(uow, CHRIS, referral_id, 1, now=NOW, capacity=6)
+    assert [(w.name, w.peers, w.capacity, w.has_room) for w in found.workers] == [
+        ("W0", 1, 6, True),
+        ("Wren", 2, 1, False),
+    ]
+    # Monday 08:00: the next free hour is Tuesday 09:00 (W0's session is Wednesday 10:00).
+    assert found.workers[0].next_free == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -18,7 +18,8 @@ from bot.services import flows
 from bot.services.errors import Stale
 from bot.services.flows import SELF_REFERRAL, NoData, SelfReferralStep
 from bot.services.onboarding import clean_name, member
-from bot.services.referrals import ENOUGH_WAITS, PAST_WAITS, SELF
+from bot.services.referral_sources import SELF
+from bot.services.referrals import ENOUGH_WAITS, PAST_WAITS
 from storage.models import Person, ProgrammeState, Referral, ReferralState, Role
 from storage.uow import UnitOfWork
 

@@ -9,46 +9,27 @@ Stale and told that it has changed.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.services.errors import BadInput, Stale
-from bot.services.free_times import free_slots
-from bot.services.onboarding import clean_name, member
+from bot.services.free_times import day_starts, overlapping
+from bot.services.localtime import to_utc
+from bot.services.onboarding import member
+from bot.services.referral_sources import parse_referral
 from storage.enums import ReferralCloseReason
-from storage.models import Referral, ReferralState, Role
+from storage.models import Referral, ReferralState, Role, WorkerPrefs
+from storage.repositories.session_views import Busy
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-GP, COMMUNITY_TEAM, OTHER_SERVICE, SELF, UNKNOWN = (
-    "gp",
-    "community_team",
-    "other_service",
-    "self",
-    "unknown",
-)
-SOURCES = (GP, COMMUNITY_TEAM, OTHER_SERVICE, SELF)
-# What people type for each source, after lowering the case and dropping punctuation.
-SOURCE_WORDS = {
-    GP: ("gp", "doctor", "gp surgery", "surgery", "family doctor", "the gp", "their gp", "my gp"),
-    COMMUNITY_TEAM: (
-        "cmht",
-        "community team",
-        "community mental health team",
-        "community",
-        "the community team",
-        "crisis team",
-    ),
-    OTHER_SERVICE: ("other service", "another service", "service", "other", "elsewhere"),
-    SELF: ("self", "self referral", "selfreferral", "themselves", "myself", "self referred"),
-}
 CLOSE_REASONS = tuple(ReferralCloseReason)
 LIST_SHOWN = 8  # waiting referrals shown with buttons; the rest are counted
 PAST_WAITS = 50  # the latest matched referrals the usual wait is taken from
 ENOUGH_WAITS = 5  # fewer than this and no usual wait is said
-SOURCE_MAX = 64
+FREE_DAYS = 14  # how far ahead a worker's next free day is looked for
 
 
 @dataclass(frozen=True)
@@ -98,32 +79,6 @@ class Offer:
     needs_confirming: bool = False
 
 
-def _clean_words(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).replace("_", " ").split())
-
-
-def recognise_source(typed: str) -> str:
-    """The fixed list's key for what was typed ("GP", "CMHT", "self"...), else the words."""
-    words = _clean_words(typed)
-    if words.startswith(("from ", "by ", "via ")):
-        words = words.split(" ", 1)[1]
-    if not words:
-        return UNKNOWN
-    for key, said in SOURCE_WORDS.items():
-        if words in said or words.replace(" ", "") in said:
-            return key
-    return " ".join(typed.split()).removeprefix("from ")[:SOURCE_MAX]
-
-
-def parse_referral(raw: str) -> tuple[str, str]:
-    """(first name, source) of `/refer <first name> [from where]`."""
-    parts = raw.split(maxsplit=1)
-    if not parts:
-        raise BadInput("referral_name_missing")
-    name = clean_name(parts[0])
-    return name, recognise_source(parts[1]) if len(parts) > 1 else UNKNOWN
-
-
 def _days(referral: Referral, now: datetime) -> int:
     return max(0, (now - referral.created_at).days)
 
@@ -171,20 +126,43 @@ async def _waiting(uow: UnitOfWork, referral_id: int, version: int) -> Referral:
     return referral
 
 
+def next_free(
+    prefs: WorkerPrefs, busy: list[Busy], zone: str, *, now: datetime, minutes: int = 60
+) -> datetime | None:
+    """The first free hour in the worker's hours over the next FREE_DAYS days, as the
+    free-times code finds them (its day_starts and overlapping), from a diary read once."""
+    today = now.astimezone(ZoneInfo(zone)).date()
+    starts = day_starts(prefs, minutes, None)
+    for offset in range(1, FREE_DAYS + 1):
+        day = today + timedelta(days=offset)
+        if str(day.isoweekday()) not in prefs.work_days:
+            continue
+        for at in starts:
+            try:
+                moment = to_utc(day, at, zone)
+            except BadInput:
+                continue  # a time the clocks skip that day
+            if moment > now and not overlapping(busy, moment, minutes):
+                return moment
+    return None
+
+
 async def _workers(uow: UnitOfWork, capacity: int, now: datetime) -> list[WorkerOption]:
-    found = []
-    for worker, peers, own in await uow.referrals.workers_with_caseload():
-        slots = await free_slots(uow, worker, 60, now=now, count=1)
-        found.append(
-            WorkerOption(
-                worker.id,
-                worker.display_name or "",
-                peers,
-                own or capacity,
-                slots[0] if slots else None,
-                worker.timezone,
-            )
+    """Every peer worker with caseload, capacity and next free day: three statements."""
+    rows = await uow.referrals.workers_with_caseload()
+    end = now + timedelta(days=FREE_DAYS + 2)
+    busy = await uow.referrals.busy_of_workers([w.id for w, _, _ in rows], now, end)
+    found = [
+        WorkerOption(
+            worker.id,
+            worker.display_name or "",
+            peers,
+            prefs.capacity or capacity,
+            next_free(prefs, busy[worker.id], worker.timezone, now=now),
+            worker.timezone,
         )
+        for worker, peers, prefs in rows
+    ]
     # Those with room first; then the fewest peers for their capacity.
     return sorted(found, key=lambda w: (not w.has_room, w.peers / w.capacity, w.name))
 

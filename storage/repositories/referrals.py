@@ -14,6 +14,7 @@ from sqlalchemy import delete, exists, func, or_, select, update
 
 from storage.models import (
     Invitation,
+    PeerSession,
     Person,
     Programme,
     ProgrammeState,
@@ -23,6 +24,8 @@ from storage.models import (
     WorkerPrefs,
 )
 from storage.repositories.base import AddingRepository
+from storage.repositories.prefs import _defaults
+from storage.repositories.session_views import LIVE, MAX_LENGTH, Busy
 
 OPEN = (ReferralState.WAITING, ReferralState.OFFERED)
 
@@ -76,9 +79,9 @@ class ReferralRepository(AddingRepository[Referral]):
         )
         return [(row[0], row[1]) for row in rows if row[1] is not None]
 
-    async def workers_with_caseload(self) -> list[tuple[Person, int, int | None]]:
-        """Every joined peer worker with their active peers and their own capacity (None:
-        the deployment's): one grouped statement."""
+    async def workers_with_caseload(self) -> list[tuple[Person, int, WorkerPrefs]]:
+        """Every joined peer worker with their active peers and their settings (the defaults
+        when never set): one grouped statement."""
         active = (
             select(Programme.worker_id, func.count().label("peers"))
             .where(Programme.state == ProgrammeState.ACTIVE)
@@ -86,7 +89,7 @@ class ReferralRepository(AddingRepository[Referral]):
             .subquery()
         )
         stmt = (
-            select(Person, func.coalesce(active.c.peers, 0), WorkerPrefs.capacity)
+            select(Person, func.coalesce(active.c.peers, 0), WorkerPrefs)
             .outerjoin(active, active.c.worker_id == Person.id)
             .outerjoin(WorkerPrefs, WorkerPrefs.person_id == Person.id)
             .where(
@@ -96,7 +99,45 @@ class ReferralRepository(AddingRepository[Referral]):
             )
             .order_by(Person.display_name, Person.id)
         )
-        return [(row[0], int(row[1]), row[2]) for row in await self.session.execute(stmt)]
+        return [
+            (
+                row[0],
+                int(row[1]),
+                row[2] or WorkerPrefs(person_id=row[0].id, **_defaults(WorkerPrefs)),
+            )
+            for row in await self.session.execute(stmt)
+        ]
+
+    async def busy_of_workers(
+        self, worker_ids: list[int], start: datetime, end: datetime
+    ) -> dict[int, list[Busy]]:
+        """Each worker's live sessions that overlap [start, end), by time: one statement."""
+        found: dict[int, list[Busy]] = {w: [] for w in worker_ids}
+        if not worker_ids:
+            return found
+        stmt = (
+            select(
+                Programme.worker_id,
+                PeerSession.id,
+                PeerSession.starts_at,
+                PeerSession.duration_minutes,
+            )
+            .join(Programme, Programme.id == PeerSession.programme_id)
+            .join(Person, Person.id == Programme.peer_id)
+            .where(
+                Programme.worker_id.in_(worker_ids),
+                PeerSession.state.in_(LIVE),
+                PeerSession.starts_at >= start - MAX_LENGTH,
+                PeerSession.starts_at < end,
+                Person.left_at.is_(None),
+            )
+            .order_by(PeerSession.starts_at)
+        )
+        for worker_id, session_id, starts_at, minutes in await self.session.execute(stmt):
+            busy = Busy(session_id, starts_at, minutes)
+            if busy.ends_at > start:
+                found[worker_id].append(busy)
+        return found
 
     async def is_waiting(self, telegram_id: int) -> bool:
         """Whether the account is a peer on the list: a referral open and no active programme."""
