@@ -18,8 +18,8 @@ from storage.models import Referral
 from storage.uow import UnitOfWork
 from tests import factories
 from tests.harness import LINK
-from tests.test_statement_counts import counting_statements
 from tests.test_cli import peerbot
+from tests.test_statement_counts import counting_statements
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 CHRIS, DANA, WREN = 301, 302, 201
