@@ -111,3 +111,20 @@ async def test_without_safety_checkins_settings_offer_no_such_button(bot: Harnes
     assert "Safety check-ins" not in replies[0].text
     labels = [b.text for row in replies[0].buttons for b in row]
     assert "Capacity" in labels and not any("Safety" in label for label in labels)
+
+
+async def test_an_offer_not_yet_answered_stays_on_the_list_and_can_go_to_another(
+    service: Harness,
+) -> None:
+    coordinator, (wren, kit) = await staff(service, "Wren", "Kit")
+    await coordinator.send("/refer Sam GP")
+    await offer(service, coordinator, "Sam", "Wren (0 of 6)")
+    replies = await coordinator.send("/referrals")
+    assert "• Sam: GP, waiting 0 days, offered to Wren" in replies[0].text
+    await coordinator.press("Match Sam")
+    await coordinator.press("Kit (0 of 6)")
+    wren_offer = next(m for m in reversed(wren.messages) if m.has_inline_keyboard)
+    await wren.press("Accept", message=wren_offer)
+    assert wren.last_answer == "This has changed, so nothing was done."
+    replies = await kit.press("Accept")
+    assert "Sam is added" in replies[0].text

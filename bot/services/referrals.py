@@ -26,6 +26,7 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 CLOSE_REASONS = tuple(ReferralCloseReason)
+ON_LIST = (ReferralState.WAITING, ReferralState.OFFERED)
 LIST_SHOWN = 8  # waiting referrals shown with buttons; the rest are counted
 PAST_WAITS = 50  # the latest matched referrals the usual wait is taken from
 ENOUGH_WAITS = 5  # fewer than this and no usual wait is said
@@ -40,6 +41,7 @@ class ReferralView:
     source: str  # a SOURCES key, UNKNOWN, or the words typed
     days_waiting: int
     self_referred: bool
+    offered_to: str | None = None  # the peer worker it waits on, once offered
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def _days(referral: Referral, now: datetime) -> int:
     return max(0, (now - referral.created_at).days)
 
 
-def view(referral: Referral, now: datetime) -> ReferralView:
+def view(referral: Referral, now: datetime, *, offered_to: str | None = None) -> ReferralView:
     return ReferralView(
         referral.id,
         referral.version,
@@ -91,6 +93,7 @@ def view(referral: Referral, now: datetime) -> ReferralView:
         referral.source,
         _days(referral, now),
         referral.referred_by_id is None,
+        offered_to if referral.state == ReferralState.OFFERED else None,
     )
 
 
@@ -116,12 +119,14 @@ async def waiting_list(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> W
     """The coordinator's list: waiting referrals, oldest first."""
     await member(uow, telegram_id, Role.COORDINATOR)
     rows, total = await uow.referrals.waiting(LIST_SHOWN)
-    return WaitingList(tuple(view(r, now) for r in rows), total)
+    return WaitingList(tuple(view(r, now, offered_to=name) for r, name in rows), total)
 
 
 async def _waiting(uow: UnitOfWork, referral_id: int, version: int) -> Referral:
+    """A referral still on the list as the button saw it (waiting, or offered and not yet
+    answered: a coordinator may offer it to someone else, or close it)."""
     referral = await uow.referrals.get(referral_id)
-    if referral is None or referral.version != version or referral.state != ReferralState.WAITING:
+    if referral is None or referral.version != version or referral.state not in ON_LIST:
         raise Stale()
     return referral
 
@@ -208,7 +213,7 @@ async def offer(
     moved = await uow.referrals.change(
         referral.id,
         version,
-        (ReferralState.WAITING,),
+        ON_LIST,
         offered_to_id=worker.id,
         offered_by_id=coordinator.id,
         **values,
@@ -245,7 +250,7 @@ async def close(
     moved = await uow.referrals.change(
         referral.id,
         version,
-        (ReferralState.WAITING,),
+        ON_LIST,
         state=ReferralState.CLOSED,
         close_reason=reason,
         closed_at=now,

@@ -80,14 +80,18 @@ def waiting_list(found: WaitingList) -> str:
         )
     ]
     for r in found.referrals:
-        lines.append(
-            _(
-                "• {name}: {source}, {waited}",
-                name=r.first_name,
-                source=source(r.source),
-                waited=_waited(r.days_waiting),
+        values = {
+            "name": r.first_name,
+            "source": source(r.source),
+            "waited": _waited(r.days_waiting),
+        }
+        if r.offered_to:
+            line = _(
+                "• {name}: {source}, {waited}, offered to {worker}", worker=r.offered_to, **values
             )
-        )
+        else:
+            line = _("• {name}: {source}, {waited}", **values)
+        lines.append(line)
     more = found.total - len(found.referrals)
     if more > 0:
         lines.append(_n("…and {n} more after these.", "…and {n} more after these.", more))

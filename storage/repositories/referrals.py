@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from storage.models import (
     Invitation,
@@ -34,14 +35,20 @@ class ReferralRepository(AddingRepository[Referral]):
     async def get(self, referral_id: int) -> Referral | None:
         return await self.session.get(Referral, referral_id)
 
-    async def waiting(self, limit: int) -> tuple[list[Referral], int]:
-        """The referrals on the list (not yet offered), oldest first, and how many in all."""
-        on_list = Referral.state == ReferralState.WAITING
-        rows = await self.session.scalars(
-            select(Referral).where(on_list).order_by(Referral.created_at, Referral.id).limit(limit)
+    async def waiting(self, limit: int) -> tuple[list[tuple[Referral, str | None]], int]:
+        """The referrals not yet matched, oldest first, each with the name of the peer worker
+        it is offered to (if it is), and how many there are in all."""
+        on_list = Referral.state.in_(OPEN)
+        offered_to = aliased(Person)
+        rows = await self.session.execute(
+            select(Referral, offered_to.display_name)
+            .outerjoin(offered_to, offered_to.id == Referral.offered_to_id)
+            .where(on_list)
+            .order_by(Referral.created_at, Referral.id)
+            .limit(limit)
         )
         total = await self.session.scalar(select(func.count()).where(on_list))
-        return list(rows), int(total or 0)
+        return [(row[0], row[1]) for row in rows], int(total or 0)
 
     async def open_for_person(self, person_id: int) -> Referral | None:
         """The person's referral still waiting or offered, if any."""
