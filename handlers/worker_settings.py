@@ -12,12 +12,13 @@ from telegram import Update
 
 from bot import callbacks as cb, keyboards, texts as common
 from bot.i18n import _
-from bot.keyboards import Keyboard, referrals as referral_keys
+from bot.keyboards import Keyboard
+from bot.keyboards.settings import capacities
 from bot.messages import worker_settings as settings_text
 from bot.services import conversations, localtime, worker_settings
 from bot.services.flows import Flow, Where, WorkerSettingsStep
 from bot.services.worker_settings import LEAD_CHOICES, WorkerSettings
-from bot.texts import referrals as more, reminders as t
+from bot.texts import reminders as t, worker_settings_more as more
 from handlers.common import Context, answers_errors, call, parse_press, reply, show, typed
 from storage.uow import UnitOfWork
 
@@ -186,7 +187,7 @@ async def ask_capacity(update: Update, context: Context) -> None:
         context,
         None,
         _(more.ASK_CAPACITY),
-        lambda s: referral_keys.capacities(s.capacity or settings.worker_capacity),
+        lambda s: capacities(s.capacity or settings.worker_capacity),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot import callbacks as cb
 from bot.i18n import _
-from bot.keyboards.keys import Key, Keyboard, column, rows
+from bot.keyboards.keys import Key, Keyboard, column
 from bot.services.referrals import ReferralView, WaitingList, WorkerOption
 from bot.texts import referrals as t
 
@@ -53,11 +53,3 @@ def consent() -> Keyboard:
     return (
         (Key(_(t.BUTTON_YES_PLEASE), cb.REF_YES()), Key(_(t.BUTTON_NOT_NOW), cb.REF_NOT_NOW())),
     )
-
-
-def capacities(current: int) -> Keyboard:
-    keys = [
-        Key(f"✓ {n}" if n == current else str(n), cb.WSET_SET_CAPACITY(n))
-        for n in cb.CAPACITY_CHOICES
-    ]
-    return (*rows(keys, 4), (Key(_(t.BUTTON_BACK_SETTINGS), cb.WSET_BACK()),))

@@ -7,10 +7,10 @@ from datetime import time
 
 from bot import callbacks as cb
 from bot.i18n import _
-from bot.keyboards.keys import Key, Keyboard, column
+from bot.keyboards.keys import Key, Keyboard, column, rows
 from bot.services.reminders import ReminderChoice
 from bot.services.worker_settings import LEAD_CHOICES
-from bot.texts import referrals as trf, reminders as tr, team as tt
+from bot.texts import reminders as tr, team as tt, worker_settings_more as trf
 
 REMINDER_TIMES = {
     1: (time(17), time(18), time(19), time(20)),  # the day before
@@ -78,6 +78,14 @@ def worker_settings(safety: bool | None = None) -> Keyboard:
         ),
         tuple(last),
     )
+
+
+def capacities(current: int) -> Keyboard:
+    keys = [
+        Key(f"✓ {n}" if n == current else str(n), cb.WSET_SET_CAPACITY(n))
+        for n in cb.CAPACITY_CHOICES
+    ]
+    return (*rows(keys, 4), (Key(_(trf.BUTTON_BACK_SETTINGS), cb.WSET_BACK()),))
 
 
 def summary_leads(current: int) -> Keyboard:

@@ -277,21 +277,4 @@ PROBLEMS = {
         "You already have a peer called {name}. Please ask the coordinator to close this "
         "referral and record it with an initial, like /refer {name}B."
     ),
-    "capacity_unknown": N_("Please pick a number of peers with the buttons (at most {limit})."),
 }
-
-
-# -- peer workers' settings: capacity and safety check-ins -------------------------------
-
-BUTTON_CAPACITY = N_("Capacity")
-BUTTON_SAFETY = N_("Safety check-ins: {state}")
-ON, OFF = N_("on"), N_("off")
-ASK_CAPACITY = N_("How many peers can you support at once?")
-BUTTON_BACK_SETTINGS = N_("Back")
-
-
-def capacity_lines(capacity: int, safety: bool | None) -> str:
-    lines = [_n("• Capacity: {n} peer at once.", "• Capacity: {n} peers at once.", capacity)]
-    if safety is not None:
-        lines.append(_("• Safety check-ins: {state}.", state=_(ON if safety else OFF)))
-    return "\n".join(lines)
