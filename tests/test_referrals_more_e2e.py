@@ -128,3 +128,24 @@ async def test_an_offer_not_yet_answered_stays_on_the_list_and_can_go_to_another
     assert wren.last_answer == "This has changed, so nothing was done."
     replies = await kit.press("Accept")
     assert "Sam is added" in replies[0].text
+
+
+async def test_a_person_on_the_list_can_help_mydata_and_forget_and_is_told_kindly(
+    service: Harness,
+) -> None:
+    jo = service.api.person("Jo")
+    await jo.send("/start refer")
+    await jo.press("Yes, please")
+    await jo.send("Jo")
+    for command in ("/next", "/sessions", "/log", "/reminders", "/calendar", "/stop"):
+        replies = await jo.send(command)
+        assert [m.text for m in replies] == [
+            "You're on the list already, and a coordinator will match you with a peer worker. "
+            "Until then, /help, /mydata and /forget work any time."
+        ], command
+    replies = await jo.send("/help")
+    assert "116 123" in replies[0].text
+    replies = await jo.send("/mydata")
+    assert any(m.kind == "document" for m in replies)
+    replies = await jo.send("/forget")
+    assert replies and replies[-1].has_inline_keyboard
