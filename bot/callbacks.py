@@ -146,6 +146,8 @@ WORKER_ZONES = ("Europe/London", "Europe/Dublin", "Europe/Paris")
 SESSION_OUTCOMES = ("held", "missed", "cancelled")
 CLOSE_REASONS = ("chose_to_stop", "moved_on", "no_contact", "other")  # storage.enums.CloseReason
 RECOMMEND = ("yes", "not_sure", "no")  # storage.enums.Recommend
+REFERRAL_CLOSE_REASONS = ("not_wanted", "no_contact", "elsewhere")
+CAPACITY_CHOICES = (2, 3, 4, 5, 6, 8, 10, 12)
 
 # The peer's answers under a session (the version makes buttons of an old time stale).
 SES_CONFIRM = Callback("ses", "ok", (ID, VERSION))
@@ -190,6 +192,9 @@ WSET_SET_HOURS = Callback("wset", "hs", (HHMM, HHMM))
 WSET_TOGGLE_DAY = Callback("wset", "dt", (small(1, 7),))
 WSET_SET_ZONE = Callback("wset", "zs", (index(WORKER_ZONES),))
 WSET_BACK = Callback("wset", "b")
+WSET_ASK_CAPACITY = Callback("wset", "c")
+WSET_SET_CAPACITY = Callback("wset", "cs", (small(1, 100),))
+WSET_SAFETY = Callback("wset", "s", (small(0, 1),))  # 1: turn on, 0: turn off
 # /log (the nonce ties a button to one /log, so an older one's buttons are stale).
 LOG_PICK = Callback("log", "pick", (NONCE, ID))
 LOG_OUTCOME = Callback("log", "out", (NONCE, small(0, 9)))
@@ -215,6 +220,18 @@ TEAM_ASK_ZONE = Callback("team", "zone")
 TEAM_SET_DAY = Callback("team", "setday", (small(1, 7),))
 TEAM_SET_TIME = Callback("team", "settime", (small(0, 23), small(0, 59)))
 TEAM_SET_ZONE = Callback("team", "setzone", (index(DIGEST_ZONES),))
+# Referrals (SPEC §2): the coordinator's list and matching, the worker's answer, the
+# public link's consent. The version makes a button of an older state stale.
+REF_LIST = Callback("ref", "l")
+REF_MATCH = Callback("ref", "m", (ID, VERSION))
+REF_OFFER = Callback("ref", "o", (ID, VERSION, ID))
+REF_OFFER_ANYWAY = Callback("ref", "f", (ID, VERSION, ID))
+REF_ASK_CLOSE = Callback("ref", "c", (ID, VERSION))
+REF_CLOSE = Callback("ref", "cr", (ID, VERSION, index(REFERRAL_CLOSE_REASONS)))
+REF_ACCEPT = Callback("ref", "a", (ID, VERSION))
+REF_DECLINE = Callback("ref", "d", (ID, VERSION))
+REF_YES = Callback("ref", "yes")
+REF_NOT_NOW = Callback("ref", "no")
 # A person's own data.
 PRV_CALENDAR = Callback("prv", "cal")
 PRV_FORGET = Callback("prv", "go", (ID,))

@@ -1,4 +1,4 @@
-"""The `peerbot` command: run, db upgrade, invite coordinator, doctor, sandbox."""
+"""The `peerbot` command: run, db upgrade, invite coordinator / referral-link, doctor, sandbox."""
 
 from __future__ import annotations
 
@@ -49,8 +49,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     invite.add_argument(
         "role",
-        choices=["coordinator"],
-        help="the first coordinator's invitation (others are invited in the bot)",
+        choices=["coordinator", "referral-link"],
+        help=(
+            "coordinator: the first coordinator's invitation (others are invited in the bot); "
+            "referral-link: the public self-referral link and its QR code (SELF_REFERRAL=true)"
+        ),
+    )
+    invite.add_argument(
+        "--qr",
+        metavar="FILE",
+        default="referral-qr.png",
+        help="referral-link only: where to write the QR code PNG (default referral-qr.png)",
     )
     verbs.add_parser(
         "doctor",
@@ -164,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _db_upgrade(settings)
         if args.verb == "sandbox":
             return _sandbox(settings, args)
+        if args.role == "referral-link":
+            return _referral_link(settings, args.qr)
         return _invite_coordinator(settings)
     except ConfigError as error:
         return _fail(str(error))
@@ -278,6 +289,22 @@ def _invite_coordinator(settings: Settings) -> int:
     if code:
         return code
     lines = _run_to_end(invite_coordinator(settings))
+    for line in lines.notes:
+        print(line, file=sys.stderr)
+    print(lines.text)
+    print(lines.link)
+    return 0
+
+
+def _referral_link(settings: Settings, qr_file: str) -> int:
+    from bot.invite_cli import referral_link
+
+    code = _db_upgrade(settings, quiet=True)
+    if code:
+        return code
+    lines = _run_to_end(referral_link(settings, Path(qr_file)))
+    if lines.qr is not None:
+        Path(qr_file).write_bytes(lines.qr)
     for line in lines.notes:
         print(line, file=sys.stderr)
     print(lines.text)

@@ -27,6 +27,7 @@ from bot.services.flows import (
     RearrangeStep,
     RemindersStep,
     ScheduleStep,
+    SelfReferralStep,
     StrategiesStep,
     SuggestStep,
     TeamSettingsStep,
@@ -41,6 +42,8 @@ from handlers import (
     presses,
     privacy,
     rearrange,
+    referral_link,
+    referrals,
     reminders,
     schedule,
     sessions,
@@ -62,6 +65,10 @@ ANY_COMMAND = filters.COMMAND & ~filters.Regex(r"^/cancel(@\w+)?(\s|$)")
 PRIVATE = filters.ALL & filters.ChatType.PRIVATE
 PRIVATE_TEXT = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
 EDITED = filters.UpdateType.EDITED
+# The peer commands a peer still on the list is answered kindly instead.
+WAITING = filters.ChatType.PRIVATE & filters.Regex(
+    r"^/(next|sessions|rearrange|log|strategies|reminders|calendar|stop)(@\w+)?(\s|$)"
+)
 
 # Who takes typed text at each step of each flow (bot.services.flows declares the flows).
 TYPED: TextSteps = {
@@ -87,6 +94,7 @@ TYPED: TextSteps = {
     (Flow.ENDING, EndingStep.HELPED): endings.type_ending_choice,  # "4"
     (Flow.ENDING, EndingStep.RECOMMEND): endings.type_ending_choice,  # "not sure"
     (Flow.ENDING, EndingStep.COMMENT): endings.type_ending_comment,  # anything to say?
+    (Flow.SELF_REFERRAL, SelfReferralStep.NAME): referral_link.type_first_name,  # on the list
 }
 # /settings shows each role its own.
 SETTINGS: dict[str, Handler] = {
@@ -113,8 +121,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     add(MessageHandler(EDITED, fallback.ignore_edit), group=EDITS)  # edits are not requests
     add(MessageHandler(ANY_COMMAND, conversation.end_flow), group=COMMANDS)  # ends any flow
     add(CommandHandler("start", reminders.resume, has_args=False), group=BEFORE)  # after /stop
+    add(MessageHandler(WAITING, referral_link.answer_waiting_peer), group=BEFORE)  # on the list
 
-    # Joining: deep-link /start <token> must come before plain /start.
+    # Joining: deep-link /start <token> (or the public link, /start refer) before plain /start.
     add(CommandHandler("start", onboarding.start_with_token, has_args=True))  # join by link
     add(CommandHandler("start", onboarding.start))  # welcome a stranger, greet a member
     add(CommandHandler("help", onboarding.show_help))  # every role's commands, crisis contacts
@@ -211,7 +220,25 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     add(_button(worker_settings.toggle_working_day, cb.WSET_TOGGLE_DAY))  # one day on or off
     add(_button(worker_settings.ask_time_zone, cb.WSET_ASK_ZONE))  # time zone
     add(_button(worker_settings.set_time_zone, cb.WSET_SET_ZONE))  # the zone picked
+    add(_button(worker_settings.ask_capacity, cb.WSET_ASK_CAPACITY))  # how many peers at once
+    add(_button(worker_settings.set_capacity, cb.WSET_SET_CAPACITY))  # the number picked
+    add(_button(worker_settings.turn_safety_checkins, cb.WSET_SAFETY))  # check-ins on or off
     add(_stale(worker_settings.show_worker_settings_again, "wset"))  # "Back", or stale
+
+    # Referrals (SPEC §2): recorded, listed, matched, answered; the public link's consent.
+    add(CommandHandler("refer", referrals.refer))  # a coordinator or worker records one
+    add(CommandHandler("referrals", referrals.show_referrals))  # the waiting list
+    add(_button(referrals.show_referrals_again, cb.REF_LIST))  # "Back to the list"
+    add(_button(referrals.pick_worker, cb.REF_MATCH))  # "Match": the workers with room first
+    add(_button(referrals.offer_to_worker, cb.REF_OFFER))  # a worker picked (warned if full)
+    add(_button(referrals.offer_anyway, cb.REF_OFFER_ANYWAY))  # past capacity, confirmed
+    add(_button(referrals.ask_close_reason, cb.REF_ASK_CLOSE))  # "Close": why?
+    add(_button(referrals.close_referral, cb.REF_CLOSE))  # the reason picked
+    add(_button(referrals.accept_referral, cb.REF_ACCEPT))  # the worker: "Accept"
+    add(_button(referrals.decline_referral, cb.REF_DECLINE))  # the worker: "Not this time"
+    add(_button(referral_link.say_yes_please, cb.REF_YES))  # consent: kept from now on
+    add(_button(referral_link.say_not_now, cb.REF_NOT_NOW))  # nothing kept
+    add(_stale(referrals.refuse_stale_referral_button, "ref"))  # malformed or forged
 
     # Coordinators: /team, /digest and the digest settings' buttons.
     add(CommandHandler("team", team.show_team))  # caseloads and this week's sessions

@@ -10,7 +10,7 @@ from telegram import ChatMember, Update
 from bot import texts
 from bot.qr import qr_png
 from bot.services import onboarding
-from handlers import reminders
+from handlers import referral_link, reminders
 from handlers.common import Context, answers_errors, call
 from handlers.menus import set_menu
 from storage.models import Role
@@ -20,8 +20,10 @@ log = logging.getLogger(__name__)
 
 @answers_errors
 async def start_with_token(update: Update, context: Context) -> None:
-    """Join with the role of the invitation in the deep link."""
+    """Join with the role of the invitation in the deep link (or ask for support)."""
     assert update.effective_user and update.message
+    if context.args == [referral_link.PUBLIC_LINK]:
+        return await referral_link.open_public_link(update, context)
     data, user = context.bot_data, update.effective_user
     token = context.args[0] if context.args else ""
     joined = await call(

@@ -1,4 +1,5 @@
-"""Peer workers' /settings: when summaries arrive, working hours and days, time zone.
+"""Peer workers' /settings: when summaries arrive, working hours and days, time zone,
+capacity, and safety check-ins on or off (only when the service uses them).
 
 Every button re-checks that the presser is a peer worker changing their own settings.
 """
@@ -10,13 +11,25 @@ from typing import Any
 from telegram import Update
 
 from bot import callbacks as cb, keyboards, texts as common
-from bot.messages import worker_settings as panel_text
+from bot.i18n import _
+from bot.keyboards import Keyboard
+from bot.keyboards.settings import capacities
+from bot.messages import worker_settings as settings_text
 from bot.services import conversations, localtime, worker_settings
 from bot.services.flows import Flow, Where, WorkerSettingsStep
-from bot.services.worker_settings import LEAD_CHOICES
-from bot.texts import reminders as t
+from bot.services.worker_settings import LEAD_CHOICES, WorkerSettings
+from bot.texts import reminders as t, worker_settings_more as more
 from handlers.common import Context, answers_errors, call, parse_press, reply, show, typed
 from storage.uow import UnitOfWork
+
+
+def _panel(context: Context, current: WorkerSettings) -> tuple[str, Keyboard]:
+    """The settings as words (capacity and check-ins before the closing line) and buttons."""
+    settings = context.bot_data.settings
+    safety = current.safety_checkins if settings.safety_checkins else None
+    *lines, last = settings_text(current).split("\n")
+    capacity = more.capacity_lines(current.capacity or settings.worker_capacity, safety)
+    return "\n".join([*lines, capacity, last]), keyboards.worker_settings(safety)
 
 
 @answers_errors
@@ -26,7 +39,7 @@ async def show_worker_settings(update: Update, context: Context) -> None:
     current = await call(
         context, worker_settings.my_settings, update.effective_user.id, timed=False
     )
-    await reply(update, panel_text(current), keyboards.worker_settings())
+    await reply(update, *_panel(context, current))
 
 
 async def _save(
@@ -40,8 +53,8 @@ async def _save(
         if change is not None:
             current = await change(uow, tg_id, *args)
         await conversations.stop_expecting(uow, tg_id, Flow.WORKER_SETTINGS)
-    answer = common.BUTTON_GONE if gone else None
-    await show(update.callback_query, panel_text(current), keyboards.worker_settings(), answer)
+    answer = _(common.BUTTON_GONE) if gone else None
+    await show(update.callback_query, *_panel(context, current), answer)
 
 
 @answers_errors
@@ -149,7 +162,8 @@ async def _typed(update: Update, context: Context, change: Any, *args: Any) -> N
     assert update.effective_user
     uid = update.effective_user.id
     current = await call(context, _changed, uid, change, *args, timed=False)
-    await reply(update, f"{t.SAVED}\n\n{panel_text(current)}", keyboards.worker_settings())
+    text, keys = _panel(context, current)
+    await reply(update, f"{t.SAVED}\n\n{text}", keys)
 
 
 @answers_errors
@@ -162,3 +176,33 @@ async def type_working_hours(update: Update, context: Context, where: Where) -> 
 async def type_time_zone(update: Update, context: Context, where: Where) -> None:
     """Take a typed time zone ("Europe/Dublin"); a bad one is explained and the step stays."""
     await _typed(update, context, worker_settings.set_timezone, typed(update))
+
+
+@answers_errors
+async def ask_capacity(update: Update, context: Context) -> None:
+    """Offer how many peers at once."""
+    settings = context.bot_data.settings
+    await _ask(
+        update,
+        context,
+        None,
+        _(more.ASK_CAPACITY),
+        lambda s: capacities(s.capacity or settings.worker_capacity),
+    )
+
+
+@answers_errors
+async def set_capacity(update: Update, context: Context) -> None:
+    """Set how many peers the worker supports at once."""
+    if (picked := parse_press(update, cb.WSET_SET_CAPACITY)) is None:
+        return await _save(update, context, None, gone=True)
+    await _save(update, context, worker_settings.set_capacity, picked[0])
+
+
+@answers_errors
+async def turn_safety_checkins(update: Update, context: Context) -> None:
+    """Turn lone-working safety check-ins on or off (only when the service uses them)."""
+    picked = parse_press(update, cb.WSET_SAFETY)
+    if picked is None or not context.bot_data.settings.safety_checkins:
+        return await _save(update, context, None, gone=True)
+    await _save(update, context, worker_settings.set_safety_checkins, bool(picked[0]))

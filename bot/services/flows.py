@@ -136,6 +136,8 @@ class EndingStep(StrEnum):
 @dataclass(frozen=True)
 class EndingData:
     programme_id: int
+class SelfReferralStep(StrEnum):
+    NAME = "name"  # after "Yes, please": the first name to use
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ REMINDERS = FlowSpec(Flow.REMINDERS, RemindersStep, NoData)
 WORKER_SETTINGS = FlowSpec(Flow.WORKER_SETTINGS, WorkerSettingsStep, NoData)
 TEAM_SETTINGS = FlowSpec(Flow.TEAM_SETTINGS, TeamSettingsStep, NoData)
 ENDING = FlowSpec(Flow.ENDING, EndingStep, EndingData)
+SELF_REFERRAL = FlowSpec(Flow.SELF_REFERRAL, SelfReferralStep, NoData)
 
 SPECS: dict[Flow, FlowSpec[Any, Any]] = {
     spec.flow: spec
@@ -180,6 +183,7 @@ SPECS: dict[Flow, FlowSpec[Any, Any]] = {
         WORKER_SETTINGS,
         TEAM_SETTINGS,
         ENDING,
+        SELF_REFERRAL,
     )
 }
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.services.errors import AlreadyJoined, BadInput, InvitationInvalid, NotAllowed, NotJoined
+from bot.services.referral_return import comes_back
 from storage.models import Invitation, Person, Programme, ProgrammeState, Role
 from storage.uow import UnitOfWork
 
@@ -25,6 +26,7 @@ class IssuedInvitation:
     role: Role
     expires_at: datetime
     peer_name: str | None = None
+    peer_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,23 @@ async def add_peer(
 ) -> IssuedInvitation:
     """A peer worker adds a peer: the peer, their programme and the peer's invitation."""
     worker = await member(uow, telegram_id, Role.WORKER)
+    issued = await new_peer(
+        uow, worker, raw_name, now=now, days=days, planned_sessions=planned_sessions
+    )
+    await uow.commit()
+    return issued
+
+
+async def new_peer(
+    uow: UnitOfWork,
+    worker: Person,
+    raw_name: str,
+    *,
+    now: datetime,
+    days: int,
+    planned_sessions: int,
+) -> IssuedInvitation:
+    """A peer of `worker`'s, their programme and their invitation (not committed)."""
     name = clean_name(raw_name)
     for _programme, peer in await uow.programmes.active_for_worker(worker.id):
         if (peer.display_name or "").casefold() == name.casefold():
@@ -160,8 +179,7 @@ async def add_peer(
     token, invitation = await _issue(
         uow, role=Role.PEER, now=now, days=days, invited_by_id=worker.id, person_id=peer.id
     )
-    await uow.commit()
-    return IssuedInvitation(token, Role.PEER, invitation.expires_at, peer_name=name)
+    return IssuedInvitation(token, Role.PEER, invitation.expires_at, name, peer.id)
 
 
 async def join(
@@ -185,6 +203,9 @@ async def join(
         raise InvitationInvalid("expired")
     existing = await uow.people.by_telegram_id(telegram_id)
     if existing is not None and existing.left_at is None:
+        if await comes_back(uow, existing, invitation, now=now):
+            # A peer whose programme ended, referred again: the new one is theirs (SPEC §2).
+            return await _joined_again(uow, existing, invitation)
         # Checked after the token so the answer never tells a stranger a link is valid.
         raise AlreadyJoined(existing.role)
     if not await uow.invitations.mark_used(invitation.id, now):
@@ -218,6 +239,18 @@ async def join(
         name=person.display_name or "",
         worker_name=worker.display_name if worker else None,
         worker_telegram_id=worker.telegram_id if worker else None,
+    )
+
+
+async def _joined_again(uow: UnitOfWork, person: Person, invitation: Invitation) -> Joined:
+    worker = await uow.people.get(invitation.invited_by_id or 0)
+    await uow.commit()
+    return Joined(
+        person.id,
+        Role.PEER,
+        person.display_name or "",
+        worker.display_name if worker else None,
+        worker.telegram_id if worker else None,
     )
 
 

@@ -1,4 +1,5 @@
-"""A peer worker's own settings: when summaries arrive, working hours, time zone."""
+"""A peer worker's own settings: when summaries arrive, working hours, time zone, how many
+peers at once (capacity), and lone-working safety check-ins when the service uses them."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ class WorkerSettings:
     work_until: time
     work_days: str
     timezone: str
+    capacity: int | None = None  # None: the deployment's WORKER_CAPACITY
+    safety_checkins: bool = False
 
 
 async def my_settings(uow: UnitOfWork, telegram_id: int) -> WorkerSettings:
@@ -32,6 +35,8 @@ async def my_settings(uow: UnitOfWork, telegram_id: int) -> WorkerSettings:
         prefs.work_until,
         prefs.work_days,
         worker.timezone,
+        prefs.capacity,
+        bool(prefs.safety_checkins),
     )
 
 
@@ -71,6 +76,21 @@ async def toggle_day(uow: UnitOfWork, telegram_id: int, day: int) -> WorkerSetti
     was = (await uow.prefs.worker(worker.id)).work_days or ""
     days = "".join(sorted(set(was) ^ {str(day)}))
     return await _set(uow, telegram_id, {"work_days": days}, {"work_days": was}, worker)
+
+
+CAPACITY_MAX = 100
+
+
+async def set_capacity(uow: UnitOfWork, telegram_id: int, peers: int) -> WorkerSettings:
+    """How many peers the worker supports at once (matching warns beyond it)."""
+    if not 1 <= peers <= CAPACITY_MAX:
+        raise BadInput("capacity_unknown", limit=CAPACITY_MAX)
+    return await _set(uow, telegram_id, {"capacity": peers})
+
+
+async def set_safety_checkins(uow: UnitOfWork, telegram_id: int, on: bool) -> WorkerSettings:
+    """Turn lone-working check-ins on or off; Stale if they already were (a double tap)."""
+    return await _set(uow, telegram_id, {"safety_checkins": on}, {"safety_checkins": not on})
 
 
 def check_timezone(name: str) -> str:

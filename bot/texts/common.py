@@ -167,6 +167,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("outcome", "How a past session went"),
         ("addpeer", "Add a peer: /addpeer name"),
         ("close", "End a peer's programme early"),
+        ("refer", "Record a referral: /refer name source"),
         ("calendar", "Your diary for your calendar"),
         ("settings", "Summaries, hours and time zone"),
         ("mydata", "Your data, as a file"),
@@ -176,6 +177,8 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
     ],
     "coordinator": [
         ("team", "Your team"),
+        ("referrals", "Waiting referrals, and matching"),
+        ("refer", "Record a referral: /refer name source"),
         ("digest", "The weekly digest, now"),
         ("invite", "Invite a new peer worker"),
         ("settings", "Digest day, time and time zone"),
