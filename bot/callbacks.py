@@ -217,5 +217,10 @@ TEAM_SET_ZONE = Callback("team", "setzone", (index(DIGEST_ZONES),))
 PRV_CALENDAR = Callback("prv", "cal")
 PRV_FORGET = Callback("prv", "go", (ID,))
 PRV_KEEP = Callback("prv", "keep", (ID,))
+# Lone-working safety (SPEC §8): "I'm safe" under a check-in, "I'm handling it" under an
+# alert, and Skip for an ad hoc check-in's place.
+SFY_SAFE = Callback("sfy", "safe", (ID,))
+SFY_HANDLE = Callback("sfy", "handle", (ID,))
+SFY_SKIP_PLACE = Callback("sfy", "skip")
 
 EVERY = tuple(v for v in list(globals().values()) if isinstance(v, Callback))

@@ -20,6 +20,7 @@ from telegram.ext import (
 
 from bot import callbacks as cb
 from bot.services.flows import (
+    CheckinStep,
     Flow,
     LogStep,
     NoteStep,
@@ -40,6 +41,7 @@ from handlers import (
     privacy,
     rearrange,
     reminders,
+    safety,
     schedule,
     sessions,
     strategies,
@@ -54,7 +56,7 @@ from handlers.settings import settings_by_role
 from storage.models import Role
 
 # Groups run in this order, each taking its first match; group 0 is the features'.
-PRESSES, CHATS, EDITS, COMMANDS, BEFORE = -5, -4, -3, -2, -1
+HEARD, PRESSES, CHATS, EDITS, COMMANDS, BEFORE = -6, -5, -4, -3, -2, -1
 # Every command but /cancel (which says whether there was a flow to leave).
 ANY_COMMAND = filters.COMMAND & ~filters.Regex(r"^/cancel(@\w+)?(\s|$)")
 PRIVATE = filters.ALL & filters.ChatType.PRIVATE
@@ -82,6 +84,7 @@ TYPED: TextSteps = {
     (Flow.WORKER_SETTINGS, WorkerSettingsStep.TIMEZONE): worker_settings.type_time_zone,  # a zone
     (Flow.TEAM_SETTINGS, TeamSettingsStep.TIME): team.type_digest_time,  # "18:30"
     (Flow.TEAM_SETTINGS, TeamSettingsStep.ZONE): team.type_digest_zone,  # "Europe/Paris"
+    (Flow.CHECKIN, CheckinStep.PLACE): safety.type_checkin_place,  # where, or "skip"
 }
 # /settings shows each role its own.
 SETTINGS: dict[str, Handler] = {
@@ -102,6 +105,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add every handler of the bot, in order."""
     add = app.add_handler
     typed.install(app)  # every keyboard sent or edited is noted, so its buttons can be typed
+    add(TypeHandler(Update, safety.note_heard), group=HEARD)  # a worker was last heard now
     add(TypeHandler(Update, presses.answer_once), group=PRESSES)  # each press answered once
     add(TypeHandler(Update, groups.outside_private_chats), group=CHATS)  # private chats only
     # Groups before the features' (each runs its first match, then the next group runs).
@@ -218,6 +222,15 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     add(_button(team.ask_digest_zone, cb.TEAM_ASK_ZONE))  # "Change time zone": pick or type
     add(_button(team.set_digest_zone, cb.TEAM_SET_ZONE))  # the zone picked
     add(_stale(team.show_digest_settings_again, "team"))  # stale: the settings now
+
+    # Lone-working safety (SPEC §8): check-ins, "I'm safe", alerts.
+    add(CommandHandler("checkin", safety.start_checkin))  # a visit not in the diary
+    add(CommandHandler("safe", safety.say_safe))  # "I'm safe": ends the check-ins under way
+    add(CommandHandler("sos", safety.raise_sos))  # every coordinator alerted at once
+    add(_button(safety.press_safe, cb.SFY_SAFE))  # "I'm safe"
+    add(_button(safety.handle_alert, cb.SFY_HANDLE))  # "I'm handling it"
+    add(_button(safety.skip_checkin_place, cb.SFY_SKIP_PLACE))  # no place given
+    add(_stale(sessions.refuse_stale_session_button, "sfy"))  # malformed or forged
 
     # A person's own data.
     add(CommandHandler("mydata", privacy.my_data))  # everything stored, as JSON

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from telegram.ext import Application, ContextTypes
 
 from bot.context import BotData
+from bot.services.safety_plan import SafetyConfig
 from scheduler import retention
 from scheduler.engine import DeliveryEngine, sender_name
 from scheduler.sending import Sender
@@ -42,6 +43,7 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
             Sender(context.bot),
             owner=ticker.owner,
             default_timezone=data.settings.timezone,
+            safety=SafetyConfig.of(data.settings),
         )
     engine = ticker.engine
     try:

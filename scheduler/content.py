@@ -21,6 +21,7 @@ from bot.services.summary import build_summary
 from bot.texts import reminders as texts, sessions as ts, team as team_texts
 from bot.texts.summary import render_summary
 from bot.texts.team import render_digest
+from scheduler import content_safety as safety
 from scheduler.sending import Part
 from storage.db import Database
 from storage.uow import UnitOfWork
@@ -101,6 +102,11 @@ PARTS: dict[str, Render] = {
     t.SUMMARY: summary_parts,
     t.OUTCOME_PROMPT: outcome_prompt_parts,
     t.DIGEST: digest_parts,
+    t.SAFETY_START: safety.start_parts,
+    t.SAFETY_ASK: safety.ask_parts,
+    t.SAFETY_ALERT: safety.alert_parts,
+    t.SAFETY_HANDLED: safety.handled_parts,
+    t.SAFETY_OVER: safety.over_parts,
 }
 
 

@@ -127,6 +127,15 @@ class TeamSettingsStep(StrEnum):
     ZONE = "zone"
 
 
+class CheckinStep(StrEnum):
+    PLACE = "place"
+
+
+@dataclass(frozen=True)
+class CheckinData:
+    minutes: int = 60  # how long the visit is planned to take
+
+
 @dataclass(frozen=True)
 class NoData:
     pass
@@ -154,6 +163,7 @@ STRATEGIES = FlowSpec(Flow.STRATEGIES, StrategiesStep, StrategiesData)
 REMINDERS = FlowSpec(Flow.REMINDERS, RemindersStep, NoData)
 WORKER_SETTINGS = FlowSpec(Flow.WORKER_SETTINGS, WorkerSettingsStep, NoData)
 TEAM_SETTINGS = FlowSpec(Flow.TEAM_SETTINGS, TeamSettingsStep, NoData)
+CHECKIN = FlowSpec(Flow.CHECKIN, CheckinStep, CheckinData)
 
 SPECS: dict[Flow, FlowSpec[Any, Any]] = {
     spec.flow: spec
@@ -167,6 +177,7 @@ SPECS: dict[Flow, FlowSpec[Any, Any]] = {
         REMINDERS,
         WORKER_SETTINGS,
         TEAM_SETTINGS,
+        CHECKIN,
     )
 }
 
