@@ -56,7 +56,7 @@ from handlers.settings import settings_by_role
 from storage.models import Role
 
 # Groups run in this order, each taking its first match; group 0 is the features'.
-HEARD, PRESSES, CHATS, EDITS, COMMANDS, BEFORE = -6, -5, -4, -3, -2, -1
+PRESSES, CHATS, EDITS, COMMANDS, BEFORE = -5, -4, -3, -2, -1
 # Every command but /cancel (which says whether there was a flow to leave).
 ANY_COMMAND = filters.COMMAND & ~filters.Regex(r"^/cancel(@\w+)?(\s|$)")
 PRIVATE = filters.ALL & filters.ChatType.PRIVATE
@@ -105,13 +105,13 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add every handler of the bot, in order."""
     add = app.add_handler
     typed.install(app)  # every keyboard sent or edited is noted, so its buttons can be typed
-    add(TypeHandler(Update, safety.note_heard), group=HEARD)  # a worker was last heard now
     add(TypeHandler(Update, presses.answer_once), group=PRESSES)  # each press answered once
     add(TypeHandler(Update, groups.outside_private_chats), group=CHATS)  # private chats only
     # Groups before the features' (each runs its first match, then the next group runs).
     add(MessageHandler(EDITED, fallback.ignore_edit), group=EDITS)  # edits are not requests
     add(MessageHandler(ANY_COMMAND, conversation.end_flow), group=COMMANDS)  # ends any flow
     add(CommandHandler("start", reminders.resume, has_args=False), group=BEFORE)  # after /stop
+    add(TypeHandler(Update, safety.note_heard), group=BEFORE)  # a worker was last heard now
 
     # Joining: deep-link /start <token> must come before plain /start.
     add(CommandHandler("start", onboarding.start_with_token, has_args=True))  # join by link

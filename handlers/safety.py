@@ -120,7 +120,7 @@ async def handle_alert(update: Update, context: Context) -> None:
 
 
 async def note_heard(update: Update, context: Context) -> None:
-    """Anything a person sends: a worker's open check-ins note when they were last heard."""
+    """Note when a worker was last heard from (any update), for the words of an alert."""
     user = update.effective_user
     if user is None or not context.bot_data.settings.safety_checkins:
         return
