@@ -12,9 +12,9 @@ from bot.localapi import LocalBotApi
 from bot.services import safety
 from bot.services.errors import BadInput, NotAllowed
 from bot.services.safety_plan import SafetyConfig
-from storage.models import PeerSession
 from storage.db import Database
 from storage.enums import CheckinState
+from storage.models import PeerSession
 from tests.deliveries_world import local_bot, london, make_world
 from tests.safety_world import CONFIG, ENDS, GRACE, SESSION, Safety, make_safety
 
