@@ -69,6 +69,9 @@ class DeliveryEngine(Recording):
     lease: timedelta = timedelta(minutes=5)
     # Lone-working check-ins (SPEC §8): SAFETY_CHECKINS and SAFETY_GRACE_MINUTES.
     safety: SafetyConfig = field(default_factory=SafetyConfig)
+    # Safety rows are claimed first, under this shorter lease: one a killed sender held is
+    # taken over this soon. Long enough for a send's retries (about a minute at worst).
+    safety_lease: timedelta = timedelta(minutes=2)
     # 0 (the default): each result is written on its own, right after its send, so a crash
     # repeats at most the message it caught in flight (SPEC §7; the crash drill: 15 kill -9,
     # duplicates <= 15). Above 0, results are written a slotful at a time (fewer statements,
@@ -159,7 +162,12 @@ class DeliveryEngine(Recording):
         """Claim a batch: (rows claimed, those still wanted); the rest is recorded skipped."""
         async with UnitOfWork(self.db) as uow:
             rows = await deliveries.claim(
-                uow, owner=self.owner, now=now, lease=self.lease, limit=self.batch
+                uow,
+                owner=self.owner,
+                now=now,
+                lease=self.lease,
+                limit=self.batch,
+                safety_lease=self.safety_lease if self.safety.enabled else None,
             )
         if not rows:
             return 0, []
@@ -227,7 +235,8 @@ class DeliveryEngine(Recording):
             async with slots:
                 self._holding += 1
                 try:
-                    if clock() >= at + self.lease / 2:
+                    lease = self.safety_lease if due.kind in SAFETY_KINDS else self.lease
+                    if clock() >= at + lease / 2:
                         # Too near the lease's end to start a send that may take a minute
                         # or two (timeouts, 429s): handed back, claimed again with a new lease.
                         self._unsent.append(due.delivery_id)

@@ -60,10 +60,29 @@ _REMINDER_CHOICE: dict[str, str] = {
 
 
 async def claim(
-    uow: UnitOfWork, *, owner: str, now: datetime, lease: timedelta, limit: int
+    uow: UnitOfWork,
+    *,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    safety_lease: timedelta | None = None,
 ) -> list[Delivery]:
-    """Claim up to `limit` due ledger rows for this sender (committed at once)."""
-    rows = await uow.deliveries.claim(owner=owner, now=now, lease_until=now + lease, limit=limit)
+    """Claim up to `limit` due ledger rows for this sender (committed at once).
+
+    With `safety_lease`, safety rows (SPEC §8) are claimed first under that shorter lease:
+    an alert a dead sender held is taken over within it, not after a reminder's lease.
+    """
+    repo = uow.deliveries
+    rows: list[Delivery] = []
+    if safety_lease is not None:
+        until = now + safety_lease
+        rows = await repo.claim(
+            owner=owner, now=now, lease_until=until, limit=limit, safety_only=True
+        )
+    if len(rows) < limit:
+        until = now + lease
+        rows += await repo.claim(owner=owner, now=now, lease_until=until, limit=limit - len(rows))
     await uow.commit()
     return rows
 

@@ -34,10 +34,13 @@ def _still_claimed(delivery_id: int, owner: str) -> Update:
 
 
 @cache
-def _claim_statement() -> ReturningUpdate[Delivery]:
-    """The claim's one statement, built once (an empty tick is this statement alone)."""
+def _claim_statement(safety_only: bool = False) -> ReturningUpdate[Delivery]:
+    """The claim's one statement, built once (an empty tick is this statement alone; with
+    check-ins on, a claim of safety rows alone comes first, under a shorter lease)."""
     free = or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= bindparam("now"))
     due = Delivery.state.in_((PENDING, CLAIMED)) & (Delivery.due_at <= bindparam("now")) & free
+    if safety_only:
+        due = due & Delivery.kind.in_(SAFETY_KINDS)
     # A materialized CTE, not `IN (subquery)`: PostgreSQL re-runs such a subquery when
     # a row it picked was changed by a concurrent claim (EvalPlanQual), and each re-run
     # skips the other sender's locks and picks `limit` more rows: one sender then held
@@ -120,7 +123,13 @@ class DeliveryRepository(Repository, DeliveryPlanQueries):
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def claim(
-        self, *, owner: str, now: datetime, lease_until: datetime, limit: int
+        self,
+        *,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        safety_only: bool = False,
     ) -> list[Delivery]:
         """Take up to `limit` due rows for `owner` until `lease_until`.
 
@@ -132,7 +141,7 @@ class DeliveryRepository(Repository, DeliveryPlanQueries):
         check counts towards giving it up.
         """
         params = {"now": now, "owner": owner, "lease_until": lease_until, "limit": limit}
-        stmt = _claim_statement()
+        stmt = _claim_statement(safety_only)
         rows = list(await self.session.scalars(stmt, params))
         return sorted(rows, key=lambda row: (row.kind not in SAFETY_KINDS, row.due_at, row.id))
 
