@@ -245,5 +245,10 @@ CLS_KEEP = Callback("cls", "keep", (ID,))
 END_HELPED = Callback("end", "h", (ID, small(1, 5)))
 END_RECOMMEND = Callback("end", "r", (ID, index(RECOMMEND)))
 END_SKIP = Callback("end", "skip", (ID, small(1, 3)))
+# Lone-working safety (SPEC §8): "I'm safe" under a check-in, "I'm handling it" under an
+# alert, and Skip for an ad hoc check-in's place.
+SFY_SAFE = Callback("sfy", "safe", (ID,))
+SFY_HANDLE = Callback("sfy", "handle", (ID,))
+SFY_SKIP_PLACE = Callback("sfy", "skip")
 
 EVERY = tuple(v for v in list(globals().values()) if isinstance(v, Callback))

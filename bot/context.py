@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.services import delivery_ahead
+from bot.services.safety_plan import SafetyConfig
 from storage.db import Database
 from storage.uow import UnitOfWork
 from storage.uow_notes import Touched
@@ -31,7 +32,11 @@ class BotData:
 
     async def _plan_deliveries(self, uow: UnitOfWork, touched: Touched) -> None:
         await delivery_ahead.replan(
-            uow, touched, now=self.now(), default_timezone=self.settings.timezone
+            uow,
+            touched,
+            now=self.now(),
+            default_timezone=self.settings.timezone,
+            safety=SafetyConfig.of(self.settings),
         )
 
     def now(self) -> datetime:

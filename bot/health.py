@@ -14,7 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -26,6 +26,7 @@ from bot.config import Settings
 from storage.db import Database
 from storage.enums import DeliveryState
 from storage.models import Delivery
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -33,25 +34,32 @@ log = logging.getLogger(__name__)
 DATABASE_TIMEOUT_SECONDS = 3.0
 # Due-but-unsent: waiting for a sender, or taken by one and not finished yet.
 UNSENT = (DeliveryState.PENDING, DeliveryState.CLAIMED)
+DEFAULT_GRACE = timedelta(minutes=15)  # SAFETY_GRACE_MINUTES's default
 
 
 @dataclass(frozen=True)
 class Backlog:
-    """The scheduler's backlog: deliveries due and not yet sent, and the oldest's wait."""
+    """The scheduler's backlog: deliveries due and not yet sent, and the oldest's wait;
+    safety check-ins (SPEC §8) open, and alerts due that reached no coordinator."""
 
     due_unsent: int
     oldest_due_age_seconds: float
+    open_checkins: int = 0
+    failing_alerts: int = 0
 
 
-async def backlog(db: Database, now: datetime) -> Backlog:
-    """Read the due-but-unsent deliveries (one statement, through ix_deliveries_state_due)."""
+async def backlog(db: Database, now: datetime, grace: timedelta = DEFAULT_GRACE) -> Backlog:
+    """Read the due-but-unsent deliveries (one statement, through ix_deliveries_state_due)
+    and the unresolved check-ins (two, through ix_safety_checkins_state_ends_at)."""
     query = select(func.count(), func.min(Delivery.due_at)).where(
         Delivery.state.in_(UNSENT), Delivery.due_at <= now
     )
-    async with db.sessionmaker() as session:
-        count, oldest = (await session.execute(query)).one()
+    async with UnitOfWork(db) as uow:
+        count, oldest = (await uow.session.execute(query)).one()
+        checkins = await uow.safety.open_count(now)
+        failing = len(await uow.safety.failing(now - 2 * grace, now))
     age = (now - oldest).total_seconds() if oldest is not None else 0.0
-    return Backlog(due_unsent=int(count), oldest_due_age_seconds=max(age, 0.0))
+    return Backlog(int(count), max(age, 0.0), checkins, failing)
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,9 @@ class Health:
 
     @property
     def ok(self) -> bool:
-        return self.database and self.updates_flowing
+        # A safety alert that reached nobody is a failure someone must look at now.
+        failing = self.backlog.failing_alerts if self.backlog else 0
+        return self.database and self.updates_flowing and not failing
 
     def body(self) -> dict[str, Any]:
         return {
@@ -73,8 +83,8 @@ class Health:
             "oldest_due_age_seconds": (
                 round(self.backlog.oldest_due_age_seconds, 1) if self.backlog else None
             ),
-            # Safety alerts (SPEC §8) do not exist yet: none can be failing.
-            "failing_alerts": 0,
+            # Safety alerts (SPEC §8) due that reached no coordinator (tried again).
+            "failing_alerts": self.backlog.failing_alerts if self.backlog else None,
         }
 
 
@@ -84,9 +94,17 @@ def updates_flowing(app: Any) -> bool:
     return bool(app.running and updater is not None and updater.running)
 
 
-async def _read_backlog(db: Database, now: datetime) -> Backlog | None:
+def _grace(app: Any) -> timedelta:
+    settings = getattr(getattr(app, "bot_data", None), "settings", None)
+    minutes = getattr(settings, "safety_grace_minutes", None)
+    return timedelta(minutes=minutes) if isinstance(minutes, int) else DEFAULT_GRACE
+
+
+async def _read_backlog(
+    db: Database, now: datetime, grace: timedelta = DEFAULT_GRACE
+) -> Backlog | None:
     try:
-        return await asyncio.wait_for(backlog(db, now), DATABASE_TIMEOUT_SECONDS)
+        return await asyncio.wait_for(backlog(db, now, grace), DATABASE_TIMEOUT_SECONDS)
     except Exception as error:  # whatever the driver raises, the answer is "unreachable"
         log.warning("health: the database did not answer (%s)", type(error).__name__)
         return None
@@ -94,15 +112,14 @@ async def _read_backlog(db: Database, now: datetime) -> Backlog | None:
 
 async def check(app: Any, db: Database, now: datetime) -> Health:
     """The bot's health now: the database answers, updates are taken, the backlog."""
-    found = await _read_backlog(db, now)
+    found = await _read_backlog(db, now, _grace(app))
     return Health(database=found is not None, updates_flowing=updates_flowing(app), backlog=found)
 
 
 def set_gauges(found: Backlog) -> None:
     metrics.DUE_UNSENT.set(found.due_unsent)
     metrics.OLDEST_DUE_AGE.set(found.oldest_due_age_seconds)
-    # Safety check-ins (SPEC §8) do not exist yet: none is open.
-    metrics.OPEN_CHECKINS.set(0)
+    metrics.OPEN_CHECKINS.set(found.open_checkins)
 
 
 def _clock(app: Any) -> Callable[[], datetime]:
@@ -121,7 +138,7 @@ def health_app(app: Any, db: Database) -> web.Application:
         return web.json_response(health.body(), status=200 if health.ok else 503)
 
     async def scrape(request: web.Request) -> web.Response:
-        found = await _read_backlog(db, now())
+        found = await _read_backlog(db, now(), _grace(app))
         if found is not None:  # else the gauges keep their last reading
             set_gauges(found)
         answer = web.Response(body=generate_latest(metrics.REGISTRY))

@@ -21,6 +21,7 @@ from telegram.ext import (
 from bot import callbacks as cb
 from bot.services.flows import (
     EndingStep,
+    CheckinStep,
     Flow,
     LogStep,
     NoteStep,
@@ -45,6 +46,7 @@ from handlers import (
     referral_link,
     referrals,
     reminders,
+    safety,
     schedule,
     sessions,
     strategies,
@@ -95,6 +97,7 @@ TYPED: TextSteps = {
     (Flow.ENDING, EndingStep.RECOMMEND): endings.type_ending_choice,  # "not sure"
     (Flow.ENDING, EndingStep.COMMENT): endings.type_ending_comment,  # anything to say?
     (Flow.SELF_REFERRAL, SelfReferralStep.NAME): referral_link.type_first_name,  # on the list
+    (Flow.CHECKIN, CheckinStep.PLACE): safety.type_checkin_place,  # where, or "skip"
 }
 # /settings shows each role its own.
 SETTINGS: dict[str, Handler] = {
@@ -122,6 +125,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     add(MessageHandler(ANY_COMMAND, conversation.end_flow), group=COMMANDS)  # ends any flow
     add(CommandHandler("start", reminders.resume, has_args=False), group=BEFORE)  # after /stop
     add(MessageHandler(WAITING, referral_link.answer_waiting_peer), group=BEFORE)  # on the list
+    add(TypeHandler(Update, safety.note_heard), group=BEFORE)  # a worker was last heard now
 
     # Joining: deep-link /start <token> (or the public link, /start refer) before plain /start.
     add(CommandHandler("start", onboarding.start_with_token, has_args=True))  # join by link
@@ -262,6 +266,14 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     add(_button(endings.answer_recommend, cb.END_RECOMMEND))  # would they recommend it
     add(_button(endings.skip_question, cb.END_SKIP))  # "Skip"
     add(_stale(endings.refuse_stale_ending_button, "end"))  # malformed or forged
+    # Lone-working safety (SPEC §8): check-ins, "I'm safe", alerts.
+    add(CommandHandler("checkin", safety.start_checkin))  # a visit not in the diary
+    add(CommandHandler("safe", safety.say_safe))  # "I'm safe": ends the check-ins under way
+    add(CommandHandler("sos", safety.raise_sos))  # every coordinator alerted at once
+    add(_button(safety.press_safe, cb.SFY_SAFE))  # "I'm safe"
+    add(_button(safety.handle_alert, cb.SFY_HANDLE))  # "I'm handling it"
+    add(_button(safety.skip_checkin_place, cb.SFY_SKIP_PLACE))  # no place given
+    add(_stale(sessions.refuse_stale_session_button, "sfy"))  # malformed or forged
 
     # A person's own data.
     add(CommandHandler("mydata", privacy.my_data))  # everything stored, as JSON

@@ -14,6 +14,8 @@ from telegram.ext import Application, ContextTypes
 
 from bot.context import BotData
 from scheduler import content_endings, retention
+from bot.services.safety_plan import SafetyConfig
+from scheduler import retention
 from scheduler.engine import DeliveryEngine, sender_name
 from scheduler.sending import Sender
 
@@ -42,6 +44,7 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
             Sender(context.bot),
             owner=ticker.owner,
             default_timezone=data.settings.timezone,
+            safety=SafetyConfig.of(data.settings),
         )
     engine = ticker.engine
     try:

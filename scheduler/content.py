@@ -29,6 +29,7 @@ from bot.texts import (
 from bot.texts.summary import render_summary
 from bot.texts.team import render_digest
 from scheduler import content_endings
+from scheduler import content_safety as safety
 from scheduler.sending import Part
 from storage.db import Database
 from storage.enums import DeliveryKind as Kind
@@ -115,6 +116,11 @@ PARTS: dict[str, Render] = {
     t.DIGEST: digest_parts,
     Kind.TOOLBOX: content_endings.toolbox_parts,
     Kind.DOOR_OPEN: content_endings.door_open_parts,
+    t.SAFETY_START: safety.start_parts,
+    t.SAFETY_ASK: safety.ask_parts,
+    t.SAFETY_ALERT: safety.alert_parts,
+    t.SAFETY_HANDLED: safety.handled_parts,
+    t.SAFETY_OVER: safety.over_parts,
 }
 
 

@@ -38,9 +38,11 @@ from sqlalchemy.exc import IntegrityError
 from bot.metrics import DELIVERIES
 from bot.services import deliveries
 from bot.services.deliveries import Due
+from bot.services.delivery_times import SAFETY_KINDS
+from bot.services.safety_plan import SafetyConfig, plan_unresolved
 from scheduler.content import parts_for
 from scheduler.recording import DATABASE_DOWN as DATABASE_DOWN, Recording
-from scheduler.sending import Outcome, Result, Sender
+from scheduler.sending import Lane, Outcome, Result, Sender
 from storage.db import Database
 from storage.repositories.deliveries import FAILED, LEASE_EXPIRED, SKIPPED
 from storage.uow import UnitOfWork
@@ -65,6 +67,11 @@ class DeliveryEngine(Recording):
     batch: int = 200
     concurrency: int = 8
     lease: timedelta = timedelta(minutes=5)
+    # Lone-working check-ins (SPEC §8): SAFETY_CHECKINS and SAFETY_GRACE_MINUTES.
+    safety: SafetyConfig = field(default_factory=SafetyConfig)
+    # Safety rows are claimed first, under this shorter lease: one a killed sender held is
+    # taken over this soon. Long enough for a send's retries (about a minute at worst).
+    safety_lease: timedelta = timedelta(minutes=2)
     # 0 (the default): each result is written on its own, right after its send, so a crash
     # repeats at most the message it caught in flight (SPEC §7; the crash drill: 15 kill -9,
     # duplicates <= 15). Above 0, results are written a slotful at a time (fewer statements,
@@ -104,7 +111,11 @@ class DeliveryEngine(Recording):
         try:
             async with UnitOfWork(self.db) as uow:
                 return await deliveries.plan(
-                    uow, now=now, default_timezone=self.default_timezone, whole=whole
+                    uow,
+                    now=now,
+                    default_timezone=self.default_timezone,
+                    whole=whole,
+                    safety=self.safety,
                 )
         except (IntegrityError, *DATABASE_DOWN) as error:
             # Another replica planned the same moment first (or the database is busy);
@@ -125,7 +136,7 @@ class DeliveryEngine(Recording):
             try:
                 async with UnitOfWork(self.db) as uow:
                     done = await deliveries.reconcile(
-                        uow, now=now, default_timezone=self.default_timezone
+                        uow, now=now, default_timezone=self.default_timezone, safety=self.safety
                     )
             except (IntegrityError, *DATABASE_DOWN) as error:
                 log.warning("reconciling deliveries stopped: %s", type(error).__name__)
@@ -136,18 +147,39 @@ class DeliveryEngine(Recording):
                 break
         return pending, skipped
 
+    async def plan_safety(self, now: datetime) -> int:
+        """Plan the unresolved check-ins' rows again and retry alerts that reached nobody."""
+        if not self.safety.enabled:
+            return 0
+        try:
+            async with UnitOfWork(self.db) as uow:
+                return await plan_unresolved(uow, now=now, config=self.safety)
+        except (IntegrityError, *DATABASE_DOWN) as error:
+            log.warning("planning safety check-ins skipped this tick: %s", type(error).__name__)
+            return 0
+
     async def claim(self, now: datetime) -> tuple[int, list[Due]]:
         """Claim a batch: (rows claimed, those still wanted); the rest is recorded skipped."""
         async with UnitOfWork(self.db) as uow:
             rows = await deliveries.claim(
-                uow, owner=self.owner, now=now, lease=self.lease, limit=self.batch
+                uow,
+                owner=self.owner,
+                now=now,
+                lease=self.lease,
+                limit=self.batch,
+                safety_lease=self.safety_lease if self.safety.enabled else None,
             )
         if not rows:
             return 0, []
         try:
             async with UnitOfWork(self.db) as uow:
                 wanted = await deliveries.check(
-                    uow, rows, owner=self.owner, now=now, default_timezone=self.default_timezone
+                    uow,
+                    rows,
+                    owner=self.owner,
+                    now=now,
+                    default_timezone=self.default_timezone,
+                    grace=self.safety.grace,
                 )
         except DATABASE_DOWN as error:
             self._went_down(error)
@@ -156,7 +188,11 @@ class DeliveryEngine(Recording):
         kept = {due.delivery_id for due in wanted}
         for row in rows:
             if row.id not in kept:
-                gave_up = row.attempts > deliveries.MAX_ATTEMPTS and row.reason == LEASE_EXPIRED
+                gave_up = (
+                    row.attempts > deliveries.MAX_ATTEMPTS
+                    and row.reason == LEASE_EXPIRED
+                    and row.kind not in SAFETY_KINDS
+                )
                 DELIVERIES.labels(kind=row.kind, outcome=FAILED if gave_up else SKIPPED).inc()
         return len(rows), wanted
 
@@ -174,7 +210,9 @@ class DeliveryEngine(Recording):
         except Exception:
             log.exception("delivery %s could not be rendered", due.delivery_id)
             parts, result = [], Result(Outcome.FAILED, reason="render_failed")
-        if parts:
+        if parts and due.kind in SAFETY_KINDS:  # alerts take the limiter's slots first
+            result = await self.sender.send(due.telegram_id, parts, lane=Lane.ALERT)
+        elif parts:
             result = await self.sender.send(due.telegram_id, parts)
         try:
             return await self._record(due, result, now)
@@ -197,7 +235,8 @@ class DeliveryEngine(Recording):
             async with slots:
                 self._holding += 1
                 try:
-                    if clock() >= at + self.lease / 2:
+                    lease = self.safety_lease if due.kind in SAFETY_KINDS else self.lease
+                    if clock() >= at + lease / 2:
                         # Too near the lease's end to start a send that may take a minute
                         # or two (timeouts, 429s): handed back, claimed again with a new lease.
                         self._unsent.append(due.delivery_id)
@@ -243,6 +282,7 @@ class DeliveryEngine(Recording):
         reconciled = self.reconcile_due(at)
         if reconciled:
             pending, skipped = await self.reconcile(at)
+        await self.plan_safety(at)
         counts = await self.send_due(now)
         counts["reconciled"] += reconciled
         counts["planned"] += pending

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.metrics import DELIVERIES
 from bot.services import deliveries
 from bot.services.deliveries import Due
+from bot.services.delivery_times import SAFETY_KINDS
 from scheduler.sending import Outcome, Result
 from storage.db import Database
 from storage.repositories.deliveries import FAILED, SENT
@@ -152,6 +153,7 @@ class Recording:
                 DELIVERIES.labels(kind=due.kind, outcome="blocked").inc()
                 return "blocked"
             if result.outcome == Outcome.RETRY:
+                safety = due.kind in SAFETY_KINDS
                 await deliveries.retry_later(
                     uow,
                     due.delivery_id,
@@ -159,6 +161,7 @@ class Recording:
                     attempts=due.attempts,
                     now=now,
                     reason=result.reason or "network",
+                    longest=deliveries.LONGEST_SAFETY_PAUSE if safety else deliveries.LONGEST_PAUSE,
                 )
                 return "retry"
             state = SENT if result.outcome == Outcome.SENT else FAILED

@@ -91,13 +91,15 @@ class Sender:
     # Safety alerts take the limiter's free slots before reminders.
     lane: Lane = Lane.DELIVERY
 
-    async def _call(self, chat_id: int, part: Part, read_timeout: float | None) -> Message:
+    async def _call(
+        self, chat_id: int, part: Part, read_timeout: float | None, lane: Lane | None = None
+    ) -> Message:
         timeouts: dict[str, Any] = {}
         if read_timeout is not None:
             timeouts["read_timeout"] = read_timeout
         if isinstance(self.bot, ExtBot) and self.bot.rate_limiter is not None:
             # This loop owns the 429 wait (PTB refuses the argument when there is no limiter).
-            timeouts["rate_limit_args"] = Pace(self.lane, caller_waits=True)
+            timeouts["rate_limit_args"] = Pace(lane or self.lane, caller_waits=True)
         keys = _markup(part.keyboard)
         if part.photo is not None:
             return await self.bot.send_photo(
@@ -110,13 +112,14 @@ class Sender:
             )
         return await self.bot.send_message(chat_id, part.text or "", reply_markup=keys, **timeouts)
 
-    async def send_part(self, chat_id: int, part: Part) -> Result:
-        """Send one message, retrying what Telegram says may be retried."""
+    async def send_part(self, chat_id: int, part: Part, lane: Lane | None = None) -> Result:
+        """Send one message, retrying what Telegram says may be retried (in `lane`, or the
+        sender's own)."""
         waited = 0.0
         read_timeout = self.read_timeout
         for attempt in range(1, self.tries + 1):
             try:
-                message = await self._call(chat_id, part, read_timeout)
+                message = await self._call(chat_id, part, read_timeout, lane)
                 return Result(Outcome.SENT, message.message_id)
             except RetryAfter as error:
                 wait = retry_seconds(error)
@@ -149,13 +152,13 @@ class Sender:
                 return Result(Outcome.FAILED, reason="telegram_error")
         return Result(Outcome.RETRY, reason="network")  # pragma: no cover - loop returns
 
-    async def send(self, chat_id: int, parts: list[Part]) -> Result:
+    async def send(self, chat_id: int, parts: list[Part], lane: Lane | None = None) -> Result:
         """Send a message and its attachments; the first part decides the outcome."""
-        first = await self.send_part(chat_id, parts[0])
+        first = await self.send_part(chat_id, parts[0], lane)
         if first.outcome != Outcome.SENT:
             return first
         for part in parts[1:]:
-            extra = await self.send_part(chat_id, part)
+            extra = await self.send_part(chat_id, part, lane)
             if extra.outcome != Outcome.SENT:
                 return Result(Outcome.SENT, first.message_id, reason="attachment_" + extra.outcome)
         return first

@@ -309,12 +309,17 @@ class SafetyCheckin(Base):
     on, a visit started with /checkin, or an /sos. The place and times only: never notes."""
 
     __tablename__ = "safety_checkins"
-    __table_args__ = (one_of("kind", CheckinKind), one_of("state", CheckinState))
+    __table_args__ = (
+        one_of("kind", CheckinKind),
+        one_of("state", CheckinState),
+        Index("ix_safety_checkins_state_ends_at", "state", "ends_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # One check-in a session (unique), whatever times it moves to.
     session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True, unique=True
     )
     kind: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = state_column(CheckinState.OPEN)

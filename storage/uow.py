@@ -22,6 +22,7 @@ from storage.repositories import (
     PrivacyRepository,
     ProgrammeRepository,
     ReferralRepository,
+    SafetyRepository,
     SessionRepository,
     StrategyRepository,
     TeamRepository,
@@ -57,6 +58,7 @@ class UnitOfWork:
     keyboards: KeyboardRepository
     referrals: ReferralRepository
     endings: EndingRepository
+    safety: SafetyRepository
 
     def __init__(self, db: Database, *, planner: Planner | None = None) -> None:
         self._db = db

@@ -9,11 +9,11 @@ lease; every claimed row is checked against the current state right before it go
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from bot.services import delivery_times as t
+from bot.services import delivery_times as t, safety_check
+from bot.services.deliveries_due import Due, SessionFacts
 from bot.services.delivery_ahead import Reconciled, plan, reconcile
 from bot.services.delivery_plan import recipient_problem, worth_sending
 from storage.models import Delivery, PeerSession, ReminderPrefs, SessionState
@@ -50,6 +50,8 @@ MAX_ATTEMPTS = 5
 # The pause before a row Telegram failed is tried again grows 1, 2, 4, 8 minutes, then
 # stays at this.
 LONGEST_PAUSE = timedelta(minutes=15)
+# ... and a safety message's (SPEC §8: an alert is tried until someone has it) at this.
+LONGEST_SAFETY_PAUSE = timedelta(minutes=1)
 _REMINDER_CHOICE: dict[str, str] = {
     t.REMINDER_DAY_BEFORE: "day_before",
     t.REMINDER_MORNING: "morning",
@@ -57,42 +59,30 @@ _REMINDER_CHOICE: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class SessionFacts:
-    session_id: int
-    version: int
-    starts_at: datetime
-    duration_minutes: int
-    place: str | None
-    state: str
-    peer_name: str
-    worker_name: str
-
-
-@dataclass(frozen=True)
-class Due:
-    """A claimed delivery that is still wanted: everything needed to render and send it."""
-
-    delivery_id: int
-    kind: str
-    key: str
-    due_at: datetime
-    recipient_id: int
-    telegram_id: int
-    timezone: str
-    session: SessionFacts | None = None
-    digest_day: date | None = None
-    attempts: int = 1
-    late: bool = False  # later than its due time by more than LATE_GRACE: it says so
-    language: str | None = None  # the recipient's own; None: the deployment's default
-    programme_id: int | None = None  # a programme's own message (its toolbox)
-
-
 async def claim(
-    uow: UnitOfWork, *, owner: str, now: datetime, lease: timedelta, limit: int
+    uow: UnitOfWork,
+    *,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    safety_lease: timedelta | None = None,
 ) -> list[Delivery]:
-    """Claim up to `limit` due ledger rows for this sender (committed at once)."""
-    rows = await uow.deliveries.claim(owner=owner, now=now, lease_until=now + lease, limit=limit)
+    """Claim up to `limit` due ledger rows for this sender (committed at once).
+
+    With `safety_lease`, safety rows (SPEC §8) are claimed first under that shorter lease:
+    an alert a dead sender held is taken over within it, not after a reminder's lease.
+    """
+    repo = uow.deliveries
+    rows: list[Delivery] = []
+    if safety_lease is not None:
+        until = now + safety_lease
+        rows = await repo.claim(
+            owner=owner, now=now, lease_until=until, limit=limit, safety_only=True
+        )
+    if len(rows) < limit:
+        until = now + lease
+        rows += await repo.claim(owner=owner, now=now, lease_until=until, limit=limit - len(rows))
     await uow.commit()
     return rows
 
@@ -121,19 +111,33 @@ async def check(
     owner: str,
     now: datetime,
     default_timezone: str,
+    grace: timedelta = timedelta(minutes=15),
 ) -> list[Due]:
-    """The claimed rows still worth sending; the others are recorded as skipped now."""
+    """The claimed rows still worth sending; the others are recorded as skipped now.
+
+    Safety rows (SPEC §8) first, checked against their check-in (`grace`: SAFETY_GRACE).
+    """
     if not claimed:
         return []
     repo = uow.deliveries
     people = await repo.recipients({r.recipient_id for r in claimed})
+    safety_rows = [r for r in claimed if r.kind in t.SAFETY_KINDS]
+    ready = await safety_check.check(
+        uow,
+        safety_rows,
+        people,
+        owner=owner,
+        now=now,
+        default_timezone=default_timezone,
+        grace=grace,
+    )
+    claimed = [r for r in claimed if r.kind not in t.SAFETY_KINDS]
     sessions = await repo.named_sessions(
         {r.session_id for r in claimed if r.session_id is not None}
     )
     prefs = await repo.reminder_prefs(
         {r.recipient_id for r in claimed if r.kind in t.REMINDER_KINDS}
     )
-    ready: list[Due] = []
     for row in claimed:
         person = people.get(row.recipient_id)
         found = sessions.get(row.session_id) if row.session_id is not None else None
@@ -224,14 +228,22 @@ async def record_many(uow: UnitOfWork, results: Sequence[dict[str, Any]], *, own
 
 
 async def retry_later(
-    uow: UnitOfWork, delivery_id: int, *, owner: str, attempts: int, now: datetime, reason: str
+    uow: UnitOfWork,
+    delivery_id: int,
+    *,
+    owner: str,
+    attempts: int,
+    now: datetime,
+    reason: str,
+    longest: timedelta = LONGEST_PAUSE,
 ) -> bool:
-    """Give a delivery Telegram failed back to the ledger, to be tried after a pause.
+    """Give a delivery Telegram failed back to the ledger, to be tried after a pause (at
+    most `longest`: a safety message's is shorter).
 
     No limit on the tries here: each claim checks whether it is still worth sending.
     """
     assert reason in RETRY_REASONS
-    pause = min(timedelta(minutes=2 ** min(attempts - 1, 10)), LONGEST_PAUSE)
+    pause = min(timedelta(minutes=2 ** min(attempts - 1, 10)), longest)
     done = await uow.deliveries.release(
         delivery_id, owner=owner, not_before=now + pause, reason=reason
     )

@@ -32,6 +32,7 @@ from bot.services.delivery_plan import (
     skip_reason,
     zone,
 )
+from bot.services.safety_plan import SAFETY_OFF, SafetyConfig, plan_sessions
 from storage.models import SessionState
 from storage.repositories.deliveries import PENDING, SKIPPED
 from storage.repositories.delivery_plan import LedgerRow, PlannedSession
@@ -163,15 +164,15 @@ async def _sessions(
     after: datetime,
     now: datetime,
     default_timezone: str,
+    safety: SafetyConfig,
 ) -> Planned:
     existing = await uow.deliveries.ledger_of_sessions([row.session.id for row in rows])
-    return await _settle(
-        uow,
-        _candidates(rows, default_timezone),
-        existing,
-        after=after,
-        now=now,
-        default_timezone=default_timezone,
+    # Their lone-working check-ins (nothing when the service does not use them).
+    checkins = Planned(ahead=await plan_sessions(uow, rows, now=now, config=safety))
+    wanted = _candidates(rows, default_timezone)
+    tz = default_timezone
+    return checkins + await _settle(
+        uow, wanted, existing, after=after, now=now, default_timezone=tz
     )
 
 
@@ -206,11 +207,18 @@ async def _digests(
 
 
 async def replan(
-    uow: UnitOfWork, touched: Touched, *, now: datetime, default_timezone: str
+    uow: UnitOfWork,
+    touched: Touched,
+    *,
+    now: datetime,
+    default_timezone: str,
+    safety: SafetyConfig = SAFETY_OFF,
 ) -> Planned:
     """Plan again the deliveries of what a unit of work changed (it commits after)."""
     rows = await uow.deliveries.sessions_touched(touched.sessions, touched.people, now - BEHIND)
-    planned = await _sessions(uow, rows, after=now, now=now, default_timezone=default_timezone)
+    planned = await _sessions(
+        uow, rows, after=now, now=now, default_timezone=default_timezone, safety=safety
+    )
     if touched.people:
         planned += await _digests(
             uow, after=now, now=now, default_timezone=default_timezone, people=touched.people
@@ -238,7 +246,12 @@ class Reconciled:
 
 
 async def reconcile(
-    uow: UnitOfWork, *, now: datetime, default_timezone: str, whole: bool = False
+    uow: UnitOfWork,
+    *,
+    now: datetime,
+    default_timezone: str,
+    whole: bool = False,
+    safety: SafetyConfig = SAFETY_OFF,
 ) -> Reconciled:
     """Reconcile the ledger with one slice of upcoming sessions (`whole`: the whole window)
     and the coordinators' digests, and record what fell due since the last reconciliation."""
@@ -252,7 +265,9 @@ async def reconcile(
     from_start = cursor is None
     limit = None if whole else SLICE
     rows = await uow.deliveries.sessions_after(cursor, since, now + AHEAD, limit)
-    planned = await _sessions(uow, rows, after=after, now=now, default_timezone=default_timezone)
+    planned = await _sessions(
+        uow, rows, after=after, now=now, default_timezone=default_timezone, safety=safety
+    )
     wrapped = limit is None or len(rows) < limit
     if wrapped:  # once a pass of the window (it reads every coordinator)
         planned += await _digests(uow, after=after, now=now, default_timezone=default_timezone)
@@ -267,9 +282,16 @@ async def reconcile(
 
 
 async def plan(
-    uow: UnitOfWork, *, now: datetime, default_timezone: str, whole: bool = True
+    uow: UnitOfWork,
+    *,
+    now: datetime,
+    default_timezone: str,
+    whole: bool = True,
+    safety: SafetyConfig = SAFETY_OFF,
 ) -> tuple[int, int]:
     """`reconcile` (the whole window unless told otherwise): (pending, skipped) new rows
     due now."""
-    done = await reconcile(uow, now=now, default_timezone=default_timezone, whole=whole)
+    done = await reconcile(
+        uow, now=now, default_timezone=default_timezone, whole=whole, safety=safety
+    )
     return done.pending, done.skipped

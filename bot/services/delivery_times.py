@@ -21,9 +21,17 @@ REMINDER_HOUR_BEFORE = Kind.REMINDER_HOUR_BEFORE
 SUMMARY = Kind.SUMMARY
 OUTCOME_PROMPT = Kind.OUTCOME_PROMPT
 DIGEST = Kind.DIGEST
+SAFETY_START = Kind.SAFETY_START
+SAFETY_ASK = Kind.SAFETY_ASK
+SAFETY_ALERT = Kind.SAFETY_ALERT
+SAFETY_HANDLED = Kind.SAFETY_HANDLED
+SAFETY_OVER = Kind.SAFETY_OVER
 
 REMINDER_KINDS = (REMINDER_DAY_BEFORE, REMINDER_MORNING, REMINDER_HOUR_BEFORE)
 SESSION_KINDS = (*REMINDER_KINDS, SUMMARY, OUTCOME_PROMPT)
+# Lone-working safety (SPEC §8): claimed before everything else, checked against their
+# check-in, never too late to send while it is unresolved.
+SAFETY_KINDS = (SAFETY_START, SAFETY_ASK, SAFETY_ALERT, SAFETY_HANDLED, SAFETY_OVER)
 ALL_KINDS = tuple(Kind)
 
 # How long after its due time each kind is still worth sending (beyond the kind's own
@@ -163,6 +171,27 @@ def session_key(kind: str, session_id: int, version: int) -> str:
 
 def digest_key(person_id: int, local_day: date) -> str:
     return f"{DIGEST}:person:{person_id}:{local_day.isoformat()}"
+
+
+def checkin_key(
+    kind: str, checkin_id: int, round_: int, *, to: int | None = None, retry: int = 0
+) -> str:
+    """A check-in's message: `round_` is its session's version (1 for one not in the
+    diary), `to` the coordinator, `retry` the round of an alert tried again."""
+    parts = [kind, "checkin", str(checkin_id)]
+    if to is not None:
+        parts.append(f"c{to}")
+    if retry:
+        parts.append(f"r{retry}")
+    return ":".join([*parts, f"v{round_}"])
+
+
+def key_retry(key: str) -> int:
+    """The retry round an alert key was made for (0: the first alert)."""
+    for part in key.split(":"):
+        if part.startswith("r") and part[1:].isdigit():
+            return int(part[1:])
+    return 0
 
 
 def key_version(key: str) -> int | None:

@@ -138,6 +138,13 @@ class EndingData:
     programme_id: int
 class SelfReferralStep(StrEnum):
     NAME = "name"  # after "Yes, please": the first name to use
+class CheckinStep(StrEnum):
+    PLACE = "place"
+
+
+@dataclass(frozen=True)
+class CheckinData:
+    minutes: int = 60  # how long the visit is planned to take
 
 
 @dataclass(frozen=True)
@@ -169,6 +176,7 @@ WORKER_SETTINGS = FlowSpec(Flow.WORKER_SETTINGS, WorkerSettingsStep, NoData)
 TEAM_SETTINGS = FlowSpec(Flow.TEAM_SETTINGS, TeamSettingsStep, NoData)
 ENDING = FlowSpec(Flow.ENDING, EndingStep, EndingData)
 SELF_REFERRAL = FlowSpec(Flow.SELF_REFERRAL, SelfReferralStep, NoData)
+CHECKIN = FlowSpec(Flow.CHECKIN, CheckinStep, CheckinData)
 
 SPECS: dict[Flow, FlowSpec[Any, Any]] = {
     spec.flow: spec
@@ -184,6 +192,7 @@ SPECS: dict[Flow, FlowSpec[Any, Any]] = {
         TEAM_SETTINGS,
         ENDING,
         SELF_REFERRAL,
+        CHECKIN,
     )
 }
 

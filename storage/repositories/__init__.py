@@ -14,6 +14,7 @@ from storage.repositories.people import (
 from storage.repositories.prefs import PrefsRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.referrals import ReferralRepository
+from storage.repositories.safety import SafetyRepository
 from storage.repositories.sessions import SessionRepository
 from storage.repositories.strategies import StrategyRepository
 from storage.repositories.team import TeamRepository
@@ -31,6 +32,7 @@ __all__ = [
     "PrivacyRepository",
     "ProgrammeRepository",
     "ReferralRepository",
+    "SafetyRepository",
     "SessionRepository",
     "StrategyRepository",
     "TeamRepository",

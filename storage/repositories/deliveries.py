@@ -11,7 +11,7 @@ from sqlalchemy import Integer, Table, Update, bindparam, case, delete, or_, sel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import ReturningUpdate
 
-from storage.enums import DeliveryState
+from storage.enums import DeliveryKind, DeliveryState
 from storage.models import BotInfo, Delivery
 from storage.repositories.base import Repository
 from storage.repositories.delivery_plan import DeliveryPlanQueries
@@ -23,6 +23,7 @@ MAYBE_SENT, SKIPPED, FAILED = DeliveryState.MAYBE_SENT, DeliveryState.SKIPPED, D
 RETRY_REASONS = ("network", "timeout", "flood_wait")
 # ...and of a row claimed again after its sender's lease ran out (the sender died).
 LEASE_EXPIRED = "lease_expired"
+SAFETY_KINDS = tuple(k for k in DeliveryKind if k.startswith("safety_"))
 
 
 def _still_claimed(delivery_id: int, owner: str) -> Update:
@@ -33,18 +34,23 @@ def _still_claimed(delivery_id: int, owner: str) -> Update:
 
 
 @cache
-def _claim_statement() -> ReturningUpdate[Delivery]:
-    """The claim's one statement, built once (an empty tick is this statement alone)."""
+def _claim_statement(safety_only: bool = False) -> ReturningUpdate[Delivery]:
+    """The claim's one statement, built once (an empty tick is this statement alone; with
+    check-ins on, a claim of safety rows alone comes first, under a shorter lease)."""
     free = or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= bindparam("now"))
     due = Delivery.state.in_((PENDING, CLAIMED)) & (Delivery.due_at <= bindparam("now")) & free
+    if safety_only:
+        due = due & Delivery.kind.in_(SAFETY_KINDS)
     # A materialized CTE, not `IN (subquery)`: PostgreSQL re-runs such a subquery when
     # a row it picked was changed by a concurrent claim (EvalPlanQual), and each re-run
     # skips the other sender's locks and picks `limit` more rows: one sender then held
     # nearly every due row under a lease sized for one batch.
+    # Safety messages (SPEC §8) first: an alert never waits behind a burst of reminders.
+    safety = case((Delivery.kind.in_(SAFETY_KINDS), 0), else_=1)
     pick = (
         select(Delivery.id)
         .where(due)
-        .order_by(Delivery.due_at, Delivery.id)
+        .order_by(safety, Delivery.due_at, Delivery.id)
         .limit(bindparam("limit", type_=Integer))
         .with_for_update(skip_locked=True)
         .cte("pick")
@@ -117,7 +123,13 @@ class DeliveryRepository(Repository, DeliveryPlanQueries):
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def claim(
-        self, *, owner: str, now: datetime, lease_until: datetime, limit: int
+        self,
+        *,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        safety_only: bool = False,
     ) -> list[Delivery]:
         """Take up to `limit` due rows for `owner` until `lease_until`.
 
@@ -129,9 +141,9 @@ class DeliveryRepository(Repository, DeliveryPlanQueries):
         check counts towards giving it up.
         """
         params = {"now": now, "owner": owner, "lease_until": lease_until, "limit": limit}
-        stmt = _claim_statement()
+        stmt = _claim_statement(safety_only)
         rows = list(await self.session.scalars(stmt, params))
-        return sorted(rows, key=lambda row: (row.due_at, row.id))
+        return sorted(rows, key=lambda row: (row.kind not in SAFETY_KINDS, row.due_at, row.id))
 
     async def finish(
         self,

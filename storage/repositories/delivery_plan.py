@@ -35,6 +35,7 @@ class PlannedSession(NamedTuple):
     worker: Person
     reminder_prefs: ReminderPrefs | None
     summary_lead_minutes: int | None
+    safety_checkins: bool | None = None  # the worker's lone-working check-ins (SPEC §8)
 
 
 class LedgerRow(NamedTuple):
@@ -63,11 +64,18 @@ def _ledger() -> Select[str, int | None, int, datetime, str]:
     )
 
 
-def _planned() -> Select[PeerSession, Person, Person, ReminderPrefs, int]:
+def _planned() -> Select[PeerSession, Person, Person, ReminderPrefs, int, bool]:
     """Sessions with both people and their preferences (the planner's one join)."""
     peer, worker = aliased(Person), aliased(Person)
     return (
-        select(PeerSession, peer, worker, ReminderPrefs, WorkerPrefs.summary_lead_minutes)
+        select(
+            PeerSession,
+            peer,
+            worker,
+            ReminderPrefs,
+            WorkerPrefs.summary_lead_minutes,
+            WorkerPrefs.safety_checkins,
+        )
         .join(Programme, Programme.id == PeerSession.programme_id)
         .join(peer, peer.id == Programme.peer_id)
         .join(worker, worker.id == Programme.worker_id)
