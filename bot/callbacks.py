@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from bot.i18n import shipped
+
 # Telegram's limit for callback_data, in bytes.
 MAX_BYTES = 64
 BIGGEST = 2**31 - 1
@@ -217,5 +219,7 @@ TEAM_SET_ZONE = Callback("team", "setzone", (index(DIGEST_ZONES),))
 PRV_CALENDAR = Callback("prv", "cal")
 PRV_FORGET = Callback("prv", "go", (ID,))
 PRV_KEEP = Callback("prv", "keep", (ID,))
+# /language: a shipped language, by its place in bot.i18n.shipped().
+LANG_SET = Callback("lang", "set", (index(shipped()),))
 
 EVERY = tuple(v for v in list(globals().values()) if isinstance(v, Callback))

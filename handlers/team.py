@@ -16,6 +16,7 @@ from telegram.constants import ChatAction
 
 from bot import callbacks as cb, keyboards, texts
 from bot.chart import digest_chart_png
+from bot.i18n import _
 from bot.messages import MESSAGE_LIMIT, message_parts
 from bot.services import team as service
 from bot.services.digest import digest_csv, digest_now
@@ -82,7 +83,7 @@ async def show_digest_settings_again(update: Update, context: Context) -> None:
     query = update.callback_query
     current = await call(context, service.coordinator_settings, query.from_user.id, timed=False)
     keys = keyboards.digest_settings()
-    await show(query, t.render_settings(current), keys, answer=texts.BUTTON_GONE)
+    await show(query, t.render_settings(current), keys, answer=_(texts.BUTTON_GONE))
 
 
 @answers_errors

@@ -10,6 +10,7 @@ from typing import Any
 from telegram import Update
 
 from bot import callbacks as cb, keyboards, texts as common
+from bot.i18n import _
 from bot.messages import worker_settings as panel_text
 from bot.services import conversations, localtime, worker_settings
 from bot.services.flows import Flow, Where, WorkerSettingsStep
@@ -40,7 +41,7 @@ async def _save(
         if change is not None:
             current = await change(uow, tg_id, *args)
         await conversations.stop_expecting(uow, tg_id, Flow.WORKER_SETTINGS)
-    answer = common.BUTTON_GONE if gone else None
+    answer = _(common.BUTTON_GONE) if gone else None
     await show(update.callback_query, panel_text(current), keyboards.worker_settings(), answer)
 
 
@@ -85,7 +86,7 @@ async def toggle_working_day(update: Update, context: Context) -> None:
     async with context.bot_data.uow() as uow:
         await worker_settings.my_settings(uow, update.effective_user.id)  # peer workers only
         current = await worker_settings.toggle_day(uow, update.effective_user.id, day[0])
-    await show(update.callback_query, t.ASK_DAYS, keyboards.working_days(current.work_days))
+    await show(update.callback_query, _(t.ASK_DAYS), keyboards.working_days(current.work_days))
 
 
 async def _ask(
@@ -107,7 +108,11 @@ async def _ask(
 async def ask_summary_lead(update: Update, context: Context) -> None:
     """Offer the summary timings."""
     await _ask(
-        update, context, None, t.ASK_LEAD, lambda s: keyboards.summary_leads(s.summary_lead_minutes)
+        update,
+        context,
+        None,
+        _(t.ASK_LEAD),
+        lambda s: keyboards.summary_leads(s.summary_lead_minutes),
     )
 
 
@@ -115,14 +120,18 @@ async def ask_summary_lead(update: Update, context: Context) -> None:
 async def ask_working_hours(update: Update, context: Context) -> None:
     """Offer working hours; typed ones work too."""
     await _ask(
-        update, context, WorkerSettingsStep.HOURS, t.ASK_HOURS, lambda s: keyboards.working_hours()
+        update,
+        context,
+        WorkerSettingsStep.HOURS,
+        _(t.ASK_HOURS),
+        lambda s: keyboards.working_hours(),
     )
 
 
 @answers_errors
 async def ask_working_days(update: Update, context: Context) -> None:
     """Show the working days to turn on or off."""
-    await _ask(update, context, None, t.ASK_DAYS, lambda s: keyboards.working_days(s.work_days))
+    await _ask(update, context, None, _(t.ASK_DAYS), lambda s: keyboards.working_days(s.work_days))
 
 
 @answers_errors
@@ -132,7 +141,7 @@ async def ask_time_zone(update: Update, context: Context) -> None:
         update,
         context,
         WorkerSettingsStep.TIMEZONE,
-        t.ASK_TIMEZONE,
+        _(t.ASK_TIMEZONE),
         lambda s: keyboards.worker_zones(),
     )
 
@@ -149,7 +158,7 @@ async def _typed(update: Update, context: Context, change: Any, *args: Any) -> N
     assert update.effective_user
     uid = update.effective_user.id
     current = await call(context, _changed, uid, change, *args, timed=False)
-    await reply(update, f"{t.SAVED}\n\n{panel_text(current)}", keyboards.worker_settings())
+    await reply(update, f"{_(t.SAVED)}\n\n{panel_text(current)}", keyboards.worker_settings())
 
 
 @answers_errors

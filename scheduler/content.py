@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot import keyboards
 from bot.chart import digest_chart_png
+from bot.i18n import LANGUAGE, default, pick
 from bot.services import deliveries, delivery_times as t
 from bot.services.deliveries import Due
 from bot.services.digest import build_digest, digest_csv
@@ -105,8 +106,10 @@ PARTS: dict[str, Render] = {
 
 
 async def parts_for(db: Database, due: Due, now: datetime) -> list[Part]:
-    """Render one due delivery as the messages to send."""
+    """Render one due delivery as the messages to send, in its recipient's language."""
     ts.TODAY.set(now.date())  # far dates show their year
+    # Each delivery runs in a task of its own (scheduler.engine), so this is its alone.
+    LANGUAGE.set(pick(due.language, default()))
     render = PARTS.get(due.kind)
     if render is None:
         raise ValueError(f"unknown delivery kind {due.kind}")

@@ -23,6 +23,7 @@ class Profile:
     joined: datetime | None
     paused: bool
     unreachable_at: datetime | None
+    language: str | None = None  # the one the bot speaks to them; None: the default
 
 
 @dataclass(frozen=True)

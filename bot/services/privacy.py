@@ -131,7 +131,7 @@ async def export_person(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> 
     person = await member(uow, telegram_id)
     profile = Profile(
         person.display_name, Role(person.role), person.timezone, person.created_at,
-        person.joined_at, person.paused, person.unreachable_at,
+        person.joined_at, person.paused, person.unreachable_at, person.language,
     )  # fmt: skip
     part: PeerPart | WorkerPart | CoordinatorPart
     if person.role == Role.PEER:
