@@ -79,4 +79,4 @@ async def cancel(update: Update, context: Context) -> None:
     """Leave the current flow, whatever it is, so typed text means nothing special again."""
     assert update.effective_user and update.message
     stopped = await _stop(context, update.effective_user.id)
-    await update.message.reply_text(texts.FLOW_STOPPED if stopped else _(texts.NO_FLOW))
+    await update.message.reply_text(_(texts.FLOW_STOPPED) if stopped else _(texts.NO_FLOW))

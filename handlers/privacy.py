@@ -39,7 +39,7 @@ async def _send_calendar(update: Update, context: Context) -> None:
         await update.callback_query.answer()
     chat = update.effective_chat
     if not upcoming.events:
-        await chat.send_message(t.NO_UPCOMING)
+        await chat.send_message(_(t.NO_UPCOMING))
         return
     caption = (
         _(t.CALENDAR_CAPTION_PEER) if upcoming.role == Role.PEER else _(t.CALENDAR_CAPTION_WORKER)
@@ -80,7 +80,7 @@ async def forget_me(update: Update, context: Context) -> None:
             raise privacy.NotYourButton()
         done = await call(context, privacy.forget, query.from_user.id, person_id=parsed[0])
     except privacy.NotYourButton:
-        await query.answer(texts.BUTTON_GONE)
+        await query.answer(_(texts.BUTTON_GONE))
         return
     for worker_chat in done.worker_telegram_ids:
         try:
@@ -99,7 +99,7 @@ async def keep_my_data(update: Update, context: Context) -> None:
     parsed = cb.PRV_KEEP.parse(query.data)
     peer = await call(context, member, query.from_user.id, Role.PEER, timed=False)
     if parsed is None or peer.id != parsed[0]:
-        await query.answer(texts.BUTTON_GONE)
+        await query.answer(_(texts.BUTTON_GONE))
         return
     await show(query, _(t.KEPT))
 
@@ -107,4 +107,4 @@ async def keep_my_data(update: Update, context: Context) -> None:
 async def refuse_stale_privacy_button(update: Update, context: Context) -> None:
     """Answer a privacy button that is malformed or forged: out of date."""
     assert update.callback_query
-    await update.callback_query.answer(texts.BUTTON_GONE)
+    await update.callback_query.answer(_(texts.BUTTON_GONE))

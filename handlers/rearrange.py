@@ -32,7 +32,7 @@ async def _send_offer(update: Update, found: rearrange.Offer) -> None:
 async def _requested(update: Update, context: Context, view: SessionView) -> None:
     """Thank the peer and pass their request on to the peer worker."""
     assert update.effective_message
-    await update.effective_message.reply_text(t.REQUEST_SENT)
+    await update.effective_message.reply_text(_(t.REQUEST_SENT))
     keys = keyboards.request_for_worker(view)
     await notify(context, view.worker_telegram_id, t.request_for_worker(view), keys)
 
@@ -49,7 +49,7 @@ async def _suggested(update: Update, context: Context, view: SessionView) -> Non
     assert update.effective_message
     if view.request is None:
         return await _agreed(context, view)
-    await update.effective_message.reply_text(t.SUGGESTION_SENT)
+    await update.effective_message.reply_text(_(t.SUGGESTION_SENT))
     keys = keyboards.suggestion_for_peer(view)
     await notify(context, view.peer_telegram_id, t.suggestion_for_peer(view), keys)
 

@@ -48,7 +48,7 @@ async def _show_choice(update: Update, choice: ReminderChoice, answer: str | Non
 async def offer(message: Message, context: Context, person_id: int) -> None:
     """Offer reminders to a peer who has just joined, once ever (call after the welcome)."""
     if await call(context, reminders.offer_once, person_id):
-        await message.reply_text(t.OFFER, reply_markup=markup(keyboards.reminder_offer()))
+        await message.reply_text(_(t.OFFER), reply_markup=markup(keyboards.reminder_offer()))
 
 
 @answers_errors

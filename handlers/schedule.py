@@ -127,4 +127,4 @@ async def ask_for_a_button(update: Update, context: Context, where: Where) -> No
     """At a guided step of buttons: the button the worker typed, else point at them."""
     assert update.message
     if not await typed.press_typed_choice(update, context):
-        await update.message.reply_text(tsch.PICK_BUTTON)
+        await update.message.reply_text(_(tsch.PICK_BUTTON))

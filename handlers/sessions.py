@@ -59,7 +59,7 @@ async def confirm_session(update: Update, context: Context) -> None:
     """Confirm the peer will be at the session."""
     query, (session_id, version) = press(update, cb.SES_CONFIRM)
     result = await call(context, sessions.confirm, query.from_user.id, session_id, version)
-    await query.answer(t.ALREADY_CONFIRMED if result.already else _(t.CONFIRMED))
+    await query.answer(_(t.ALREADY_CONFIRMED) if result.already else _(t.CONFIRMED))
     if not result.already:
         await edit(query, t.peer_card(result.view), keyboards.session(session_id, version))
 

@@ -95,7 +95,7 @@ async def finish_logging(update: Update, context: Context) -> None:
     """Tidy the buttons away: the entry is saved and the flow already over."""
     assert update.callback_query
     await drop_buttons(update.callback_query)
-    await update.callback_query.answer(t.LOG_DONE)
+    await update.callback_query.answer(_(t.LOG_DONE))
 
 
 @answers_errors

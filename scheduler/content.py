@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot import keyboards
 from bot.chart import digest_chart_png
-from bot.i18n import LANGUAGE, default, pick
+from bot.i18n import LANGUAGE, _, default, pick
 from bot.services import deliveries, delivery_times as t
 from bot.services.deliveries import Due
 from bot.services.digest import build_digest, digest_csv
@@ -60,9 +60,9 @@ async def digest_parts(db: Database, due: Due, now: datetime) -> list[Part]:
         return [
             Part(text=render_digest(digest)),
             # The same captions as /digest's (handlers.team).
-            Part(text=team_texts.CHART_CAPTION, photo=digest_chart_png(digest)),
+            Part(text=_(team_texts.CHART_CAPTION), photo=digest_chart_png(digest)),
             Part(
-                text=team_texts.CSV_CAPTION,
+                text=_(team_texts.CSV_CAPTION),
                 document=digest_csv(digest),
                 filename=f"digest-{due.digest_day}.csv",
             ),

@@ -114,8 +114,11 @@ def scheduled_for_worker(view: SessionView) -> str:
     return _("Scheduled: {line}.", line=worker_line(v)) + told
 
 
+NEW_SESSION = N_("A new session is booked")
+
+
 def new_session_for_peer(view: SessionView) -> str:
-    return _("{card}\nWill you be there?", card=peer_card(view, N_("A new session is booked")))
+    return _("{card}\nWill you be there?", card=peer_card(view, NEW_SESSION))
 
 
 NO_NEXT = N_(
