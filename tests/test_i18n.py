@@ -161,7 +161,7 @@ def test_the_compiled_catalogue_is_the_po(language: str) -> None:
 
 
 def test_the_english_messages_use_none_of_the_words_we_never_use() -> None:
-    for first, ids, _ in entries(LANGUAGES[0]):
+    for _first, ids, _ in entries(LANGUAGES[0]):
         for text in ids:
             assert not FORBIDDEN_WORDS.search(text), text
             assert not CASE_AS_PERSON.search(text), text
