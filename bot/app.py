@@ -26,6 +26,7 @@ import scheduler
 from bot.config import ConfigError, Settings
 from bot.context import BotData, utc_now
 from bot.health import serving_health
+from bot.i18n import use_default
 from bot.metrics import UPDATE_ERRORS, UPDATES as HANDLED
 from bot.updates import PerChatOrder, concurrent_updates
 from handlers.common import Context
@@ -54,7 +55,7 @@ async def _announce(app: PeerbotApp) -> None:
         # Remembered so that `peerbot invite coordinator` can build links without a token.
         await uow.bot_info.put("bot_username", app.bot.username)
         await uow.commit()
-    await set_default_menu(app.bot, data.commands)
+    await set_default_menu(app.bot, data.commands, data.settings.default_language)
     log.info("bot %s ready", app.bot.id)
 
 
@@ -154,6 +155,7 @@ def build_application(
     app = builder.build()
     data: BotData = app.bot_data
     data.settings, data.db, data.clock = settings, db, clock
+    use_default(settings.default_language)  # the language of readers whose own is unknown
     handlers.register(app)
     _count_updates(app)
     scheduler.register(app)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from bot.i18n import shipped
+
 # Telegram's limit for callback_data, in bytes.
 MAX_BYTES = 64
 BIGGEST = 2**31 - 1
@@ -250,5 +252,7 @@ END_SKIP = Callback("end", "skip", (ID, small(1, 3)))
 SFY_SAFE = Callback("sfy", "safe", (ID,))
 SFY_HANDLE = Callback("sfy", "handle", (ID,))
 SFY_SKIP_PLACE = Callback("sfy", "skip")
+# /language: a shipped language, by its place in bot.i18n.shipped().
+LANG_SET = Callback("lang", "set", (index(shipped()),))
 
 EVERY = tuple(v for v in list(globals().values()) if isinstance(v, Callback))

@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.i18n import shipped
+from bot.i18n import N_, _, current, shipped, speaking
 
+# Worded in each reader's language by the catalogues (the Welsh names the same services,
+# and Samaritans' Welsh line) unless CRISIS_CONTACTS or CRISIS_CONTACTS_<LANG> is set.
 DEFAULT_CRISIS_CONTACTS = (
-    "Samaritans: call 116 123, free, any time, day or night",
-    "NHS 111, option 2, for urgent mental health help",
-    "999 in an emergency",
+    N_("Samaritans: call 116 123, free, any time, day or night"),
+    N_("NHS 111, option 2, for urgent mental health help"),
+    N_("999 in an emergency"),
 )
 
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
@@ -76,8 +78,18 @@ class Settings:
         return ZoneInfo(self.timezone)
 
     def contacts_in(self, language: str) -> tuple[str, ...]:
-        """The crisis contacts as worded for readers of `language`."""
-        return self.crisis_contacts_in.get(language, self.crisis_contacts)
+        """The crisis contacts as worded for readers of `language`: CRISIS_CONTACTS_<LANG>,
+        else CRISIS_CONTACTS as set, else the default ones in that language."""
+        if language in self.crisis_contacts_in:
+            return self.crisis_contacts_in[language]
+        if self.crisis_contacts != DEFAULT_CRISIS_CONTACTS:
+            return self.crisis_contacts
+        with speaking(language):
+            return tuple(_(contact) for contact in DEFAULT_CRISIS_CONTACTS)
+
+    def contacts(self) -> tuple[str, ...]:
+        """The crisis contacts for the reader at hand (bot.i18n's language)."""
+        return self.contacts_in(current())
 
     def require_token(self) -> str:
         if not self.telegram_bot_token:

@@ -39,6 +39,7 @@ from handlers import (
     endings,
     fallback,
     groups,
+    language,
     onboarding,
     presses,
     privacy,
@@ -61,7 +62,7 @@ from handlers.settings import settings_by_role
 from storage.models import Role
 
 # Groups run in this order, each taking its first match; group 0 is the features'.
-PRESSES, CHATS, EDITS, COMMANDS, BEFORE = -5, -4, -3, -2, -1
+SPEAKING, PRESSES, CHATS, EDITS, COMMANDS, BEFORE = -6, -5, -4, -3, -2, -1
 # Every command but /cancel (which says whether there was a flow to leave).
 ANY_COMMAND = filters.COMMAND & ~filters.Regex(r"^/cancel(@\w+)?(\s|$)")
 PRIVATE = filters.ALL & filters.ChatType.PRIVATE
@@ -118,6 +119,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     """Add every handler of the bot, in order."""
     add = app.add_handler
     typed.install(app)  # every keyboard sent or edited is noted, so its buttons can be typed
+    add(TypeHandler(Update, language.speak_their_language), group=SPEAKING)  # their language
     add(TypeHandler(Update, presses.answer_once), group=PRESSES)  # each press answered once
     add(TypeHandler(Update, groups.outside_private_chats), group=CHATS)  # private chats only
     # Groups before the features' (each runs its first match, then the next group runs).
@@ -283,6 +285,11 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     add(_button(privacy.forget_me, cb.PRV_FORGET))  # "Yes, erase my data"
     add(_button(privacy.keep_my_data, cb.PRV_KEEP))  # "No, keep it"
     add(_stale(privacy.refuse_stale_privacy_button, "prv"))  # malformed or forged
+
+    # Everyone: the language the bot speaks with them.
+    add(CommandHandler("language", language.show_languages))  # the choice, as buttons
+    add(_button(language.choose_language, cb.LANG_SET))  # switch to the pressed one
+    add(_stale(language.show_languages, "lang"))  # malformed or forged: the choice now
 
     # Flows: /cancel leaves one; typed text is the answer to the step the person is at.
     add(CommandHandler("cancel", conversation.cancel))  # says whether there was one

@@ -14,6 +14,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot import texts
 from bot.callbacks import Callback
 from bot.context import BotData
+from bot.i18n import _
 from bot.keyboards import Keyboard
 from bot.services.errors import (
     AlreadyJoined,
@@ -50,14 +51,14 @@ def error_text(error: DomainError, data: BotData, telegram_id: int | None = None
     if isinstance(error, NotJoined):
         return texts.stranger(data.settings.org_name)
     if isinstance(error, NotAllowed):
-        return texts.NOT_FOR_YOUR_ROLE
+        return _(texts.NOT_FOR_YOUR_ROLE)
     if isinstance(error, InvitationInvalid):
-        return texts.INVITATION_PROBLEMS[error.reason]
+        return _(texts.INVITATION_PROBLEMS[error.reason])
     if isinstance(error, AlreadyJoined):
         return texts.already_joined(error.role)
     if isinstance(error, BadInput):
-        return texts.INPUT_PROBLEMS[error.problem].format(**error.details)
-    return texts.SOMETHING_WENT_WRONG
+        return texts.problem(error.problem, error.details)
+    return _(texts.SOMETHING_WENT_WRONG)
 
 
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]

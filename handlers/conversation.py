@@ -15,6 +15,7 @@ from typing import Any
 from telegram import Update
 
 from bot import texts
+from bot.i18n import _
 from bot.services import conversations, flows, onboarding
 from bot.services.errors import NotJoined
 from bot.services.flows import Flow, Where
@@ -78,4 +79,4 @@ async def cancel(update: Update, context: Context) -> None:
     """Leave the current flow, whatever it is, so typed text means nothing special again."""
     assert update.effective_user and update.message
     stopped = await _stop(context, update.effective_user.id)
-    await update.message.reply_text(texts.FLOW_STOPPED if stopped else texts.NO_FLOW)
+    await update.message.reply_text(_(texts.FLOW_STOPPED) if stopped else _(texts.NO_FLOW))

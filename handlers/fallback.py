@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
+from bot.i18n import _
 from bot.services import onboarding
 from handlers.common import Context, not_modified, tell
 
@@ -22,7 +23,7 @@ async def not_understood(update: Update, context: Context) -> None:
     data = context.bot_data
     async with data.uow() as uow:
         me = await onboarding.whoami(uow, update.effective_user.id)
-    text = texts.stranger(data.settings.org_name) if me is None else texts.DIDNT_CATCH
+    text = texts.stranger(data.settings.org_name) if me is None else _(texts.DIDNT_CATCH)
     await update.effective_message.reply_text(text)
 
 
@@ -32,7 +33,7 @@ async def stale_button(update: Update, context: Context) -> None:
     data = context.bot_data
     async with data.uow() as uow:
         me = await onboarding.whoami(uow, update.callback_query.from_user.id)
-    text = texts.stranger(data.settings.org_name) if me is None else texts.BUTTON_GONE
+    text = texts.stranger(data.settings.org_name) if me is None else _(texts.BUTTON_GONE)
     # Always answer a callback query, or the button keeps spinning on the phone.
     await update.callback_query.answer(text[:200], show_alert=me is None)
 
@@ -56,9 +57,9 @@ def _logged(update_id: int | None, error: BaseException | None) -> str:
     if error is not None and database_unreachable(error):
         # No traceback: SQLAlchemy's message carries the statement and its parameters.
         log.error("update %s: the database cannot be reached: %s", update_id, type(error).__name__)
-        return texts.RECORDS_UNREACHABLE
+        return _(texts.RECORDS_UNREACHABLE)
     log.error("update %s failed", update_id, exc_info=error)
-    return texts.SOMETHING_WENT_WRONG
+    return _(texts.SOMETHING_WENT_WRONG)
 
 
 async def on_error(update: object, context: Context) -> None:

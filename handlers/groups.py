@@ -8,6 +8,7 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
+from bot.i18n import _
 from bot.services import groups
 from handlers.common import Context
 
@@ -23,11 +24,11 @@ async def outside_private_chats(update: Update, context: Context) -> None:
         return  # the features' handlers take it
     log.info("update %s from a %s chat %s: not handled", update.update_id, chat.type, chat.id)
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.PRIVATE_CHATS_ONLY[:200])
+        await update.callback_query.answer(_(texts.PRIVATE_CHATS_ONLY)[:200])
     elif chat.type in GROUPS and update.message is not None:  # not joined, left or removed
         data = context.bot_data
         async with data.uow() as uow:
             first = await groups.first_word_in_group(uow, chat.id, now=data.now())
         if first:
-            await context.bot.send_message(chat.id, texts.PRIVATE_CHATS_ONLY)
+            await context.bot.send_message(chat.id, _(texts.PRIVATE_CHATS_ONLY))
     raise ApplicationHandlerStop

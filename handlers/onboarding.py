@@ -8,6 +8,7 @@ from collections.abc import Callable
 from telegram import ChatMember, Update
 
 from bot import texts
+from bot.i18n import _, current
 from bot.qr import qr_png
 from bot.services import onboarding
 from handlers import referral_link, reminders
@@ -33,12 +34,11 @@ async def start_with_token(update: Update, context: Context) -> None:
         telegram_id=user.id,
         first_name=user.first_name,
         timezone=data.settings.timezone,
+        language=current(),  # their Telegram language when we ship it, else the default
     )
     log.info("person %s joined as %s", joined.person_id, joined.role)
     await update.message.reply_text(
-        texts.welcome_joined(
-            joined.role, joined.name, joined.worker_name, data.settings.crisis_contacts
-        )
+        texts.welcome_joined(joined.role, joined.name, joined.worker_name, data.settings.contacts())
     )
     await set_menu(context.bot, update.message.chat_id, joined.role, data.commands)
     if joined.role == Role.PEER:
@@ -52,9 +52,9 @@ async def start(update: Update, context: Context) -> None:
     data = context.bot_data
     me = await call(context, onboarding.whoami, update.effective_user.id, timed=False)
     if me is None:
-        text = texts.welcome_stranger(data.settings.org_name, data.settings.crisis_contacts)
+        text = texts.welcome_stranger(data.settings.org_name, data.settings.contacts())
     else:
-        text = texts.welcome_back(me.role, me.name, data.settings.crisis_contacts)
+        text = texts.welcome_back(me.role, me.name, data.settings.contacts())
     await update.message.reply_text(text)
 
 
@@ -64,9 +64,7 @@ async def show_help(update: Update, context: Context) -> None:
     data = context.bot_data
     me = await call(context, onboarding.whoami, update.effective_user.id, timed=False)
     role = me.role if me else None
-    await update.message.reply_text(
-        texts.help_text(role, data.settings.crisis_contacts, data.commands)
-    )
+    await update.message.reply_text(texts.help_text(role, data.settings.contacts(), data.commands))
 
 
 async def _hand_out(
@@ -76,7 +74,7 @@ async def _hand_out(
     assert update.message
     link = onboarding.deep_link(context.bot.username, token)
     await update.message.reply_text(text(link))
-    await update.message.reply_photo(qr_png(link), caption=texts.QR_CAPTION)
+    await update.message.reply_photo(qr_png(link), caption=_(texts.QR_CAPTION))
 
 
 @answers_errors

@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 
 from bot import callbacks as cb, keyboards, texts
 from bot.exports import calendar_file, mydata
+from bot.i18n import _
 from bot.services import calendar, privacy
 from bot.services.onboarding import member
 from bot.texts import privacy as t
@@ -25,7 +26,7 @@ async def my_data(update: Update, context: Context) -> None:
     assert update.effective_user and update.message
     export = await call(context, privacy.export_person, update.effective_user.id)
     await update.message.reply_document(
-        mydata.render(export), filename=t.MYDATA_FILENAME, caption=t.MYDATA_CAPTION
+        mydata.render(export), filename=t.MYDATA_FILENAME, caption=_(t.MYDATA_CAPTION)
     )
 
 
@@ -38,9 +39,11 @@ async def _send_calendar(update: Update, context: Context) -> None:
         await update.callback_query.answer()
     chat = update.effective_chat
     if not upcoming.events:
-        await chat.send_message(t.NO_UPCOMING)
+        await chat.send_message(_(t.NO_UPCOMING))
         return
-    caption = t.CALENDAR_CAPTION_PEER if upcoming.role == Role.PEER else t.CALENDAR_CAPTION_WORKER
+    caption = (
+        _(t.CALENDAR_CAPTION_PEER) if upcoming.role == Role.PEER else _(t.CALENDAR_CAPTION_WORKER)
+    )
     ics = calendar_file.render(upcoming)
     await chat.send_document(ics, filename=t.CALENDAR_FILENAME, caption=caption)
 
@@ -56,7 +59,7 @@ async def ask_forget(update: Update, context: Context) -> None:
     """Explain what erasing removes, and ask for a confirmation by button."""
     assert update.effective_user
     peer = await call(context, member, update.effective_user.id, Role.PEER, timed=False)
-    await reply(update, t.FORGET_EXPLAINED, keyboards.forget(peer.id))
+    await reply(update, _(t.FORGET_EXPLAINED), keyboards.forget(peer.id))
 
 
 @answers_errors
@@ -77,14 +80,14 @@ async def forget_me(update: Update, context: Context) -> None:
             raise privacy.NotYourButton()
         done = await call(context, privacy.forget, query.from_user.id, person_id=parsed[0])
     except privacy.NotYourButton:
-        await query.answer(texts.BUTTON_GONE)
+        await query.answer(_(texts.BUTTON_GONE))
         return
     for worker_chat in done.worker_telegram_ids:
         try:
-            await context.bot.send_message(worker_chat, t.PEER_LEFT)
+            await context.bot.send_message(worker_chat, _(t.PEER_LEFT))
         except TelegramError as error:
             log.warning("could not tell a peer worker: %s", type(error).__name__)
-    await show(query, t.forgotten(data.settings.crisis_contacts))
+    await show(query, t.forgotten(data.settings.contacts()))
     await set_menu(context.bot, query.message.chat.id, None, data.commands)
 
 
@@ -96,12 +99,12 @@ async def keep_my_data(update: Update, context: Context) -> None:
     parsed = cb.PRV_KEEP.parse(query.data)
     peer = await call(context, member, query.from_user.id, Role.PEER, timed=False)
     if parsed is None or peer.id != parsed[0]:
-        await query.answer(texts.BUTTON_GONE)
+        await query.answer(_(texts.BUTTON_GONE))
         return
-    await show(query, t.KEPT)
+    await show(query, _(t.KEPT))
 
 
 async def refuse_stale_privacy_button(update: Update, context: Context) -> None:
     """Answer a privacy button that is malformed or forged: out of date."""
     assert update.callback_query
-    await update.callback_query.answer(texts.BUTTON_GONE)
+    await update.callback_query.answer(_(texts.BUTTON_GONE))

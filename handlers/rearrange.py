@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot import callbacks as cb, keyboards
+from bot.i18n import _
 from bot.services import rearrange
 from bot.services.flows import Where
 from bot.services.sessions import SessionView
@@ -31,7 +32,7 @@ async def _send_offer(update: Update, found: rearrange.Offer) -> None:
 async def _requested(update: Update, context: Context, view: SessionView) -> None:
     """Thank the peer and pass their request on to the peer worker."""
     assert update.effective_message
-    await update.effective_message.reply_text(t.REQUEST_SENT)
+    await update.effective_message.reply_text(_(t.REQUEST_SENT))
     keys = keyboards.request_for_worker(view)
     await notify(context, view.worker_telegram_id, t.request_for_worker(view), keys)
 
@@ -48,7 +49,7 @@ async def _suggested(update: Update, context: Context, view: SessionView) -> Non
     assert update.effective_message
     if view.request is None:
         return await _agreed(context, view)
-    await update.effective_message.reply_text(t.SUGGESTION_SENT)
+    await update.effective_message.reply_text(_(t.SUGGESTION_SENT))
     keys = keyboards.suggestion_for_peer(view)
     await notify(context, view.peer_telegram_id, t.suggestion_for_peer(view), keys)
 
@@ -69,7 +70,7 @@ async def rearrange_next(update: Update, context: Context) -> None:
     assert update.effective_user
     found = await call(context, rearrange.start_next, update.effective_user.id)
     if found is None:
-        return await reply(update, t.NO_NEXT)
+        return await reply(update, _(t.NO_NEXT))
     await _send_offer(update, found)
 
 
@@ -104,7 +105,9 @@ async def ask_for_suggestion(update: Update, context: Context) -> None:
     found = await call(context, rearrange.suggest_start, query.from_user.id, request_id)
     keys = keyboards.times_to_suggest(found.slots, found.view.worker_tz)
     await query.answer()
-    await context.bot.send_message(query.from_user.id, t.SUGGEST_PROMPT, reply_markup=markup(keys))
+    await context.bot.send_message(
+        query.from_user.id, _(t.SUGGEST_PROMPT), reply_markup=markup(keys)
+    )
 
 
 @answers_errors

@@ -14,6 +14,7 @@ from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import callbacks as cb, keyboards, texts as common
+from bot.i18n import _
 from bot.messages import reminder_panel
 from bot.services import conversations, onboarding, reminders
 from bot.services.flows import Flow, RemindersStep, Where
@@ -47,7 +48,7 @@ async def _show_choice(update: Update, choice: ReminderChoice, answer: str | Non
 async def offer(message: Message, context: Context, person_id: int) -> None:
     """Offer reminders to a peer who has just joined, once ever (call after the welcome)."""
     if await call(context, reminders.offer_once, person_id):
-        await message.reply_text(t.OFFER, reply_markup=markup(keyboards.reminder_offer()))
+        await message.reply_text(_(t.OFFER), reply_markup=markup(keyboards.reminder_offer()))
 
 
 @answers_errors
@@ -66,7 +67,7 @@ async def show_reminder_choice(update: Update, context: Context) -> None:
     async with context.bot_data.uow() as uow:
         choice = await reminders.my_reminders(uow, update.effective_user.id)
         await conversations.stop_expecting(uow, update.effective_user.id, Flow.REMINDERS)
-    await _show_choice(update, choice, None if back else common.BUTTON_GONE)
+    await _show_choice(update, choice, None if back else _(common.BUTTON_GONE))
 
 
 async def _changed(
@@ -130,7 +131,7 @@ async def decline_reminders(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query
     await call(context, reminders.choose_none, query.from_user.id)
-    await show(query, t.NO_THANKS)
+    await show(query, _(t.NO_THANKS))
 
 
 async def _ask(update: Update, context: Context, step: RemindersStep, text: str, keys: Any) -> None:
@@ -149,14 +150,14 @@ async def ask_reminder_time(update: Update, context: Context) -> None:
     """Offer times for a reminder; a typed time works too."""
     if (code := parse_press(update, cb.REM_ASK_TIME)) is None:
         return await show_reminder_choice(update, context)
-    text = t.ASK_TIME[KINDS[code[0]]]
+    text = _(t.ASK_TIME[KINDS[code[0]]])
     await _ask(update, context, ASK_TIME_STEP[code[0]], text, keyboards.reminder_times(code[0]))
 
 
 @answers_errors
 async def ask_quiet_hours(update: Update, context: Context) -> None:
     """Offer quiet hours; typed ones work too."""
-    await _ask(update, context, RemindersStep.QUIET, t.ASK_QUIET, keyboards.quiet_hours())
+    await _ask(update, context, RemindersStep.QUIET, _(t.ASK_QUIET), keyboards.quiet_hours())
 
 
 async def _typed(update: Update, context: Context, change: Any, *args: Any) -> None:
@@ -186,7 +187,7 @@ async def stop(update: Update, context: Context) -> None:
     assert update.effective_user
     paused = await call(context, reminders.pause, update.effective_user.id)
     log.info("update %s: paused=%s", update.update_id, paused)
-    await reply(update, t.STOPPED if paused else t.ALREADY_STOPPED)
+    await reply(update, _(t.STOPPED) if paused else _(t.ALREADY_STOPPED))
 
 
 async def resume(update: Update, context: Context) -> None:
@@ -197,7 +198,7 @@ async def resume(update: Update, context: Context) -> None:
         return  # not paused: onboarding's /start greets as usual
     me = await call(context, onboarding.whoami, uid, timed=False)
     if me is not None:
-        contacts = context.bot_data.settings.crisis_contacts
+        contacts = context.bot_data.settings.contacts()
         await reply(update, common.welcome_back(me.role, me.name, contacts, resumed=True))
         # The greeting is said: plain /start's own handler must not say it again.
         raise ApplicationHandlerStop

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import callbacks as cb, keyboards
+from bot.i18n import _
 from bot.keyboards import schedule as ksch
 from bot.services import scheduling
 from bot.services.flows import Where
@@ -33,7 +34,7 @@ async def _scheduled(update: Update, context: Context, view: SessionView) -> Non
     if view.peer_telegram_id is not None:
         keys = keyboards.session(view.id, view.version)
         if not await notify(context, view.peer_telegram_id, t.new_session_for_peer(view), keys):
-            text += "\n" + t.COULD_NOT_TELL.format(name=view.peer_name)
+            text += "\n" + _(t.COULD_NOT_TELL).format(name=view.peer_name)
     await update.effective_message.reply_text(text)
 
 
@@ -42,7 +43,7 @@ async def schedule(update: Update, context: Context) -> None:
     """Schedule from one line, or start the guided steps when no arguments are given."""
     assert update.effective_user and update.message
     uid = update.effective_user.id
-    text, only = tsch.PICK_PEER, None
+    text, only = _(tsch.PICK_PEER), None
     if context.args:
         try:
             view = await call(context, scheduling.schedule_line, uid, " ".join(context.args))
@@ -60,7 +61,7 @@ async def pick_peer(update: Update, context: Context) -> None:
     """Take the peer of a guided /schedule; ask for the day."""
     query, [programme_id] = press(update, cb.SCH_PEER)
     _zone, days = await call(context, scheduling.guided_peer, query.from_user.id, programme_id)
-    await show(query, tsch.PICK_DAY, keyboards.days(days))
+    await show(query, _(tsch.PICK_DAY), keyboards.days(days))
 
 
 @answers_errors
@@ -68,7 +69,7 @@ async def pick_day(update: Update, context: Context) -> None:
     """Take the day of a guided /schedule; ask for the time."""
     query, [day] = press(update, cb.SCH_DAY)
     times = await call(context, scheduling.guided_day, query.from_user.id, day)
-    await show(query, tsch.PICK_TIME, ksch.session_times(times))
+    await show(query, _(tsch.PICK_TIME), ksch.session_times(times))
 
 
 @answers_errors
@@ -84,7 +85,7 @@ async def pick_length(update: Update, context: Context) -> None:
     """Take the length of a guided /schedule; ask for the place."""
     query, [minutes] = press(update, cb.SCH_LENGTH)
     places = await call(context, scheduling.guided_length, query.from_user.id, minutes)
-    await show(query, tsch.PICK_PLACE, ksch.places(places))
+    await show(query, _(tsch.PICK_PLACE), ksch.places(places))
 
 
 @answers_errors
@@ -108,11 +109,11 @@ async def type_session_time(update: Update, context: Context, where: Where) -> N
 async def type_session_length(update: Update, context: Context, where: Where) -> None:
     """Take a typed length ("45", "1 hour") in the guided /schedule; ask for the place."""
     places = await call(context, scheduling.guided_length, *typed_by(update))
-    await reply(update, tsch.PICK_PLACE, ksch.places(places))
+    await reply(update, _(tsch.PICK_PLACE), ksch.places(places))
 
 
 def _pick_length() -> str:
-    return tsch.PICK_LENGTH.format(low=scheduling.MIN_MINUTES, high=scheduling.MAX_MINUTES)
+    return _(tsch.PICK_LENGTH).format(low=scheduling.MIN_MINUTES, high=scheduling.MAX_MINUTES)
 
 
 @answers_errors
@@ -126,4 +127,4 @@ async def ask_for_a_button(update: Update, context: Context, where: Where) -> No
     """At a guided step of buttons: the button the worker typed, else point at them."""
     assert update.message
     if not await typed.press_typed_choice(update, context):
-        await update.message.reply_text(tsch.PICK_BUTTON)
+        await update.message.reply_text(_(tsch.PICK_BUTTON))

@@ -8,6 +8,7 @@ from typing import Any
 from telegram import Update
 
 from bot import callbacks as cb, keyboards
+from bot.i18n import _
 from bot.services import sessions
 from bot.services.errors import Stale
 from bot.services.flows import Where
@@ -40,7 +41,7 @@ async def next_session(update: Update, context: Context) -> None:
     assert update.effective_user
     view = await call(context, sessions.next_session, update.effective_user.id)
     if view is None:
-        return await reply(update, t.NO_NEXT)
+        return await reply(update, _(t.NO_NEXT))
     await reply(update, t.peer_card(view), keyboards.session(view.id, view.version))
 
 
@@ -58,7 +59,7 @@ async def confirm_session(update: Update, context: Context) -> None:
     """Confirm the peer will be at the session."""
     query, (session_id, version) = press(update, cb.SES_CONFIRM)
     result = await call(context, sessions.confirm, query.from_user.id, session_id, version)
-    await query.answer(t.ALREADY_CONFIRMED if result.already else t.CONFIRMED)
+    await query.answer(_(t.ALREADY_CONFIRMED) if result.already else _(t.CONFIRMED))
     if not result.already:
         await edit(query, t.peer_card(result.view), keyboards.session(session_id, version))
 
@@ -79,15 +80,15 @@ async def cancel_session(update: Update, context: Context) -> None:
     """Cancel the session the peer cannot make, and tell their peer worker."""
     query, (session_id, version) = press(update, cb.SES_CANCEL)
     view = await call(context, sessions.cancel, query.from_user.id, session_id, version)
-    await show(query, t.CANCELLED_PEER)
+    await show(query, _(t.CANCELLED_PEER))
     await notify(context, view.worker_telegram_id, t.cancelled_for_worker(view))
 
 
 @answers_errors
 async def keep_session(update: Update, context: Context) -> None:
     """Keep the session after all (the peer said No to cancelling)."""
-    query, _ = press(update, cb.SES_KEEP)
-    await show(query, t.CANCEL_KEPT)
+    query, _ids = press(update, cb.SES_KEEP)
+    await show(query, _(t.CANCEL_KEPT))
 
 
 @answers_errors
@@ -118,7 +119,7 @@ async def ask_outcomes(update: Update, context: Context) -> None:
     assert update.effective_user
     views = await call(context, sessions.awaiting_outcome, update.effective_user.id)
     if not views:
-        await reply(update, t.NO_OUTCOMES)
+        await reply(update, _(t.NO_OUTCOMES))
     for view in views:
         await reply(update, t.outcome_question(view), keyboards.outcome(view.id))
 
@@ -141,7 +142,7 @@ async def record_outcome(update: Update, context: Context) -> None:
     [(session_id, state)] = found
     done = await call(context, sessions.record_outcome, query.from_user.id, session_id, state)
     cancelled = state == "cancelled"
-    text = t.outcome_recorded(done.view) + ("\n" + t.CANCELLED_NOT_COUNTED if cancelled else "")
+    text = t.outcome_recorded(done.view) + ("\n" + _(t.CANCELLED_NOT_COUNTED) if cancelled else "")
     await show(query, text, keyboards.after_outcome(session_id, cancelled))
     if done.completed:
         await context.bot.send_message(query.from_user.id, t.completed_for_worker(done.view))
@@ -153,7 +154,7 @@ async def skip_outcome_note(update: Update, context: Context) -> None:
     """Leave no note for next time."""
     query, (session_id,) = press(update, cb.OUT_SKIP_NOTE)
     await call(context, sessions.skip_note, query.from_user.id, session_id, timed=False)
-    await settle(query, t.NOTE_SKIPPED)
+    await settle(query, _(t.NOTE_SKIPPED))
 
 
 @answers_errors
@@ -161,7 +162,7 @@ async def count_cancelled_session(update: Update, context: Context) -> None:
     """Count a cancelled session against the programme, as the worker says."""
     query, (session_id,) = press(update, cb.OUT_COUNT)
     await call(context, sessions.count_against, query.from_user.id, session_id, timed=False)
-    await settle(query, t.COUNTED)
+    await settle(query, _(t.COUNTED))
 
 
 @answers_errors
@@ -170,6 +171,6 @@ async def take_outcome_note(update: Update, context: Context, where: Where) -> N
     uid, text = typed_by(update)
     if t.is_skip(text):
         await call(context, sessions.skip_typed_note, uid)
-        return await reply(update, t.NOTE_SKIPPED)
+        return await reply(update, _(t.NOTE_SKIPPED))
     await call(context, sessions.note_outcome, uid, text)
-    await reply(update, t.NOTE_SAVED)
+    await reply(update, _(t.NOTE_SAVED))

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from telegram import Update
 
 from bot import texts
+from bot.i18n import _
 from bot.services import onboarding
 from handlers.common import Context, Handler
 
@@ -24,7 +25,7 @@ def settings_by_role(by_role: Mapping[str, Handler]) -> Handler:
             return
         handler = by_role.get(me.role)
         if handler is None:
-            await update.message.reply_text(texts.NOT_FOR_YOUR_ROLE)
+            await update.message.reply_text(_(texts.NOT_FOR_YOUR_ROLE))
             return
         await handler(update, context)
 

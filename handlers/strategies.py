@@ -12,6 +12,7 @@ from datetime import datetime
 from telegram import Update
 
 from bot import callbacks as cb, keyboards
+from bot.i18n import _
 from bot.services import flows, onboarding, strategies as service, summary as summaries
 from bot.services.errors import BadInput
 from bot.services.flows import LogStep, Where
@@ -35,12 +36,12 @@ log = logging.getLogger(__name__)
 
 
 def _start_text(start: service.LogStart) -> str:
-    return t.LOG_PICK if start.strategies else t.LOG_FIRST
+    return _(t.LOG_PICK) if start.strategies else _(t.LOG_FIRST)
 
 
 def _note_text(context: Context, step: service.Step) -> str:
     assert step.outcome
-    return t.note_prompt(step.name, step.outcome, context.bot_data.settings.crisis_contacts)
+    return t.note_prompt(step.name, step.outcome, context.bot_data.settings.contacts())
 
 
 @answers_errors
@@ -94,7 +95,7 @@ async def finish_logging(update: Update, context: Context) -> None:
     """Tidy the buttons away: the entry is saved and the flow already over."""
     assert update.callback_query
     await drop_buttons(update.callback_query)
-    await update.callback_query.answer(t.LOG_DONE)
+    await update.callback_query.answer(_(t.LOG_DONE))
 
 
 @answers_errors
@@ -119,7 +120,9 @@ async def type_how_it_went(update: Update, context: Context, where: Where) -> No
     outcome = t.outcome_from_text(typed)
     if outcome is None:
         nonce = await call(context, _outcome_nonce, uid)
-        return await reply(update, t.OUTCOME_AGAIN, keyboards.log_outcome(nonce, service.OUTCOMES))
+        return await reply(
+            update, _(t.OUTCOME_AGAIN), keyboards.log_outcome(nonce, service.OUTCOMES)
+        )
     step = await call(context, service.choose_outcome, uid, None, outcome)
     await reply(update, _note_text(context, step), keyboards.log_skip(step.nonce))
 
@@ -156,7 +159,7 @@ async def summary(update: Update, context: Context) -> None:
         return await reply(update, ts.render_summary(found))
     peers = await call(context, summaries.my_peers, uid, timed=False)
     keys = keyboards.summary_peers((p.name, p.programme_id) for p in peers)
-    await reply(update, ts.CHOOSE_PEER if keys else ts.NO_PEERS, keys)
+    await reply(update, _(ts.CHOOSE_PEER) if keys else _(ts.NO_PEERS), keys)
 
 
 @answers_errors

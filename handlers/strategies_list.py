@@ -14,6 +14,7 @@ from telegram import CallbackQuery, Update
 
 from bot import callbacks as cb, keyboards
 from bot.callbacks import Callback
+from bot.i18n import _
 from bot.keyboards import Keyboard
 from bot.services import strategies as service
 from bot.services.errors import BadInput
@@ -71,8 +72,8 @@ async def pick_strategy_to_change(update: Update, context: Context) -> None:
     query = update.callback_query
     overview = await call(context, service.overview, query.from_user.id)
     if not overview.strategies:
-        return await show(query, t.NO_STRATEGIES)
-    await show(query, t.PICK_STRATEGY, keyboards.strategies_to_pick(overview.strategies))
+        return await show(query, _(t.NO_STRATEGIES))
+    await show(query, _(t.PICK_STRATEGY), keyboards.strategies_to_pick(overview.strategies))
 
 
 async def _show_one(
@@ -123,9 +124,9 @@ async def list_entries(update: Update, context: Context) -> None:
         context, service.recent_entries, query.from_user.id, limit=ENTRIES_SHOWN, timed=False
     )
     if not found:
-        return await show(query, t.NO_ENTRIES, keyboards.back_to_strategies())
+        return await show(query, _(t.NO_ENTRIES), keyboards.back_to_strategies())
     labels = [(t.entry_button(e.name, e.outcome, e.logged_at, tz), e.id) for e in found]
-    await show(query, t.PICK_ENTRY, keyboards.entries(labels))
+    await show(query, _(t.PICK_ENTRY), keyboards.entries(labels))
 
 
 @answers_errors

@@ -17,6 +17,7 @@ from telegram.constants import ChatAction
 from bot import callbacks as cb, keyboards, texts
 from bot.chart import digest_chart_png, flow_chart_png
 from bot.exports.digest_csv import digest_csv
+from bot.chart import digest_chart_png
 from bot.i18n import _
 from bot.messages import MESSAGE_LIMIT, message_parts
 from bot.services import team as service
@@ -86,7 +87,7 @@ async def show_digest_settings_again(update: Update, context: Context) -> None:
     query = update.callback_query
     current = await call(context, service.coordinator_settings, query.from_user.id, timed=False)
     keys = keyboards.digest_settings()
-    await show(query, t.render_settings(current), keys, answer=texts.BUTTON_GONE)
+    await show(query, t.render_settings(current), keys, answer=_(texts.BUTTON_GONE))
 
 
 @answers_errors

@@ -15,6 +15,7 @@ from bot.i18n import _
 from bot.keyboards import Keyboard
 from bot.keyboards.settings import capacities
 from bot.messages import worker_settings as settings_text
+from bot.messages import worker_settings as panel_text
 from bot.services import conversations, localtime, worker_settings
 from bot.services.flows import Flow, Where, WorkerSettingsStep
 from bot.services.worker_settings import LEAD_CHOICES, WorkerSettings
@@ -55,6 +56,7 @@ async def _save(
         await conversations.stop_expecting(uow, tg_id, Flow.WORKER_SETTINGS)
     answer = _(common.BUTTON_GONE) if gone else None
     await show(update.callback_query, *_panel(context, current), answer)
+    await show(update.callback_query, panel_text(current), keyboards.worker_settings(), answer)
 
 
 @answers_errors
@@ -98,7 +100,7 @@ async def toggle_working_day(update: Update, context: Context) -> None:
     async with context.bot_data.uow() as uow:
         await worker_settings.my_settings(uow, update.effective_user.id)  # peer workers only
         current = await worker_settings.toggle_day(uow, update.effective_user.id, day[0])
-    await show(update.callback_query, t.ASK_DAYS, keyboards.working_days(current.work_days))
+    await show(update.callback_query, _(t.ASK_DAYS), keyboards.working_days(current.work_days))
 
 
 async def _ask(
@@ -120,7 +122,11 @@ async def _ask(
 async def ask_summary_lead(update: Update, context: Context) -> None:
     """Offer the summary timings."""
     await _ask(
-        update, context, None, t.ASK_LEAD, lambda s: keyboards.summary_leads(s.summary_lead_minutes)
+        update,
+        context,
+        None,
+        _(t.ASK_LEAD),
+        lambda s: keyboards.summary_leads(s.summary_lead_minutes),
     )
 
 
@@ -128,14 +134,18 @@ async def ask_summary_lead(update: Update, context: Context) -> None:
 async def ask_working_hours(update: Update, context: Context) -> None:
     """Offer working hours; typed ones work too."""
     await _ask(
-        update, context, WorkerSettingsStep.HOURS, t.ASK_HOURS, lambda s: keyboards.working_hours()
+        update,
+        context,
+        WorkerSettingsStep.HOURS,
+        _(t.ASK_HOURS),
+        lambda s: keyboards.working_hours(),
     )
 
 
 @answers_errors
 async def ask_working_days(update: Update, context: Context) -> None:
     """Show the working days to turn on or off."""
-    await _ask(update, context, None, t.ASK_DAYS, lambda s: keyboards.working_days(s.work_days))
+    await _ask(update, context, None, _(t.ASK_DAYS), lambda s: keyboards.working_days(s.work_days))
 
 
 @answers_errors
@@ -145,7 +155,7 @@ async def ask_time_zone(update: Update, context: Context) -> None:
         update,
         context,
         WorkerSettingsStep.TIMEZONE,
-        t.ASK_TIMEZONE,
+        _(t.ASK_TIMEZONE),
         lambda s: keyboards.worker_zones(),
     )
 
@@ -164,6 +174,7 @@ async def _typed(update: Update, context: Context, change: Any, *args: Any) -> N
     current = await call(context, _changed, uid, change, *args, timed=False)
     text, keys = _panel(context, current)
     await reply(update, f"{t.SAVED}\n\n{text}", keys)
+    await reply(update, f"{_(t.SAVED)}\n\n{panel_text(current)}", keyboards.worker_settings())
 
 
 @answers_errors

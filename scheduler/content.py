@@ -16,6 +16,8 @@ from bot import keyboards
 from bot.chart import digest_chart_png, flow_chart_png
 from bot.exports.digest_csv import digest_csv
 from bot.i18n import _
+from bot.chart import digest_chart_png
+from bot.i18n import LANGUAGE, _, default, pick
 from bot.services import deliveries, delivery_times as t
 from bot.services.deliveries import Due
 from bot.services.digest import build_digest
@@ -125,8 +127,10 @@ PARTS: dict[str, Render] = {
 
 
 async def parts_for(db: Database, due: Due, now: datetime) -> list[Part]:
-    """Render one due delivery as the messages to send."""
+    """Render one due delivery as the messages to send, in its recipient's language."""
     ts.TODAY.set(now.date())  # far dates show their year
+    # Each delivery runs in a task of its own (scheduler.engine), so this is its alone.
+    LANGUAGE.set(pick(due.language, default()))
     render = PARTS.get(due.kind)
     if render is None:
         raise ValueError(f"unknown delivery kind {due.kind}")

@@ -148,6 +148,7 @@ def test_the_deep_link_start_comes_before_plain_start_and_flows_end_before_comma
     starts = [h for h in app.handlers[0] if isinstance(h, CommandHandler) and "start" in h.commands]
     assert [h.has_args for h in starts] == [True, None]
     assert sorted(app.handlers) == [
+        handlers.SPEAKING,
         handlers.PRESSES,
         handlers.CHATS,
         handlers.EDITS,

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
 
+from bot.i18n import _
 from bot.services.calendar import CalendarEvent, UpcomingSessions
 from bot.texts import privacy as t
 from bot.texts.sessions import ordinal
@@ -65,7 +66,7 @@ def render(upcoming: UpcomingSessions) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", t.CALENDAR_NAME)
+    calendar.add("x-wr-calname", _(t.CALENDAR_NAME))
     calendar.add("x-wr-timezone", upcoming.zone)
     items = upcoming.events
     for item in items:

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.i18n import N_, _, default
 from bot.services.export_records import (
     CoordinatorPart,
     DeliveryRecord,
@@ -23,10 +24,12 @@ from bot.services.export_records import (
 )
 from bot.services.reminders import ReminderChoice
 from bot.texts import privacy as t
+from bot.texts.dates import weekday_long
 from bot.texts.sessions import ordinal
 from storage.models import Role
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Each role as the file names it (the keys stay English: they are the file's structure).
+ROLES = {Role.COORDINATOR: N_("coordinator"), Role.WORKER: N_("peer worker"), Role.PEER: N_("peer")}
 OUTCOMES = {
     "helped": "helped",
     "a_bit": "a bit",
@@ -130,15 +133,15 @@ def _referral(row: ReferralRecord, when: _Zone) -> dict[str, Any]:
 
 def _reminders(prefs: ReminderChoice) -> dict[str, Any] | str:
     if not prefs.any:
-        return t.NO_REMINDERS
+        return _(t.NO_REMINDERS)
     return {
         "the_day_before_at": _clock(prefs.day_before_at) if prefs.day_before else None,
         "on_the_morning_at": _clock(prefs.morning_at) if prefs.morning else None,
         "an_hour_before": prefs.hour_before,
         "quiet_hours": (
-            f"{_clock(prefs.quiet_from)} to {_clock(prefs.quiet_until)}"
+            _("{start} to {end}", start=_clock(prefs.quiet_from), end=_clock(prefs.quiet_until))
             if prefs.has_quiet_hours
-            else t.NO_QUIET_HOURS
+            else _(t.NO_QUIET_HOURS)
         ),
     }
 
@@ -189,17 +192,19 @@ def _worker(part: WorkerPart, when: _Zone) -> dict[str, Any]:
     diary = []
     for entry in part.diary:
         row = _session(entry.session, when)
-        row["peer"] = entry.peer_name or t.PEER_WHO_LEFT
+        row["peer"] = entry.peer_name or _(t.PEER_WHO_LEFT)
         diary.append(row)
     return {
         "settings": {
             "summary_minutes_before_session": part.summary_lead_minutes,
             "works_from": _clock(part.work_from),
             "works_until": _clock(part.work_until),
-            "working_days": [WEEKDAYS[day - 1] for day in part.work_days],
+            "working_days": [weekday_long(day) for day in part.work_days],
             "last_place": part.last_place,
         },
-        "peers": [_programme(p, "name", p.other_name or t.PEER_WHO_LEFT, when) for p in part.peers],
+        "peers": [
+            _programme(p, "name", p.other_name or _(t.PEER_WHO_LEFT), when) for p in part.peers
+        ],
         "diary": diary,
     }
 
@@ -207,7 +212,7 @@ def _worker(part: WorkerPart, when: _Zone) -> dict[str, Any]:
 def _coordinator(part: CoordinatorPart) -> dict[str, Any]:
     return {
         "settings": {
-            "digest_day": WEEKDAYS[part.digest_weekday - 1],
+            "digest_day": weekday_long(part.digest_weekday),
             "digest_at": _clock(part.digest_at),
         }
     }
@@ -237,7 +242,8 @@ def document(export: Export) -> dict[str, Any]:
         "exported": when(export.read_at),
         "profile": {
             "name": profile.name,
-            "role": "peer worker" if profile.role == Role.WORKER else profile.role,
+            "role": _(ROLES[profile.role]),
+            "language": profile.language or default(),
             "time_zone": profile.zone,
             "language": profile.language,
             "added": when(profile.added),

@@ -14,6 +14,7 @@ from bot.keyboards.keys import (
     column,
     rows,
 )
+from bot.keyboards.language import languages
 from bot.keyboards.schedule import (
     SESSION_TIMES,
     days,
@@ -53,7 +54,6 @@ from bot.keyboards.settings import (
     working_hours,
 )
 from bot.keyboards.strategies import (
-    BACK_TO_STRATEGIES,
     PICK_SHOWN,
     STRATEGIES_SHOWN,
     back_to_strategies,
@@ -72,7 +72,6 @@ from bot.keyboards.strategies import (
 )
 
 __all__ = [
-    "BACK_TO_STRATEGIES",
     "HOURS_CHOICES",
     "PICK_SHOWN",
     "QUIET_CHOICES",
@@ -96,6 +95,7 @@ __all__ = [
     "entries",
     "forget",
     "keep_name",
+    "languages",
     "lengths",
     "log_after",
     "log_outcome",

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, time
 
 from bot import callbacks as cb
+from bot.i18n import _
 from bot.keyboards.keys import Key, Keyboard, rows
 from bot.services import scheduling
 from bot.texts import reminders as tr, schedule as tsch, sessions as ts
@@ -34,4 +35,4 @@ def places(used: Iterable[str] | str | None) -> Keyboard:
     """The places this worker used before (the latest first), and "Decide later"."""
     named = [used] if isinstance(used, str) else list(used or [])
     keys = [Key(place[:60], cb.SCH_PLACE(n)) for n, place in enumerate(named, 1)]
-    return (*rows(keys, 2), (Key(tsch.BUTTON_NO_PLACE, cb.SCH_PLACE(0)),))
+    return (*rows(keys, 2), (Key(_(tsch.BUTTON_NO_PLACE), cb.SCH_PLACE(0)),))

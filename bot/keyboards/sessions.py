@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import callbacks as cb
+from bot.i18n import _
 from bot.keyboards.keys import Key, Keyboard, column
 from bot.services.sessions import SessionView
 from bot.texts import privacy as tp, sessions as ts
@@ -12,17 +13,17 @@ from bot.texts import privacy as tp, sessions as ts
 
 def calendar_key() -> Key:
     """ "Add to my calendar", for under a session message: sends the presser's .ics."""
-    return Key(tp.BUTTON_CALENDAR, cb.PRV_CALENDAR())
+    return Key(_(tp.BUTTON_CALENDAR), cb.PRV_CALENDAR())
 
 
 def session(session_id: int, version: int) -> Keyboard:
     """The peer's three answers to a session, and the session for their own calendar."""
     ids = (session_id, version)
     return (
-        (Key(ts.BUTTON_CONFIRM, cb.SES_CONFIRM(*ids)),),
+        (Key(_(ts.BUTTON_CONFIRM), cb.SES_CONFIRM(*ids)),),
         (
-            Key(ts.BUTTON_REARRANGE, cb.SES_REARRANGE(*ids)),
-            Key(ts.BUTTON_CANCEL, cb.SES_ASK_CANCEL(*ids)),
+            Key(_(ts.BUTTON_REARRANGE), cb.SES_REARRANGE(*ids)),
+            Key(_(ts.BUTTON_CANCEL), cb.SES_ASK_CANCEL(*ids)),
         ),
         (calendar_key(),),
     )
@@ -31,7 +32,10 @@ def session(session_id: int, version: int) -> Keyboard:
 def cancel_sure(session_id: int, version: int) -> Keyboard:
     ids = (session_id, version)
     return (
-        (Key(ts.BUTTON_YES_CANCEL, cb.SES_CANCEL(*ids)), Key(ts.BUTTON_KEEP, cb.SES_KEEP(*ids))),
+        (
+            Key(_(ts.BUTTON_YES_CANCEL), cb.SES_CANCEL(*ids)),
+            Key(_(ts.BUTTON_KEEP), cb.SES_KEEP(*ids)),
+        ),
     )
 
 
@@ -39,18 +43,18 @@ def outcome(session_id: int) -> Keyboard:
     """The peer worker's three outcomes for a session that has ended."""
     return (
         (
-            Key(ts.BUTTON_HELD, cb.OUT_HELD(session_id)),
-            Key(ts.BUTTON_MISSED, cb.OUT_MISSED(session_id)),
-            Key(ts.BUTTON_CANCELLED, cb.OUT_CANCELLED(session_id)),
+            Key(_(ts.BUTTON_HELD), cb.OUT_HELD(session_id)),
+            Key(_(ts.BUTTON_MISSED), cb.OUT_MISSED(session_id)),
+            Key(_(ts.BUTTON_CANCELLED), cb.OUT_CANCELLED(session_id)),
         ),
     )
 
 
 def after_outcome(session_id: int, cancelled: bool) -> Keyboard:
-    skip = (Key(ts.BUTTON_SKIP, cb.OUT_SKIP_NOTE(session_id)),)
+    skip = (Key(_(ts.BUTTON_SKIP), cb.OUT_SKIP_NOTE(session_id)),)
     if not cancelled:
         return (skip,)
-    return (skip, (Key(ts.BUTTON_COUNT_IT, cb.OUT_COUNT(session_id)),))
+    return (skip, (Key(_(ts.BUTTON_COUNT_IT), cb.OUT_COUNT(session_id)),))
 
 
 def times_to_request(view: SessionView, slots: list[datetime]) -> Keyboard:
@@ -68,8 +72,8 @@ def request_for_worker(view: SessionView) -> Keyboard:
     # A typed wish can be accepted too: the worker is then asked for the time (SPEC §3).
     return (
         (
-            Key(ts.BUTTON_ACCEPT, cb.REA_ACCEPT(view.request.id)),
-            Key(ts.BUTTON_SUGGEST, cb.REA_SUGGEST(view.request.id)),
+            Key(_(ts.BUTTON_ACCEPT), cb.REA_ACCEPT(view.request.id)),
+            Key(_(ts.BUTTON_SUGGEST), cb.REA_SUGGEST(view.request.id)),
         ),
     )
 
@@ -78,14 +82,14 @@ def suggestion_for_peer(view: SessionView) -> Keyboard:
     assert view.request is not None
     return (
         (
-            Key(ts.BUTTON_ACCEPT, cb.REA_ACCEPT(view.request.id)),
-            Key(ts.BUTTON_REARRANGE, cb.SES_REARRANGE(view.id, view.version)),
+            Key(_(ts.BUTTON_ACCEPT), cb.REA_ACCEPT(view.request.id)),
+            Key(_(ts.BUTTON_REARRANGE), cb.SES_REARRANGE(view.id, view.version)),
         ),
     )
 
 
 def forget(person_id: int) -> Keyboard:
     return (
-        (Key(tp.BUTTON_FORGET, cb.PRV_FORGET(person_id)),),
-        (Key(tp.BUTTON_KEEP, cb.PRV_KEEP(person_id)),),
+        (Key(_(tp.BUTTON_FORGET), cb.PRV_FORGET(person_id)),),
+        (Key(_(tp.BUTTON_KEEP), cb.PRV_KEEP(person_id)),),
     )

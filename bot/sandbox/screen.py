@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.localapi import BotMessage, Button, LocalBotApi, Person
 from bot.localapi.models import MESSAGE_METHODS
 from bot.sandbox.files import save_file
+from bot.texts.dates import hhmm, short_day
 
 ROLE_TITLES = {"coordinator": "coordinator", "worker": "peer worker", "peer": "peer"}
 INDENT = "     "
@@ -174,7 +175,8 @@ class Screen:
             return f"bot{edit}>"
         stamp = ""
         if on_its_own:
-            stamp = f"[{self.clock().astimezone(self.tz):%a %-d %b %H:%M}] "
+            local = self.clock().astimezone(self.tz)
+            stamp = f"[{short_day(local.date())} {hhmm(local)}] "
         return f"{stamp}bot{edit} → {actor.title}>"
 
     def _print_message(self, head: str, message: BotMessage) -> None:

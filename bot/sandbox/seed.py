@@ -20,6 +20,7 @@ from bot.localapi import LocalBotApi
 from bot.sandbox.chat import Chat
 from bot.sandbox.screen import Actor
 from bot.services import onboarding
+from bot.texts.dates import hhmm, short_day
 from storage.db import Database
 from storage.models import PeerSession, Person, Strategy
 from storage.uow import UnitOfWork
@@ -49,6 +50,11 @@ class Slot:
     starts_at: datetime
     minutes: int
     place: str
+
+
+def _stamp(local: datetime) -> str:
+    """'Tue 8 Dec 13:00'."""
+    return f"{short_day(local.date())} {hhmm(local)}"
 
 
 def working_day(day: date) -> date:
@@ -144,7 +150,7 @@ async def seed(chat: Chat, db: Database, settings: Settings) -> list[Actor]:
         await uow.bot_info.put(CAST_KEY, json.dumps(cast))
         await uow.commit()
     when = "; ".join(
-        f"{s.starts_at.astimezone(settings.tz):%a %-d %b %H:%M}, {s.place}" for s in sessions[1:]
+        f"{_stamp(s.starts_at.astimezone(settings.tz))}, {s.place}" for s in sessions[1:]
     )
     chat.screen.say(
         f"(Wren and Sam have a programme of {settings.programme_sessions} sessions: "

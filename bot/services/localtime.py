@@ -82,7 +82,8 @@ def _made(year: int, month: int, day: int, given: str, *, of_year: bool = True) 
         raise BadInput(
             "date_nonexistent",
             given=given[:20],
-            month=f"{first:%B %Y}" if of_year else f"{first:%B}",
+            month=first,  # named in the reader's language by the texts
+            of_year=of_year,
             days=days,
         ) from None
 

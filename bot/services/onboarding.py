@@ -190,8 +190,10 @@ async def join(
     first_name: str,
     now: datetime,
     timezone: str,
+    language: str | None = None,
 ) -> Joined:
-    """Use an invitation: the account joins with the invitation's role."""
+    """Use an invitation: the account joins with the invitation's role (and `language`,
+    the one they will be spoken to in)."""
     if not TOKEN_PATTERN.fullmatch(token):
         raise InvitationInvalid("malformed")
     invitation = await uow.invitations.by_token_hash(hash_token(token))
@@ -232,6 +234,8 @@ async def join(
             paused=False,
         )
         uow.people.add(person)
+    if language is not None:
+        person.language = language
     await uow.commit()
     return Joined(
         person_id=person.id,

@@ -5,9 +5,13 @@ feature's own sentences live in its module (`bot.texts.sessions`, …). Placehol
 named, so a translation (Welsh first) can be a catalogue of the same names.
 """
 
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
+from bot.i18n import _
 from bot.texts.common import *  # noqa: F403
+from bot.texts.dates import month_name
 
 
 def _problems() -> dict[str, str]:
@@ -27,3 +31,13 @@ def _problems() -> dict[str, str]:
 
 
 INPUT_PROBLEMS = _problems()
+
+
+def problem(key: str, details: Mapping[str, object]) -> str:
+    """The answer to a BadInput, in the reader's language, its details filled in (a month
+    given as a date is named in that language: "February 2027")."""
+    values = dict(details)
+    month = values.get("month")
+    if isinstance(month, date):
+        values["month"] = month_name(month, bool(values.pop("of_year", True)))
+    return _(INPUT_PROBLEMS[key], **values)

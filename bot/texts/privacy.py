@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.i18n import N_, _
 from bot.texts.common import crisis_block
 
 MYDATA_FILENAME = "peerbot-my-data.json"
-MYDATA_CAPTION = "Here is everything I keep about you, as a file you can open and keep."
+MYDATA_CAPTION = N_("Here is everything I keep about you, as a file you can open and keep.")
 
 
 def export_about(zone: str) -> str:
     """The first line of the /mydata file."""
-    return (
+    return _(
         "Everything this peer support bot keeps about you. "
-        f"Times are shown in your time zone ({zone})."
+        "Times are shown in your time zone ({zone}).",
+        zone=zone,
     )
 
 
-NO_REMINDERS = "none: you get no reminders"
-NO_QUIET_HOURS = "none"
-PEER_WHO_LEFT = "a peer who has left"
+NO_REMINDERS = N_("none: you get no reminders")
+NO_QUIET_HOURS = N_("none")
+PEER_WHO_LEFT = N_("a peer who has left")
 
-FORGET_EXPLAINED = (
+FORGET_EXPLAINED = N_(
     "Erasing your data removes, for good:\n"
     "• your name and the link to this Telegram account\n"
     "• your strategies and everything you logged about them\n"
@@ -33,49 +35,59 @@ FORGET_EXPLAINED = (
     "whether they happened), so the service's figures still add up.\n\n"
     "This can't be undone. If you'd like a copy first, send /mydata."
 )
-BUTTON_FORGET = "Yes, erase my data"
-BUTTON_KEEP = "No, keep it"
-KEPT = "Nothing was erased. Your data is as it was."
+BUTTON_FORGET = N_("Yes, erase my data")
+BUTTON_KEEP = N_("No, keep it")
+KEPT = N_("Nothing was erased. Your data is as it was.")
 
 
 def forgotten(contacts: Sequence[str]) -> str:
-    return (
+    return _(
         "Done: your data is erased and this account is no longer connected. "
         "If you'd like to come back one day, a peer worker can invite you again.\n\n"
-        f"{crisis_block(contacts)}"
+        "{crisis}",
+        crisis=crisis_block(contacts),
     )
 
 
-PEER_LEFT = (
+PEER_LEFT = N_(
     "A peer has left the programme and asked for their data to be erased. "
     "Their upcoming sessions are cancelled."
 )
 
 CALENDAR_FILENAME = "peerbot-sessions.ics"
-CALENDAR_CAPTION_PEER = (
+CALENDAR_CAPTION_PEER = N_(
     "Your upcoming sessions. Open the file to add them to your calendar. "
     "If a session moves, send /calendar again and it updates."
 )
-CALENDAR_CAPTION_WORKER = (
+CALENDAR_CAPTION_WORKER = N_(
     "Your diary of upcoming sessions. Open the file to add it to your calendar. "
     "Send /calendar again after changes and the events update."
 )
-NO_UPCOMING = "There are no upcoming sessions yet, so there is nothing to add to a calendar."
-BUTTON_CALENDAR = "Add to my calendar"
+NO_UPCOMING = N_("There are no upcoming sessions yet, so there is nothing to add to a calendar.")
+BUTTON_CALENDAR = N_("Add to my calendar")
 
-CALENDAR_NAME = "Peer support sessions"
+CALENDAR_NAME = N_("Peer support sessions")
 
 
 def event_title_peer(worker_name: str | None, counted: str | None = None) -> str:
     """'Peer support session 3 of 10 with Wren' (`counted` is "3 of 10")."""
-    title = f"Peer support session {counted}" if counted else "Peer support session"
-    return f"{title} with {worker_name}" if worker_name else title
+    if counted and worker_name:
+        return _(
+            "Peer support session {counted} with {worker}", counted=counted, worker=worker_name
+        )
+    if counted:
+        return _("Peer support session {counted}", counted=counted)
+    if worker_name:
+        return _("Peer support session with {worker}", worker=worker_name)
+    return _("Peer support session")
 
 
 def event_title_worker(peer_name: str | None, counted: str | None = None) -> str:
-    title = f"Session {counted}" if counted else "Session"
-    return f"{title} with {peer_name or PEER_WHO_LEFT}"
+    peer = peer_name or _(PEER_WHO_LEFT)
+    if counted:
+        return _("Session {counted} with {peer}", counted=counted, peer=peer)
+    return _("Session with {peer}", peer=peer)
 
 
 def alarm_text(title: str, at: str) -> str:
-    return f"{title} at {at}"
+    return _("{title} at {time}", title=title, time=at)

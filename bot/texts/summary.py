@@ -6,7 +6,9 @@ from collections import Counter
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.texts.strategies import OUTCOME_LABELS, day, short
+from bot.i18n import N_, _, _n
+from bot.texts.dates import hhmm
+from bot.texts.strategies import OUTCOME_LABELS, day, label, short
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -18,45 +20,69 @@ LIMIT = 1500
 ENTRIES_SHOWN = 5
 
 PROBLEMS = {
-    "summary_name_missing": "Please add the peer's name, like this: /summary Sam",
-    "summary_no_session": "{name} has no session coming up, so there's no summary yet.",
-    "summary_peer_gone": "That peer isn't on your list any more. /summary lists your peers.",
+    "summary_name_missing": N_("Please add the peer's name, like this: /summary Sam"),
+    "summary_no_session": N_("{name} has no session coming up, so there's no summary yet."),
+    "summary_peer_gone": N_("That peer isn't on your list any more. /summary lists your peers."),
 }
 
-CHOOSE_PEER = "Whose next session? Pick a peer, or type /summary and their name."
-NO_PEERS = "You have no peers yet. /addpeer adds one."
+CHOOSE_PEER = N_("Whose next session? Pick a peer, or type /summary and their name.")
+NO_PEERS = N_("You have no peers yet. /addpeer adds one.")
+
+
+def _counted(outcome: str, n: int) -> str:
+    """How many entries went one way, as the summary counts them: "2 helped"."""
+    if outcome == "helped":
+        return _n("{n} helped", "{n} helped", n)
+    if outcome == "a_bit":
+        return _n("{n} a bit", "{n} a bit", n)
+    if outcome == "didnt_help":
+        return _n("{n} didn't help", "{n} didn't help", n)
+    return _n("{n} didn't get to try", "{n} didn't get to try", n)
 
 
 def _when(moment: datetime, timezone: str) -> str:
     local = moment.astimezone(ZoneInfo(timezone))
-    return f"{day(moment, timezone)}, {local:%H:%M}"
+    return _("{day}, {time}", day=day(moment, timezone), time=hhmm(local))
 
 
 def _state_line(summary: SessionSummary, name: str) -> str:
     if summary.state == "confirmed":
-        return f"✓ {name} confirmed."
+        return _("✓ {name} confirmed.", name=name)
     if summary.state == "scheduled":
-        return f"{name} hasn't confirmed yet."
+        return _("{name} hasn't confirmed yet.", name=name)
     if summary.state == "cancelled":
-        return "This session is cancelled."
-    return f"This session is marked {summary.state}."
+        return _("This session is cancelled.")
+    if summary.state == "held":
+        return _("This session is marked held.")
+    if summary.state == "missed":
+        return _("This session is marked missed.")
+    return _("This session is marked {state}.", state=summary.state)
 
 
 def _rearrange_line(summary: SessionSummary, name: str) -> str | None:
     ask = summary.rearrange
     if ask is None:
         return None
-    who = f"{name} asked to rearrange" if ask.by_peer else "You suggested another time"
+    who = (
+        _("{name} asked to rearrange", name=name)
+        if ask.by_peer
+        else _("You suggested another time")
+    )
     if ask.proposed_at is not None:
-        return f"{who}: {_when(ask.proposed_at, summary.timezone)}."
+        return _("{who}: {when}.", who=who, when=_when(ask.proposed_at, summary.timezone))
     if ask.wish:
-        return f"{who}: “{short(ask.wish, 200)}”"
-    return f"{who}."
+        return _("{who}: “{wish}”", who=who, wish=short(ask.wish, 200))
+    return _("{who}.", who=who)
 
 
 def _entry_lines(entry: SummaryEntry, timezone: str) -> list[str]:
     lines = [
-        f"• {short(entry.name, 60)}: {OUTCOME_LABELS[entry.outcome]} ({day(entry.logged_at, timezone)})"
+        _(
+            "• {name}: {outcome} ({day})",
+            name=short(entry.name, 60),
+            outcome=label(entry.outcome),
+            day=day(entry.logged_at, timezone),
+        )
     ]
     if entry.note:
         lines.append(f"  “{short(entry.note, 120)}”")
@@ -65,28 +91,43 @@ def _entry_lines(entry: SummaryEntry, timezone: str) -> list[str]:
 
 def _rest(entries: tuple[SummaryEntry, ...]) -> str:
     counts = Counter(entry.outcome for entry in entries)
-    parts = [f"{counts[o]} {OUTCOME_LABELS[o].lower()}" for o in OUTCOME_LABELS if counts[o]]
-    return f"…and {len(entries)} more: {', '.join(parts)}."
+    parts = [_counted(o, counts[o]) for o in OUTCOME_LABELS if counts[o]]
+    # A plain list of counts, as people jot them (no "and").
+    return _n(
+        "…and {n} more: {counts}.",
+        "…and {n} more: {counts}.",
+        len(entries),
+        counts=", ".join(parts),
+    )
 
 
 def _compose(summary: SessionSummary, shown: int) -> str:
     tz = summary.timezone
-    name = short(summary.peer_name, 64) or "Your peer"
+    name = short(summary.peer_name, 64) or _("Your peer")
     place = f" · {short(summary.place, 120)}" if summary.place else ""
     lines = [
-        f"Before your session with {name}",
-        f"Session {summary.number} of {summary.planned}",
-        f"{_when(summary.starts_at, tz)} ({summary.duration_minutes} min){place}",
+        _("Before your session with {name}", name=name),
+        _("Session {number} of {planned}", number=summary.number, planned=summary.planned),
+        _(
+            "{when} ({minutes} min)",
+            when=_when(summary.starts_at, tz),
+            minutes=summary.duration_minutes,
+        )
+        + place,
         _state_line(summary, name),
     ]
     rearrange = _rearrange_line(summary, name)
     if rearrange:
         lines.append(rearrange)
     lines.append("")
-    since = f"since {day(summary.since, tz)}" if summary.since else "so far"
+    since = day(summary.since, tz) if summary.since else None
     entries = summary.entries
     if entries:
-        lines.append(f"Tried {since} ({len(entries)}):")
+        lines.append(
+            _("Tried since {day} ({count}):", day=since, count=len(entries))
+            if since
+            else _("Tried so far ({count}):", count=len(entries))
+        )
         # The most recent entries matter most; older ones are summed up as counts.
         recent = entries[-shown:] if shown else ()
         for entry in reversed(recent):
@@ -94,11 +135,15 @@ def _compose(summary: SessionSummary, shown: int) -> str:
         if len(entries) > len(recent):
             lines.append(_rest(entries[: len(entries) - len(recent)]))
     else:
-        lines.append(f"Nothing logged {since}.")
+        lines.append(
+            _("Nothing logged since {day}.", day=since) if since else _("Nothing logged so far.")
+        )
     lines.append("")
     if summary.last_note:
-        lines.append(f"Your note from last time: “{short(summary.last_note, 300)}”")
-    lines.append(f"So far: {summary.held} held, {summary.missed} missed.")
+        lines.append(_("Your note from last time: “{note}”", note=short(summary.last_note, 300)))
+    lines.append(
+        _("So far: {held} held, {missed} missed.", held=summary.held, missed=summary.missed)
+    )
     return "\n".join(lines)
 
 
