@@ -20,8 +20,8 @@ from telegram.ext import (
 
 from bot import callbacks as cb
 from bot.services.flows import (
-    EndingStep,
     CheckinStep,
+    EndingStep,
     Flow,
     LogStep,
     NoteStep,

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import callbacks as cb, texts as common
-from bot.i18n import LANGUAGE, _
+from bot.i18n import _
 from bot.keyboards import referrals as keys
 from bot.services import referral_self
 from bot.services.flows import Where
@@ -47,7 +47,7 @@ async def open_public_link(update: Update, context: Context) -> None:
     if found is not Opening.CONSENT:
         return await reply(update, _(ANSWERS[found]))
     await reply(update, t.about_peer_support(settings.org_name, settings.programme_sessions))
-    contacts = settings.contacts_in(LANGUAGE.get())
+    contacts = settings.contacts()
     await reply(update, t.what_we_keep(contacts), keys.consent())
     await call(context, referral_self.unnote_consent, uid, timed=False)
 

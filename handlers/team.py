@@ -17,7 +17,6 @@ from telegram.constants import ChatAction
 from bot import callbacks as cb, keyboards, texts
 from bot.chart import digest_chart_png, flow_chart_png
 from bot.exports.digest_csv import digest_csv
-from bot.chart import digest_chart_png
 from bot.i18n import _
 from bot.messages import MESSAGE_LIMIT, message_parts
 from bot.services import team as service

@@ -14,8 +14,7 @@ from bot import callbacks as cb, keyboards, texts as common
 from bot.i18n import _
 from bot.keyboards import Keyboard
 from bot.keyboards.settings import capacities
-from bot.messages import worker_settings as settings_text
-from bot.messages import worker_settings as panel_text
+from bot.messages import worker_settings as panel_text, worker_settings as settings_text
 from bot.services import conversations, localtime, worker_settings
 from bot.services.flows import Flow, Where, WorkerSettingsStep
 from bot.services.worker_settings import LEAD_CHOICES, WorkerSettings

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from telegram.ext import Application, ContextTypes
 
 from bot.context import BotData
-from scheduler import content_endings, retention
 from bot.services.safety_plan import SafetyConfig
-from scheduler import retention
+from scheduler import content_endings, retention
 from scheduler.engine import DeliveryEngine, sender_name
 from scheduler.sending import Sender
 

@@ -15,8 +15,6 @@ from zoneinfo import ZoneInfo
 from bot import keyboards
 from bot.chart import digest_chart_png, flow_chart_png
 from bot.exports.digest_csv import digest_csv
-from bot.i18n import _
-from bot.chart import digest_chart_png
 from bot.i18n import LANGUAGE, _, default, pick
 from bot.services import deliveries, delivery_times as t
 from bot.services.deliveries import Due
@@ -30,8 +28,7 @@ from bot.texts import (
 )
 from bot.texts.summary import render_summary
 from bot.texts.team import render_digest
-from scheduler import content_endings
-from scheduler import content_safety as safety
+from scheduler import content_endings, content_safety as safety
 from scheduler.sending import Part
 from storage.db import Database
 from storage.enums import DeliveryKind as Kind

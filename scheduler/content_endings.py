@@ -16,7 +16,7 @@ from datetime import datetime
 
 from bot.config import Settings
 from bot.exports import toolbox_pdf
-from bot.i18n import LANGUAGE, _
+from bot.i18n import _
 from bot.keyboards import endings as keyboards
 from bot.services import endings
 from bot.services.deliveries import Due
@@ -46,7 +46,7 @@ async def toolbox_parts(db: Database, due: Due, now: datetime) -> list[Part]:
     async with UnitOfWork(db) as uow:
         box = await endings.toolbox_for(uow, due.programme_id, now=now)
     listed = [(s.name, s.tried, s.helped, s.a_bit) for s in box.strategies]
-    contacts = _settings.contacts_in(LANGUAGE.get())
+    contacts = _settings.contacts()
     parts = [
         Part(text=t.toolbox(box.peer_name, listed)),
         Part(

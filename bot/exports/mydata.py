@@ -245,7 +245,6 @@ def document(export: Export) -> dict[str, Any]:
             "role": _(ROLES[profile.role]),
             "language": profile.language or default(),
             "time_zone": profile.zone,
-            "language": profile.language,
             "added": when(profile.added),
             "joined": when(profile.joined),
             "messages_paused": profile.paused,

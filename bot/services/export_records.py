@@ -24,7 +24,6 @@ class Profile:
     paused: bool
     unreachable_at: datetime | None
     language: str | None = None  # None: the deployment's default
-    language: str | None = None  # the one the bot speaks to them; None: the default
 
 
 @dataclass(frozen=True)

@@ -136,8 +136,12 @@ class EndingStep(StrEnum):
 @dataclass(frozen=True)
 class EndingData:
     programme_id: int
+
+
 class SelfReferralStep(StrEnum):
     NAME = "name"  # after "Yes, please": the first name to use
+
+
 class CheckinStep(StrEnum):
     PLACE = "place"
 
