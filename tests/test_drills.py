@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from drills import faults, fuzz
+from drills import faults, fuzz, safety
+from tests.conftest import PG_URL
 
 
 @pytest.fixture
@@ -56,3 +57,13 @@ def test_a_short_fuzz_finds_no_errors_apologies_or_leaks(database_url: str) -> N
     line = fuzz.line(counts, time.monotonic() - started)
     assert counts.updates == 300, line
     assert (counts.errors, counts.apologies, counts.leaks) == (0, 0, 0), line
+
+
+@pytest.mark.skipif(not PG_URL, reason="the safety drill runs `peerbot run` on PostgreSQL")
+async def test_a_short_safety_drill_alerts_each_coordinator_once_through_kills(
+    tmp_path: Path,
+) -> None:
+    import random
+
+    code = await safety.drill(20, 5, 2, random.Random(7), tmp_path / "peerbot.log", spread=10)
+    assert code == 0
