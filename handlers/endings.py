@@ -140,4 +140,4 @@ async def type_ending_comment(update: Update, context: Context, where: Where) ->
 async def refuse_stale_ending_button(update: Update, context: Context) -> None:
     """Answer a question's button that is malformed or forged: out of date."""
     assert update.callback_query
-    await update.callback_query.answer(texts.BUTTON_GONE)
+    await update.callback_query.answer(_(texts.BUTTON_GONE))

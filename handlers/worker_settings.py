@@ -14,7 +14,7 @@ from bot import callbacks as cb, keyboards, texts as common
 from bot.i18n import _
 from bot.keyboards import Keyboard
 from bot.keyboards.settings import capacities
-from bot.messages import worker_settings as panel_text, worker_settings as settings_text
+from bot.messages import worker_settings as settings_text
 from bot.services import conversations, localtime, worker_settings
 from bot.services.flows import Flow, Where, WorkerSettingsStep
 from bot.services.worker_settings import LEAD_CHOICES, WorkerSettings
@@ -55,7 +55,6 @@ async def _save(
         await conversations.stop_expecting(uow, tg_id, Flow.WORKER_SETTINGS)
     answer = _(common.BUTTON_GONE) if gone else None
     await show(update.callback_query, *_panel(context, current), answer)
-    await show(update.callback_query, panel_text(current), keyboards.worker_settings(), answer)
 
 
 @answers_errors
@@ -172,8 +171,7 @@ async def _typed(update: Update, context: Context, change: Any, *args: Any) -> N
     uid = update.effective_user.id
     current = await call(context, _changed, uid, change, *args, timed=False)
     text, keys = _panel(context, current)
-    await reply(update, f"{t.SAVED}\n\n{text}", keys)
-    await reply(update, f"{_(t.SAVED)}\n\n{panel_text(current)}", keyboards.worker_settings())
+    await reply(update, f"{_(t.SAVED)}\n\n{text}", keys)
 
 
 @answers_errors
