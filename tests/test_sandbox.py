@@ -26,10 +26,12 @@ from bot.sandbox.clock import SpeedClock
 from bot.sandbox.screen import Actor, Screen
 from storage.db import Database, open_database
 from storage.models import (
+    EndingAnswers,
     PeerSession,
     Person,
     Programme,
     RearrangeRequest,
+    Referral,
     ReminderPrefs,
     StrategyEntry,
 )
@@ -236,6 +238,42 @@ async def test_the_demo_schedules_confirms_rearranges_logs_turns_on_reminders_an
         assert peer is not None
         prefs = await session.get(ReminderPrefs, peer.id)
         assert prefs is not None and prefs.hour_before
+
+
+async def test_the_demo_matches_the_waiting_referral_and_ends_sams_programme_with_a_toolbox(
+    tmp_path: Path, kept: Database
+) -> None:
+    code, out, err = await sandbox(tmp_path, DEMO.read_text(), "--db", "sandbox.db")
+    assert code == 0, err[-2000:]
+    waiting = reply_to(out, "coordinator", "/referrals")
+    assert "Alex: GP, waiting 9 days" in waiting
+    # The last of each: the first [Accept] took Sam's new time.
+    said = {(who, typed): reply for who, typed, reply in replies(out)}
+    assert "Wren accepted Alex" in said["worker", "[Accept]"]
+    toolbox = said["worker", "/as peer"]  # then /wait 5: what came in the meantime
+    assert "• A short walk after lunch: tried 2 times, helped 2 times" in toolbox
+    saved = {Path(path).name: tmp_path / path for _, path in SAVED.findall(toolbox)}
+    assert saved["my-toolbox.pdf"].read_bytes().startswith(b"%PDF")
+    assert "Thank you" in reply_to(out, "peer", "The walks really helped.")
+
+    async with kept.sessionmaker() as session:
+        [referral] = (await session.scalars(select(Referral))).all()
+        assert (referral.first_name, referral.source, referral.state) == ("Alex", "gp", "matched")
+        alex = await session.get(Programme, referral.programme_id)
+        assert alex is not None and alex.state == "active"
+        sam = await session.scalar(
+            select(Programme)
+            .join(Person, Person.id == Programme.peer_id)
+            .where(Person.display_name == "Sam")
+        )
+        assert sam is not None and (sam.state, sam.close_reason) == ("closed", "moved_on")
+        [answers] = (await session.scalars(select(EndingAnswers))).all()
+        assert (answers.programme_id, answers.helped, answers.recommend, answers.comment) == (
+            sam.id,
+            4,
+            "yes",
+            "The walks really helped.",
+        )
 
 
 async def test_typing_a_number_or_a_button_text_picks_that_button(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.localapi import LocalBotApi
 from bot.sandbox.chat import Chat
 from bot.sandbox.screen import Actor
-from bot.services import onboarding
+from bot.services import onboarding, referrals
 from bot.texts.dates import hhmm, short_day
 from storage.db import Database
 from storage.models import PeerSession, Person, Strategy
@@ -30,6 +30,8 @@ from storage.uow import UnitOfWork
 CAST_KEY = "sandbox_cast"
 NAMES = {"coordinator": "Chris", "worker": "Wren", "peer": "Sam"}
 PLACE = "Community room"
+# A referral from a GP that has waited this long, for the coordinator to match.
+REFERRAL, WAITED = "Alex GP", timedelta(days=9)
 
 
 class NotASandbox(Exception):
@@ -146,6 +148,8 @@ async def seed(chat: Chat, db: Database, settings: Settings) -> list[Actor]:
 
     sessions = await _programme(db, peer.person.user_id, clock(), settings.tz)
     async with UnitOfWork(db) as uow:
+        await referrals.refer(uow, coordinator.person.user_id, REFERRAL, now=clock() - WAITED)
+    async with UnitOfWork(db) as uow:
         cast = {a.role: [a.person.user_id, a.name] for a in actors.values()}
         await uow.bot_info.put(CAST_KEY, json.dumps(cast))
         await uow.commit()
@@ -154,7 +158,8 @@ async def seed(chat: Chat, db: Database, settings: Settings) -> list[Actor]:
     )
     chat.screen.say(
         f"(Wren and Sam have a programme of {settings.programme_sessions} sessions: "
-        f"one held last week, and coming up: {when})"
+        f"one held last week, and coming up: {when}. Alex, referred by their GP "
+        f"{WAITED.days} days ago, is waiting to be matched)"
     )
     return list(actors.values())
 
