@@ -12,6 +12,7 @@ from bot import texts
 from bot.i18n import _
 from bot.services import onboarding
 from handlers.common import Context, not_modified, tell
+from handlers.referral_link import answer_stranger_typing
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ async def not_understood(update: Update, context: Context) -> None:
     data = context.bot_data
     async with data.uow() as uow:
         me = await onboarding.whoami(uow, update.effective_user.id)
+    if me is None and await answer_stranger_typing(update, context):
+        return
     text = texts.stranger(data.settings.org_name) if me is None else _(texts.DIDNT_CATCH)
     await update.effective_message.reply_text(text)
 

@@ -14,7 +14,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import callbacks as cb, texts as common
 from bot.i18n import _
 from bot.keyboards import referrals as keys
-from bot.services import referral_self
+from bot.services import names, referral_self
 from bot.services.flows import Where
 from bot.services.referral_self import Opening
 from bot.texts import referrals as t
@@ -50,6 +50,22 @@ async def open_public_link(update: Update, context: Context) -> None:
     contacts = settings.contacts()
     await reply(update, t.what_we_keep(contacts), keys.consent())
     await call(context, referral_self.unnote_consent, uid, timed=False)
+
+
+async def answer_stranger_typing(update: Update, context: Context) -> bool:
+    """A stranger who types "yes please" or "not now" at the public link's consent gets the
+    buttons again or the "not now" answer: whether this was that. Stateless, as nothing is
+    kept before the press."""
+    message = update.effective_message
+    if not context.bot_data.settings.self_referral or message is None or not message.text:
+        return False
+    picked = names.choose(message.text, [_(t.BUTTON_YES_PLEASE), _(t.BUTTON_NOT_NOW)])
+    if picked == [0]:
+        await reply(update, _(t.PRESS_TO_CONSENT), keys.consent())
+        await call(context, referral_self.unnote_consent, message.chat_id, timed=False)
+    elif picked == [1]:
+        await reply(update, _(t.NOT_NOW))
+    return len(picked) == 1
 
 
 @answers_errors

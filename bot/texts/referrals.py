@@ -243,6 +243,9 @@ def what_we_keep(contacts: Sequence[str]) -> str:
 
 ASK_NAME = N_("Thank you. What first name should we call you? Just type it.")
 NOT_NOW = N_("That's fine. Nothing has been kept. The link is here whenever you'd like it.")
+# A stranger typed "yes please" at the consent: the press is what counts (nothing is kept
+# before it, not even that they were asked), so the buttons come again.
+PRESS_TO_CONSENT = N_("To go on the list, please press Yes, please. Nothing is kept until you do.")
 
 
 def on_list(found: OnList) -> str:
