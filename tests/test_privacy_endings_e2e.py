@@ -74,7 +74,8 @@ async def test_mydata_shows_the_referral_the_ending_and_the_answers_and_forget_e
     text = (theirs.document or b"").decode()
     assert "moved on" in text and "Thank you, Wren" not in text and "answers" not in text
 
-    await peer.send("/forget")
+    [ask] = await peer.send("/forget")
+    assert "• your referral, and what you wrote at the end of a programme" in ask.text
     await peer.press("Yes, erase my data")
     async with bot.uow() as uow:
         [row] = list(await uow.session.scalars(select(EndingAnswers)))
