@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -194,8 +197,55 @@ def start_peerbot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
+async def stop_peerbot(child: subprocess.Popen[bytes]) -> None:
+    """Terminate `peerbot run` and wait for it to exit (in a thread: the loop runs on)."""
+    child.terminate()
+    await asyncio.to_thread(child.wait)
+
+
+async def until(predicate: Callable[[], bool], seconds: float) -> bool:
+    """Whether `predicate` came true within `seconds` (looked at every 50 ms)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def start_and_kill(
+    api: LocalBotApi, env: dict[str, str], log: Path, rng: random.Random
+) -> int:
+    """Start `peerbot run` and SIGKILL it at a random moment 0.5-4 s after it is up (it has
+    reached the Bot API: its first long poll or a send); the dead process's pid."""
+    before = len(api.calls)
+    child = start_peerbot(env, log)
+    await until(
+        lambda: any(c.method in ("getUpdates", "sendMessage") for c in api.calls[before:]),
+        60,
+    )
+    await asyncio.sleep(rng.uniform(0.5, 4.0))
+    child.send_signal(signal.SIGKILL)
+    await asyncio.to_thread(child.wait)
+    return child.pid
+
+
 def open_db(url: str) -> Database:
     return open_database(url)
+
+
+@asynccontextmanager
+async def reminder_burst(name: str, n: int) -> AsyncIterator[tuple[LocalBotApi, str, Database]]:
+    """The local Bot API server and a fresh database (drill_database) with `n` reminders due
+    now (seed_due_now): the server, the database's URL and a `Database` on it (disposed after).
+    """
+    async with LocalBotApi(port=free_port()) as api, drill_database(name) as url:
+        db = open_db(url)
+        try:
+            await seed_due_now(db, n)
+            yield api, url, db
+        finally:
+            await db.dispose()
 
 
 def drill_arguments(doc: str, reminders: int) -> argparse.ArgumentParser:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import random
-import signal
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,18 +26,17 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.localapi import LocalBotApi
 from drills.common import (
     drill_arguments,
-    drill_database,
-    free_port,
     lost_and_duplicates,
-    open_db,
     peerbot_env,
     received,
+    reminder_burst,
     run_drill,
-    seed_due_now,
+    start_and_kill,
     start_peerbot,
+    stop_peerbot,
+    until,
     verdict,
 )
 from scheduler.engine import DeliveryEngine
@@ -71,52 +69,26 @@ async def held_by(db: Database, pid: int) -> set[int]:
         return {r for r in rows if r is not None}
 
 
-async def until(predicate: object, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return True
-        await asyncio.sleep(0.05)
-    return False
-
-
 async def drill(n: int, kills: int, rng: random.Random, log: Path) -> int:
-    async with LocalBotApi(port=free_port()) as api, drill_database("crash") as url:
-        db = open_db(url)
+    async with reminder_burst("crash", n) as (api, url, db):
+        env = peerbot_env(api, url)
+        done: list[Kill] = []
+        started = time.monotonic()
+        for _ in range(kills):
+            pid = await start_and_kill(api, env, log, rng)
+            done.append(Kill(time.monotonic(), pid, await held_by(db, pid)))
+        child = start_peerbot(env, log)
         try:
-            await seed_due_now(db, n)
-            env = peerbot_env(api, url)
-            done: list[Kill] = []
-            started = time.monotonic()
-            for _ in range(kills):
-                before = len(api.calls)
-                child = start_peerbot(env, log)
-                # Up: it has reached the Bot API (its first long poll or a send).
-                await until(
-                    lambda b=before: any(
-                        c.method in ("getUpdates", "sendMessage") for c in api.calls[b:]
-                    ),
-                    60,
-                )
-                await asyncio.sleep(rng.uniform(0.5, 4.0))
-                child.send_signal(signal.SIGKILL)
-                await asyncio.to_thread(child.wait)
-                done.append(Kill(time.monotonic(), child.pid, await held_by(db, child.pid)))
-            child = start_peerbot(env, log)
-            try:
-                await until(lambda: len(received(api, n)) == n, LEASE.total_seconds() + SLACK + 30)
-                await asyncio.sleep(3)  # room for a late duplicate to show
-            finally:
-                child.terminate()
-                await asyncio.to_thread(child.wait)
-            elapsed = time.monotonic() - started
+            await until(lambda: len(received(api, n)) == n, LEASE.total_seconds() + SLACK + 30)
+            await asyncio.sleep(3)  # room for a late duplicate to show
         finally:
-            await db.dispose()
-        got = received(api, n)
-        arrivals: dict[int, list[float]] = {}
-        for call in api.calls_to("sendMessage"):
-            if call.status == 200 and call.chat_id is not None:
-                arrivals.setdefault(call.chat_id, []).append(call.at)
+            await stop_peerbot(child)
+        elapsed = time.monotonic() - started
+    got = received(api, n)
+    arrivals: dict[int, list[float]] = {}
+    for call in api.calls_to("sendMessage"):
+        if call.status == 200 and call.chat_id is not None:
+            arrivals.setdefault(call.chat_id, []).append(call.at)
     lost, duplicates = lost_and_duplicates(got, n)
     waits = []
     last_kill: dict[int, Kill] = {}

@@ -20,18 +20,16 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.localapi import LocalBotApi
 from drills.common import (
     drill_arguments,
-    drill_database,
     free_port,
     lost_and_duplicates,
-    open_db,
     peerbot_env,
     received,
+    reminder_burst,
     run_drill,
-    seed_due_now,
     start_peerbot,
+    stop_peerbot,
     verdict,
 )
 
@@ -90,12 +88,7 @@ class Relay:
 
 
 async def drill(n: int, seconds: float, log: Path) -> int:
-    async with LocalBotApi(port=free_port()) as api, drill_database("outage") as url:
-        db = open_db(url)
-        try:
-            await seed_due_now(db, n)
-        finally:
-            await db.dispose()
+    async with reminder_burst("outage", n) as (api, url, _):
         target = make_url(url)
         async with Relay(target.port or 5432) as relay:
             via_relay = target.set(port=relay.port).render_as_string(hide_password=False)
@@ -115,8 +108,7 @@ async def drill(n: int, seconds: float, log: Path) -> int:
                 await asyncio.sleep(3)  # room for a late duplicate to show
                 alive = child.poll() is None
             finally:
-                child.terminate()
-                await asyncio.to_thread(child.wait)
+                await stop_peerbot(child)
             elapsed = time.monotonic() - started
     got = received(api, n)
     lost, duplicates = lost_and_duplicates(got, n)

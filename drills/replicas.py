@@ -23,17 +23,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.localapi import LocalBotApi
 from drills.common import (
     drill_arguments,
-    drill_database,
     free_port,
     lost_and_duplicates,
-    open_db,
     peerbot_env,
     received,
+    reminder_burst,
     run_drill,
-    seed_due_now,
     start_peerbot,
     verdict,
 )
@@ -53,11 +50,9 @@ async def stop(children: list[subprocess.Popen[bytes]]) -> None:
 
 
 async def drill(n: int, log: Path, longest: float, stagger: float) -> int:
-    async with LocalBotApi(port=free_port()) as api, drill_database("replicas") as url:
-        db = open_db(url)
+    async with reminder_burst("replicas", n) as (api, url, db):
         children: list[subprocess.Popen[bytes]] = []
         try:
-            await seed_due_now(db, n)
             urls = []
             started = time.monotonic()
             for _ in range(2):
@@ -96,7 +91,6 @@ async def drill(n: int, log: Path, longest: float, stagger: float) -> int:
                 by_owner = Counter({str(owner): count for owner, count in rows.all()})
         finally:
             await stop(children)
-            await db.dispose()
         got = received(api, n)
     pids = {str(c.pid): i for i, c in enumerate(children)}
     shares = [0, 0]

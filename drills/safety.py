@@ -22,7 +22,6 @@ import asyncio
 import inspect
 import random
 import re
-import signal
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -41,10 +40,12 @@ from drills.common import (
     open_db,
     peerbot_env,
     run_drill,
+    start_and_kill,
     start_peerbot,
+    stop_peerbot,
+    until,
     verdict,
 )
-from drills.crash import until
 from scheduler.engine import DeliveryEngine
 from storage.db import Database
 from storage.enums import CheckinKind, CheckinState, DeliveryKind, DeliveryState
@@ -159,18 +160,7 @@ async def drill(
             in_flight: set[tuple[int, int]] = set()  # alerts a killed process held
             env = peerbot_env(api, url, SAFETY_CHECKINS="true", SAFETY_GRACE_MINUTES="1")
             for _ in range(kills):
-                before = len(api.calls)
-                child = start_peerbot(env, log)
-                await until(
-                    lambda b=before: any(
-                        c.method in ("getUpdates", "sendMessage") for c in api.calls[b:]
-                    ),
-                    60,
-                )
-                await asyncio.sleep(rng.uniform(0.5, 4.0))
-                child.send_signal(signal.SIGKILL)
-                await asyncio.to_thread(child.wait)
-                in_flight |= await held_alerts(db, child.pid)
+                in_flight |= await held_alerts(db, await start_and_kill(api, env, log, rng))
             child = start_peerbot(env, log)
             expected = unanswered * len(COORDINATORS)
             try:
@@ -180,8 +170,7 @@ async def drill(
                 await until(lambda: sum(alerts_received(api).values()) >= expected, wait + SLACK)
                 await asyncio.sleep(5)  # room for a late duplicate to show
             finally:
-                child.terminate()
-                await asyncio.to_thread(child.wait)
+                await stop_peerbot(child)
             elapsed = time.monotonic() - started
         finally:
             await db.dispose()

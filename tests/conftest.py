@@ -126,3 +126,12 @@ async def bot(database_url: str, clock: Clock) -> AsyncIterator[object]:
 
     async with running_bot(database_url, clock) as harness:
         yield harness
+
+
+@pytest.fixture
+async def s(db: Database) -> AsyncIterator[object]:
+    """The lone-working check-in tests' world (tests/safety_world.py) on a fresh database."""
+    from tests.safety_world import safety_world
+
+    async with safety_world(db) as world:
+        yield world

@@ -3,25 +3,31 @@ a worker who has check-ins on, engines on the scheduler's clock, a local Bot API
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.localapi import LocalBotApi
 from bot.services import delivery_ahead, safety
 from bot.services.safety_plan import SafetyConfig
 from scheduler.engine import DeliveryEngine
 from scheduler.sending import Sender
+from storage.db import Database
 from storage.models import Delivery, PeerSession, Person, Programme, SafetyCheckin, WorkerPrefs
 from storage.uow import UnitOfWork
 from storage.uow_notes import Touched
 from tests import factories
-from tests.deliveries_world import World, london
+from tests.deliveries_world import World, local_bot, london, make_world
 
 GRACE = timedelta(minutes=15)
 CONFIG = SafetyConfig(True, GRACE)
 SESSION = london(2026, 6, 10, 10)  # Wednesday 10:00, an hour long
 ENDS = SESSION + timedelta(hours=1)
+NOW = london(2026, 6, 8, 12)  # the Monday before
+MINUTE = timedelta(minutes=1)
 
 
 @dataclass
@@ -112,10 +118,18 @@ class Safety:
         return [d for d in await self.w.ledger() if d.checkin_id is not None]
 
 
-async def make_safety(w: World) -> Safety:
-    async with UnitOfWork(w.db) as uow:
-        second = await factories.person(
-            uow, "coordinator", "Alex", telegram_id=504, now=london(2026, 6, 1)
-        )
-        await uow.commit()
-    return Safety(w, second)
+@asynccontextmanager
+async def safety_world(db: Database) -> AsyncIterator[Safety]:
+    """The world (deliveries_world) on a local Bot API server, and a second coordinator."""
+    async with LocalBotApi() as api, local_bot(api) as bot:
+        w = await make_world(db, api, bot, now=london(2026, 6, 1))
+        async with UnitOfWork(w.db) as uow:
+            second = await factories.person(
+                uow, "coordinator", "Alex", telegram_id=504, now=london(2026, 6, 1)
+            )
+            await uow.commit()
+        yield Safety(w, second)
+
+
+def alerts(texts: list[str]) -> list[str]:
+    return [x for x in texts if x.startswith("Safety alert")]

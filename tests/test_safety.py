@@ -3,34 +3,16 @@ scheduler's clock: every tick a new engine, as after a restart."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
-from bot.localapi import LocalBotApi
 from bot.services import safety
 from bot.services.errors import BadInput, NotAllowed
 from bot.services.safety_plan import SafetyConfig
-from storage.db import Database
 from storage.enums import CheckinState
 from storage.models import PeerSession
-from tests.deliveries_world import local_bot, london, make_world
-from tests.safety_world import CONFIG, ENDS, GRACE, SESSION, Safety, make_safety
-
-NOW = london(2026, 6, 8, 12)
-MINUTE = timedelta(minutes=1)
-
-
-@pytest.fixture
-async def s(db: Database) -> AsyncIterator[Safety]:
-    async with LocalBotApi() as api, local_bot(api) as bot:
-        world = await make_world(db, api, bot, now=london(2026, 6, 1))
-        yield await make_safety(world)
-
-
-def alerts(texts: list[str]) -> list[str]:
-    return [x for x in texts if x.startswith("Safety alert")]
+from tests.safety_world import CONFIG, ENDS, GRACE, MINUTE, NOW, SESSION, Safety, alerts
 
 
 async def test_im_safe_in_time_sends_nothing_more(s: Safety) -> None:

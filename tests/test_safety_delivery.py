@@ -7,35 +7,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
 from bot import health
-from bot.localapi import LocalBotApi
 from bot.services import deliveries, safety
 from drills.common import seed_due_reminders
-from storage.db import Database
 from storage.models import Programme
 from storage.uow import UnitOfWork
 from tests import factories
-from tests.deliveries_world import local_bot, london, make_world
-from tests.safety_world import CONFIG, ENDS, GRACE, SESSION, Safety, make_safety
-
-NOW = london(2026, 6, 8, 12)
-MINUTE = timedelta(minutes=1)
-
-
-@pytest.fixture
-async def s(db: Database) -> AsyncIterator[Safety]:
-    async with LocalBotApi() as api, local_bot(api) as bot:
-        world = await make_world(db, api, bot, now=london(2026, 6, 1))
-        yield await make_safety(world)
-
-
-def alerts(texts: list[str]) -> list[str]:
-    return [x for x in texts if x.startswith("Safety alert")]
+from tests.deliveries_world import london
+from tests.safety_world import CONFIG, ENDS, GRACE, MINUTE, NOW, SESSION, Safety, alerts
 
 
 async def test_an_alert_is_claimed_before_a_burst_of_reminders(s: Safety) -> None:

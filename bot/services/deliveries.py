@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.services import delivery_times as t, safety_check
-from bot.services.deliveries_due import Due, SessionFacts
+from bot.services.deliveries_due import Due, SessionFacts, due_of
 from bot.services.delivery_ahead import Reconciled, plan, reconcile
 from bot.services.delivery_plan import recipient_problem, worth_sending
 from storage.models import Delivery, PeerSession, ReminderPrefs, SessionState
@@ -177,20 +177,14 @@ async def check(
                 worker_name,
             )
         ready.append(
-            Due(
-                row.id,
-                row.kind,
-                row.key,
-                row.due_at,
-                person.id,
-                person.telegram_id,
-                person.timezone or default_timezone,
-                facts,
-                t.key_day(row.key) if row.kind == t.DIGEST else None,
-                row.attempts,
-                verdict is not None and verdict.late,
-                person.language,
-                row.programme_id,
+            due_of(
+                row,
+                person,
+                default_timezone,
+                session=facts,
+                digest_day=t.key_day(row.key) if row.kind == t.DIGEST else None,
+                late=verdict is not None and verdict.late,
+                programme_id=row.programme_id,
             )
         )
     await uow.commit()

@@ -50,6 +50,13 @@ async def _offered_to_me(
     return worker, referral
 
 
+async def _answered(uow: UnitOfWork, referral: Referral, version: int, **values: object) -> None:
+    """Move the offered referral on with `values` and commit; Stale if it moved meanwhile."""
+    if not await uow.referrals.change(referral.id, version, (ReferralState.OFFERED,), **values):
+        raise Stale()
+    await uow.commit()
+
+
 async def _telegram_id(uow: UnitOfWork, person_id: int | None) -> int | None:
     person = await uow.people.get(person_id) if person_id else None
     return person.telegram_id if person else None
@@ -101,18 +108,15 @@ async def accept(
         current = await uow.programmes.current_for_peer(peer_id)
         assert current is not None
         programme = current
-    moved = await uow.referrals.change(
-        referral.id,
+    await _answered(
+        uow,
+        referral,
         version,
-        (ReferralState.OFFERED,),
         state=ReferralState.MATCHED,
         matched_at=now,
         person_id=peer_id,
         programme_id=programme.id,
     )
-    if not moved:
-        raise Stale()
-    await uow.commit()
     log.info("referral %s accepted: programme %s", referral.id, programme.id)
     return Accepted(
         referral.first_name,
@@ -130,17 +134,9 @@ async def decline(
     """Not this time: the referral goes back on the list and its coordinator is told."""
     worker, referral = await _offered_to_me(uow, telegram_id, referral_id, version)
     coordinator_id = referral.offered_by_id
-    moved = await uow.referrals.change(
-        referral.id,
-        version,
-        (ReferralState.OFFERED,),
-        state=ReferralState.WAITING,
-        offered_to_id=None,
-        offered_at=None,
+    await _answered(
+        uow, referral, version, state=ReferralState.WAITING, offered_to_id=None, offered_at=None
     )
-    if not moved:
-        raise Stale()
-    await uow.commit()
     log.info("referral %s declined by person %s", referral.id, worker.id)
     return Declined(
         referral.first_name, worker.display_name or "", await _telegram_id(uow, coordinator_id)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.services import delivery_times as t
-from bot.services.deliveries_due import Due
+from bot.services.deliveries_due import Due, due_of
 from bot.services.safety_plan import alert_at, ask_at
 from storage.enums import CheckinState, DeliveryState
 from storage.models import Delivery, Person
@@ -110,18 +110,5 @@ async def check(
         if reason is not None or person is None or person.telegram_id is None:
             await repo.finish(row.id, owner=owner, state=SKIPPED, now=now, reason=reason)
             continue
-        ready.append(
-            Due(
-                row.id,
-                row.kind,
-                row.key,
-                row.due_at,
-                person.id,
-                person.telegram_id,
-                person.timezone or default_timezone,
-                attempts=row.attempts,
-                language=person.language,
-                checkin_id=row.checkin_id,
-            )
-        )
+        ready.append(due_of(row, person, default_timezone, checkin_id=row.checkin_id))
     return ready
