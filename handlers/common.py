@@ -1,4 +1,5 @@
-"""What the handlers share: a typed context and turning domain errors into answers."""
+"""What the handlers share: a typed context, turning domain errors into answers, and the
+table's rows for buttons (a pattern from the codec, the handler that answers it)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from typing import Any, TypeVar
 
 from telegram import CallbackQuery, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackContext, ExtBot
+from telegram.ext import CallbackContext, CallbackQueryHandler, ExtBot
 
 from bot import texts
-from bot.callbacks import Callback
+from bot.callbacks import Callback, feature_pattern
 from bot.context import BotData
 from bot.i18n import _
 from bot.keyboards import Keyboard
@@ -112,6 +113,16 @@ async def tell(update: Update, text: str) -> None:
 def not_modified(error: BaseException) -> bool:
     """Telegram's answer to an edit that changes nothing (a double tap): not a failure."""
     return isinstance(error, BadRequest) and "not modified" in str(error).lower()
+
+
+def button(handler: object, callback: Callback) -> CallbackQueryHandler:  # type: ignore[type-arg]
+    """The table's row for one kind of button: `handler` answers a press on it."""
+    return CallbackQueryHandler(handler, pattern=callback.pattern)  # type: ignore[arg-type]
+
+
+def stale(handler: object, prefix: str) -> CallbackQueryHandler:  # type: ignore[type-arg]
+    """The table's row for a feature's other buttons: out of date, malformed or forged."""
+    return CallbackQueryHandler(handler, pattern=feature_pattern(prefix))  # type: ignore[arg-type]
 
 
 def parse_press(update: Update, button: Callback) -> tuple[Any, ...] | None:

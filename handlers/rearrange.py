@@ -9,7 +9,7 @@ from bot.i18n import _
 from bot.services import rearrange
 from bot.services.flows import Where
 from bot.services.sessions import SessionView
-from bot.texts import sessions as t
+from bot.texts import rearrange as t, sessions as ts
 from handlers.common import (
     Context,
     answers_errors,
@@ -70,7 +70,7 @@ async def rearrange_next(update: Update, context: Context) -> None:
     assert update.effective_user
     found = await call(context, rearrange.start_next, update.effective_user.id)
     if found is None:
-        return await reply(update, _(t.NO_NEXT))
+        return await reply(update, _(ts.NO_NEXT))
     await _send_offer(update, found)
 
 
