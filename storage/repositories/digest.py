@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Executable,
     and_,
     case,
@@ -24,7 +22,6 @@ from sqlalchemy import (
     select,
     union,
 )
-from sqlalchemy.orm import QueryableAttribute
 
 from storage.models import (
     PeerSession,
@@ -36,6 +33,7 @@ from storage.models import (
     Role,
     SessionState,
 )
+from storage.repositories.counting import count_if, within
 from storage.repositories.digest_flow import FlowQueries
 
 # The counters of one peer worker, by name (the digest service turns them into Figures).
@@ -59,17 +57,6 @@ class WorkerRow:
     worker_id: int
     name: str
     left: bool
-
-
-def _within(
-    column: ColumnElement[Any] | QueryableAttribute[Any], start: datetime, end: datetime
-) -> ColumnElement[bool]:
-    return and_(column >= start, column < end)
-
-
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    # COUNT skips NULLs, and CASE without ELSE is NULL: a portable conditional count.
-    return func.count(case((condition, 1)))
 
 
 class DigestRepository(FlowQueries):
@@ -105,29 +92,29 @@ class DigestRepository(FlowQueries):
         """Held, missed (by start time) and cancelled (by when it was cancelled)."""
         s = PeerSession
         outcome = and_(
-            s.state.in_((SessionState.HELD, SessionState.MISSED)), _within(s.starts_at, start, end)
+            s.state.in_((SessionState.HELD, SessionState.MISSED)), within(s.starts_at, start, end)
         )
         # A session erased with its peer (/forget) was not cancelled by anyone: not counted.
         cancelled = and_(
             s.state == SessionState.CANCELLED,
             s.cancelled_by.is_not(None),
-            _within(func.coalesce(s.cancelled_at, s.starts_at), start, end),
+            within(func.coalesce(s.cancelled_at, s.starts_at), start, end),
         )
         return (
             select(
                 Programme.worker_id,
-                _count_if(s.state == SessionState.HELD).label("held"),
-                _count_if(s.state == SessionState.MISSED).label("missed"),
-                _count_if(
+                count_if(s.state == SessionState.HELD).label("held"),
+                count_if(s.state == SessionState.MISSED).label("missed"),
+                count_if(
                     and_(s.state == SessionState.CANCELLED, s.cancelled_by.is_not(None))
                 ).label("cancelled"),
-                _count_if(
+                count_if(
                     and_(s.state == SessionState.CANCELLED, s.cancelled_by == Role.PEER)
                 ).label("cancelled_by_peer"),
-                _count_if(
+                count_if(
                     and_(s.state == SessionState.CANCELLED, s.cancelled_by == Role.WORKER)
                 ).label("cancelled_by_worker"),
-                _count_if(
+                count_if(
                     and_(
                         s.state.in_((SessionState.HELD, SessionState.MISSED)),
                         s.confirmed_at.is_not(None),
@@ -150,11 +137,11 @@ class DigestRepository(FlowQueries):
         """
         s, r = PeerSession, RearrangeRequest
         agreed_in_period = select(r.session_id.label("id")).where(
-            r.state == "accepted", _within(r.resolved_at, start, end)
+            r.state == "accepted", within(r.resolved_at, start, end)
         )
         ever_agreed = exists().where(r.session_id == s.id, r.state == "accepted")
         moved_directly = select(s.id).where(
-            s.times_moved > 0, _within(s.starts_at, start, end), ~ever_agreed
+            s.times_moved > 0, within(s.starts_at, start, end), ~ever_agreed
         )
         # A UNION (not an OR in one WHERE) lets each half use its index; it also dedupes.
         moved = union(agreed_in_period, moved_directly).subquery()
@@ -179,8 +166,8 @@ class DigestRepository(FlowQueries):
                 p.worker_id,
                 func.count(distinct(case((active, p.peer_id)))).label("peers"),
                 func.count(distinct(case((and_(active, chose), p.peer_id)))).label("reminders"),
-                _count_if(
-                    and_(p.state == ProgrammeState.COMPLETED, _within(p.ended_at, start, end))
+                count_if(
+                    and_(p.state == ProgrammeState.COMPLETED, within(p.ended_at, start, end))
                 ).label("completed"),
             )
             .outerjoin(prefs, prefs.person_id == p.peer_id)

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy import and_, case, exists, func, select
 
 from storage.enums import (
     CheckinKind,
@@ -34,20 +32,10 @@ from storage.models import (
     WorkerPrefs,
 )
 from storage.repositories.base import Repository
+from storage.repositories.counting import count_if, within
 
 # Still waiting for a peer worker: on the list, or offered to one who has not answered.
 WAITING = (ReferralState.WAITING, ReferralState.OFFERED)
-
-
-def _within(
-    column: ColumnElement[Any] | QueryableAttribute[Any], start: datetime, end: datetime
-) -> ColumnElement[bool]:
-    return and_(column >= start, column < end)
-
-
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    # COUNT skips NULLs, and CASE without ELSE is NULL: a portable conditional count.
-    return func.count(case((condition, 1)))
 
 
 def week_starts(end: datetime, weeks: int) -> list[datetime]:
@@ -93,10 +81,10 @@ class FlowQueries(Repository):
         waiting = r.state.in_(WAITING)
         spans = [(s, s + timedelta(weeks=1)) for s in week_starts(end, weeks)]
         stmt = select(
-            _count_if(_within(r.created_at, start, end)),
-            _count_if(waiting),
+            count_if(within(r.created_at, start, end)),
+            count_if(waiting),
             func.min(case((waiting, r.created_at))),
-            *(_count_if(_within(r.created_at, s, e)) for s, e in spans),
+            *(count_if(within(r.created_at, s, e)) for s, e in spans),
         )
         row = (await self.session.execute(stmt)).one()
         oldest = None if row[2] is None else _aware(row[2])
@@ -132,12 +120,12 @@ class FlowQueries(Repository):
     async def programme_counts(self, start: datetime, end: datetime) -> ProgrammeCounts:
         """Programmes started, completed and closed early (by reason) in [start, end)."""
         p = Programme
-        ended = _within(p.ended_at, start, end)
+        ended = within(p.ended_at, start, end)
         closed = and_(p.state == ProgrammeState.CLOSED, ended)
         stmt = select(
-            _count_if(_within(p.started_at, start, end)),
-            _count_if(and_(p.state == ProgrammeState.COMPLETED, ended)),
-            *(_count_if(and_(closed, p.close_reason == reason)) for reason in CloseReason),
+            count_if(within(p.started_at, start, end)),
+            count_if(and_(p.state == ProgrammeState.COMPLETED, ended)),
+            *(count_if(and_(closed, p.close_reason == reason)) for reason in CloseReason),
         )
         row = (await self.session.execute(stmt)).one()
         by_reason = {reason.value: int(n) for reason, n in zip(CloseReason, row[2:], strict=True)}
@@ -150,7 +138,7 @@ class FlowQueries(Repository):
         stmt = select(
             func.count(a.helped),
             func.coalesce(func.sum(a.helped), 0),
-            *(_count_if(a.recommend == choice) for choice in Recommend),
+            *(count_if(a.recommend == choice) for choice in Recommend),
         )
         row = (await self.session.execute(stmt)).one()
         recommend = {choice.value: int(n) for choice, n in zip(Recommend, row[2:], strict=True)}
@@ -163,12 +151,12 @@ class FlowQueries(Repository):
         checked_in = and_(
             c.kind.in_((CheckinKind.SESSION, CheckinKind.ADHOC)),
             c.state != CheckinState.CANCELLED,
-            _within(c.starts_at, start, end),
+            within(c.starts_at, start, end),
         )
-        counted: int | None = await self.session.scalar(select(_count_if(checked_in)))
+        counted: int | None = await self.session.scalar(select(count_if(checked_in)))
         rows = await self.session.execute(
             select(c.alerted_at, c.handled_at)
-            .where(_within(c.alerted_at, start, end))
+            .where(within(c.alerted_at, start, end))
             .order_by(c.alerted_at)
         )
         times = tuple((row[0], row[1]) for row in rows if row[0] is not None)
