@@ -9,9 +9,10 @@ from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import N_, _, _n
 from bot.localapi import LocalBotApi
 from bot.localapi.models import MESSAGE_METHODS
-from bot.sandbox.screen import ROLE_TITLES, Actor, Screen
+from bot.sandbox.screen import Actor, Screen
 
 # The bot may take a while the first time it draws a chart; a reply later than this is
 # still printed, just after the next prompt.
@@ -28,16 +29,26 @@ ROLE_WORDS = {
     "peerworker": "worker",
     "peer": "peer",
 }
-HELP = (
-    "You are {name}, the {title}: type what they would send the bot; "
+# Who you are, in the help and after /as: whole sentences for each role (a title slotted
+# into one sentence would carry English grammar into the other languages).
+YOU_ARE = {
+    "coordinator": (
+        N_("You are {name}, the coordinator"),
+        N_("(you are now {name}, the coordinator)"),
+    ),
+    "worker": (
+        N_("You are {name}, the peer worker"),
+        N_("(you are now {name}, the peer worker)"),
+    ),
+    "peer": (N_("You are {name}, the peer"), N_("(you are now {name}, the peer)")),
+}
+# The sandbox's own commands (/press, /as …, /wait, /quit) stay as they are typed.
+HELP = N_(
+    "{you_are}: type what they would send the bot; "
     "1, 2, … or [button text] presses a button of the latest message with buttons.\n"
     "/press 3 2 presses the second button of the third message back, to try an older one; "
     "/as coordinator|worker|peer switches who you are; /wait N lets N seconds pass; "
     "\\text sends text as it is; /quit (or Ctrl-D) leaves."
-)
-PRESS_USAGE = (
-    "/press needs which message back and which button, for example /press 3 2 "
-    "(the third message back, its second button) or /press 2 [Accept]"
 )
 
 
@@ -78,7 +89,8 @@ class Chat:
 
     def help_line(self) -> str:
         assert self.current is not None
-        return HELP.format(name=self.current.name, title=ROLE_TITLES[self.current.role])
+        you_are = _(YOU_ARE[self.current.role][0], name=self.current.name)
+        return _(HELP, you_are=you_are)
 
     # -- one line of input -----------------------------------------------------------
 
@@ -93,7 +105,7 @@ class Chat:
             if self.echo:
                 self.screen.say(line)
             return True
-        word, _, rest = line.partition(" ")
+        word, rest = line.partition(" ")[::2]
         command = word.casefold()
         if command in ("/quit", "/exit"):
             return False
@@ -119,16 +131,21 @@ class Chat:
         await self.send(self.current, self.fill_dates(line))
         if command == "/help":
             # The bot's help says what it can do; the sandbox's, how to play it.
-            self.screen.say(f"(sandbox: {self.help_line()})")
+            self.screen.say(_("(sandbox: {help})", help=self.help_line()))
         return True
 
     async def _press_back(self, actor: Actor, rest: str, *, typed: str) -> None:
-        count, _, choice = rest.strip().partition(" ")
+        count, choice = rest.strip().partition(" ")[::2]
         choice = choice.strip().strip("[]").strip()
         if not count.isdigit() or not choice:
             if self.echo:
                 self.screen.say(f"{actor.prompt}> {typed}")
-            self.screen.say(f"({PRESS_USAGE})")
+            self.screen.say(
+                _(
+                    "(/press needs which message back and which button, for example /press 3 2 "
+                    "(the third message back, its second button) or /press 2 [Accept])"
+                )
+            )
             return
         await self.press(actor, choice, typed=typed, back=int(count))
 
@@ -151,11 +168,13 @@ class Chat:
         if self.echo and self.current is not None:
             self.screen.say(f"{self.current.prompt}> /as {rest}".rstrip())
         if role is None:
-            who = ", ".join(f"{a.role} ({a.name})" for a in self.screen.actors)
-            self.screen.say(f"(who? /as {' | '.join(a.role for a in self.screen.actors)}: {who})")
+            # The roles are /as's keywords, typed as they are.
+            roles = " | ".join(a.role for a in self.screen.actors)
+            people = ", ".join(f"{a.role} ({a.name})" for a in self.screen.actors)
+            self.screen.say(_("(who? /as {roles}: {people})", roles=roles, people=people))
             return
         self.current = self.actor(role)
-        self.screen.say(f"(you are now {self.current.name}, the {ROLE_TITLES[role]})")
+        self.screen.say(_(YOU_ARE[role][1], name=self.current.name))
 
     # -- actions -------------------------------------------------------------------------
 
@@ -168,7 +187,7 @@ class Chat:
             try:
                 await actor.person.send(text, timeout=REPLY_SECONDS)
             except AssertionError:
-                self.screen.say("(no answer from the bot yet)")
+                self.screen.say(_("(no answer from the bot yet)"))
             await self.settle()
             self.drain(actor)
 
@@ -197,7 +216,7 @@ class Chat:
                     button.callback_data, message=message, timeout=REPLY_SECONDS
                 )
             except AssertionError:
-                self.screen.say("(no answer from the bot yet)")
+                self.screen.say(_("(no answer from the bot yet)"))
             await self.settle()
             if answer := actor.person.last_answer:
                 self.screen.pop_up(answer)
@@ -210,10 +229,17 @@ class Chat:
         except ValueError:
             seconds = -1.0
         if not 0 <= seconds <= MAX_WAIT_SECONDS:
-            self.screen.say("(/wait needs a number of seconds, for example /wait 30)")
+            self.screen.say(_("(/wait needs a number of seconds, for example /wait 30)"))
             return
-        bot_minutes = seconds * self.speed / 60
-        self.screen.say(f"(waiting {seconds:g} s: {bot_minutes:.0f} minutes pass for the bot)")
+        bot_minutes = round(seconds * self.speed / 60)
+        self.screen.say(
+            _n(
+                "(waiting {seconds} s: {n} minute passes for the bot)",
+                "(waiting {seconds} s: {n} minutes pass for the bot)",
+                bot_minutes,
+                seconds=f"{seconds:g}",
+            )
+        )
         await asyncio.sleep(seconds)
 
     # -- messages the bot sends on its own ----------------------------------------------

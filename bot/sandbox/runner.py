@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import build_application, start_app, stop_app
 from bot.config import Settings
+from bot.i18n import _, use_default
 from bot.localapi import LocalBotApi, watch_application
 from bot.sandbox.chat import Chat
 from bot.sandbox.clock import SpeedClock
@@ -66,6 +67,9 @@ def _say(line: str = "") -> None:
 def play(settings: Settings, options: Options) -> int:
     """`peerbot sandbox`: run() with every log record going to the log file from the first
     (asyncio's own, as its loop starts, included); the exit code."""
+    # The sandbox's own lines, from the first, in the deployment's language (the bot's
+    # people keep their own, as on Telegram).
+    use_default(settings.default_language)
     with _logging_to(options.files / LOG_NAME):
         return asyncio.run(run(settings, options))
 
@@ -78,9 +82,13 @@ async def run(settings: Settings, options: Options) -> int:
             lines = options.script.read_text(encoding="utf-8").splitlines()
         except OSError as error:
             problem = error.strerror or type(error).__name__
-            raise SandboxError(f"--script: cannot read {options.script} ({problem})") from None
+            raise SandboxError(
+                _("--script: cannot read {path} ({problem})", path=options.script, problem=problem)
+            ) from None
         except UnicodeDecodeError:
-            raise SandboxError(f"--script: {options.script} is not UTF-8 text") from None
+            raise SandboxError(
+                _("--script: {path} is not UTF-8 text", path=options.script)
+            ) from None
     start = options.start
     if start is not None and start.tzinfo is None:
         start = start.replace(tzinfo=settings.tz)
@@ -109,7 +117,7 @@ async def _sandbox(
                 await seed(chat, running.db, running.settings)
             else:
                 chat.cast(reuse(running.api, running.cast))
-                _say(f"(carrying on with the people in {options.db})")
+                _say(_("(carrying on with the people in {db})", db=options.db))
             watcher = asyncio.create_task(chat.watch())
             try:
                 _say(chat.help_line())
@@ -150,11 +158,16 @@ async def _running_bot(
             cast = await existing_cast(db)
         except NotASandbox:
             raise SandboxError(
-                f"--db: {path} holds people the sandbox did not make; "
-                "the sandbox only uses its own databases (give a new file name)"
+                _(
+                    "--db: {path} holds people the sandbox did not make; "
+                    "the sandbox only uses its own databases (give a new file name)",
+                    path=path,
+                )
             ) from None
         except (OSError, SQLAlchemyError) as error:
-            raise SandboxError(f"--db: cannot open {path} ({type(error).__name__})") from None
+            raise SandboxError(
+                _("--db: cannot open {path} ({problem})", path=path, problem=type(error).__name__)
+            ) from None
         async with LocalBotApi() as api:
             bot_settings = replace(
                 settings,
@@ -188,7 +201,9 @@ def _logging_to(path: Path) -> Iterator[None]:
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError as error:
         problem = error.strerror or type(error).__name__
-        raise SandboxError(f"--files: cannot write to {files} ({problem})") from None
+        raise SandboxError(
+            _("--files: cannot write to {path} ({problem})", path=files, problem=problem)
+        ) from None
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root = logging.getLogger()
     terminal = root.handlers[:]
@@ -209,11 +224,23 @@ def _logging_to(path: Path) -> Iterator[None]:
 
 
 def _banner(options: Options) -> None:
-    kept = f"Database: {options.db}" if options.db else "A throw-away database: --db FILE keeps one"
-    speed = f" The bot's clock runs {options.speed:g}x real time." if options.speed != 1 else ""
-    _say("peerbot sandbox: the whole bot, offline; nothing leaves this computer.")
-    _say(f"({kept}. Files the bot sends are saved in {options.files}/.{speed})")
-    _say(f"(The bot's log goes to {options.files / LOG_NAME}, not to this screen.)")
+    if options.db:
+        kept = _("Database: {path}", path=options.db)
+    else:
+        kept = _("A throw-away database: --db FILE keeps one")
+    speed = ""
+    if options.speed != 1:
+        speed = " " + _("The bot's clock runs {speed}x real time.", speed=f"{options.speed:g}")
+    _say(_("peerbot sandbox: the whole bot, offline; nothing leaves this computer."))
+    _say(
+        _(
+            "({kept}. Files the bot sends are saved in {path}/.{speed})",
+            kept=kept,
+            path=options.files,
+            speed=speed,
+        )
+    )
+    _say(_("(The bot's log goes to {path}, not to this screen.)", path=options.files / LOG_NAME))
 
 
 async def _play(chat: Chat, lines: list[str] | None, interactive: bool) -> None:

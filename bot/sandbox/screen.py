@@ -13,11 +13,14 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.i18n import _
 from bot.localapi import BotMessage, Button, LocalBotApi, Person
 from bot.localapi.models import MESSAGE_METHODS
 from bot.sandbox.files import save_file
 from bot.texts.dates import hhmm, short_day
 
+# The transcript's markers ("coordinator Chris> ", "bot> ", "bot → Sam (peer)> ") stay in
+# English in every language: they are structure, and scripts and tests read them.
 ROLE_TITLES = {"coordinator": "coordinator", "worker": "peer worker", "peer": "peer"}
 INDENT = "     "
 
@@ -93,19 +96,27 @@ class Screen:
         if back is None:
             message = self.keyboard(actor)
             if message is None:
-                return f"There are no buttons to press in {actor.name}'s chat."
+                return _("There are no buttons to press in {name}'s chat.", name=actor.name)
         else:
             message = self.back(actor, back)
             if message is None:
-                return f"{actor.name}'s chat has no message {back} back."
+                return _("{name}'s chat has no message {back} back.", name=actor.name, back=back)
             if not pressable(message):
-                return f"Message {back} back in {actor.name}'s chat has no buttons."
+                return _(
+                    "Message {back} back in {name}'s chat has no buttons.",
+                    name=actor.name,
+                    back=back,
+                )
         buttons = pressable(message)
         if choice.isdigit():
             number = int(choice)
             if 1 <= number <= len(buttons):
                 return message, buttons[number - 1]
-            return f"Pick a button from 1 to {len(buttons)}, or type \\{number} to send it as text."
+            return _(
+                "Pick a button from 1 to {last}, or type \\{number} to send it as text.",
+                last=len(buttons),
+                number=number,
+            )
         wanted = choice.casefold()
         exact = [b for b in buttons if b.text.casefold() == wanted]
         partial = [b for b in buttons if wanted in b.text.casefold()]
@@ -113,7 +124,11 @@ class Screen:
         if len(found) == 1:
             return message, found[0]
         names = ", ".join(f"[{b.text}]" for b in buttons)
-        return f"[{choice}] matches {'several' if found else 'no'} buttons; there are: {names}"
+        if found:
+            return _(
+                "[{choice}] matches several buttons; there are: {names}", choice=choice, names=names
+            )
+        return _("[{choice}] matches no buttons; there are: {names}", choice=choice, names=names)
 
     # -- printing ---------------------------------------------------------------------
 
@@ -153,7 +168,8 @@ class Screen:
             if key not in self._printed or key in self._gone:
                 return False
             self._gone.add(key)
-            self.out(f"{self._head(actor, acting, on_its_own)} (removed a message)")
+            removed = _("(removed a message)")
+            self.out(f"{self._head(actor, acting, on_its_own)} {removed}")
             return True
         if self._printed.get(key) == message.edits:
             return False
@@ -192,11 +208,11 @@ class Screen:
                     number += 1
                     cells.append(f"[{number}] {button.text}")
                 elif button.url:
-                    cells.append(f"[link] {button.text}: {button.url}")
+                    cells.append(_("[link] {text}: {url}", text=button.text, url=button.url))
             if cells:
                 lines.append("   ".join(cells))
         if not lines:
-            lines = ["(an empty message)"]
+            lines = [_("(an empty message)")]
         self.out(f"{head} {lines[0]}")
         for line in lines[1:]:
             self.out(f"{INDENT}{line}" if line else "")
@@ -204,13 +220,18 @@ class Screen:
     def _file_line(self, message: BotMessage) -> str:
         stored = message.file
         assert stored is not None
-        what = "picture" if message.kind == "photo" else "file"
+        picture = message.kind == "photo"
         if stored.data is None:
-            return f"[a {what} that was not uploaded: {stored.source or stored.file_id}]"
+            source = stored.source or stored.file_id
+            if picture:
+                return _("[a picture that was not uploaded: {source}]", source=source)
+            return _("[a file that was not uploaded: {source}]", source=source)
         path = self._saved.get(stored.file_unique_id)
         if path is None:
             chat = self.api.chat(message.chat_id)
             typed = self.typed.get(message.chat_id, [])
             path = save_file(self.files_dir, message, chat, typed)
             self._saved[stored.file_unique_id] = path
-        return f"[{what} saved: {path}]"
+        if picture:
+            return _("[picture saved: {path}]", path=path)
+        return _("[file saved: {path}]", path=path)

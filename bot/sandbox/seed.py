@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.config import Settings
+from bot.i18n import _, _n
 from bot.localapi import LocalBotApi
 from bot.sandbox.chat import Chat
 from bot.sandbox.screen import Actor
@@ -31,7 +32,8 @@ CAST_KEY = "sandbox_cast"
 NAMES = {"coordinator": "Chris", "worker": "Wren", "peer": "Sam"}
 PLACE = "Community room"
 # A referral from a GP that has waited this long, for the coordinator to match.
-REFERRAL, WAITED = "Alex GP", timedelta(days=9)
+REFERRED, WAITED = "Alex", timedelta(days=9)
+REFERRAL = f"{REFERRED} GP"
 
 
 class NotASandbox(Exception):
@@ -123,18 +125,23 @@ def reuse(api: LocalBotApi, cast: dict[str, tuple[int, str]]) -> list[Actor]:
 async def seed(chat: Chat, db: Database, settings: Settings) -> list[Actor]:
     """Join the three people by invitation, then give the peer's programme its sessions."""
     api, clock, days = chat.api, chat.clock, settings.invitation_days
-    actors = {role: Actor(role, name, api.person(name)) for role, name in NAMES.items()}
+    # Their Telegram speaks the deployment's language, so the bot greets them in it.
+    language = settings.default_language
+    actors = {
+        role: Actor(role, name, api.person(name, language_code=language))
+        for role, name in NAMES.items()
+    }
     chat.cast(list(actors.values()))
     coordinator, worker, peer = actors["coordinator"], actors["worker"], actors["peer"]
 
     async with UnitOfWork(db) as uow:
         issued = await onboarding.invite_coordinator(uow, now=clock(), days=days)
-    await chat.send(coordinator, f"/start {issued.token}", shown="/start <invitation>")
+    await chat.send(coordinator, f"/start {issued.token}", shown=_("/start <invitation>"))
     async with UnitOfWork(db) as uow:
         issued = await onboarding.invite_worker(
             uow, coordinator.person.user_id, now=clock(), days=days
         )
-    await chat.send(worker, f"/start {issued.token}", shown="/start <invitation from Chris>")
+    await chat.send(worker, f"/start {issued.token}", shown=_from(coordinator))
     async with UnitOfWork(db) as uow:
         issued = await onboarding.add_peer(
             uow,
@@ -144,7 +151,7 @@ async def seed(chat: Chat, db: Database, settings: Settings) -> list[Actor]:
             days=days,
             planned_sessions=settings.programme_sessions,
         )
-    await chat.send(peer, f"/start {issued.token}", shown="/start <invitation from Wren>")
+    await chat.send(peer, f"/start {issued.token}", shown=_from(worker))
 
     sessions = await _programme(db, peer.person.user_id, clock(), settings.tz)
     async with UnitOfWork(db) as uow:
@@ -156,12 +163,29 @@ async def seed(chat: Chat, db: Database, settings: Settings) -> list[Actor]:
     when = "; ".join(
         f"{_stamp(s.starts_at.astimezone(settings.tz))}, {s.place}" for s in sessions[1:]
     )
-    chat.screen.say(
-        f"(Wren and Sam have a programme of {settings.programme_sessions} sessions: "
-        f"one held last week, and coming up: {when}. Alex, referred by their GP "
-        f"{WAITED.days} days ago, is waiting to be matched)"
+    programme = _n(
+        "{worker} and {peer} have a programme of {n} session: one held last week, "
+        "and coming up: {when}",
+        "{worker} and {peer} have a programme of {n} sessions: one held last week, "
+        "and coming up: {when}",
+        settings.programme_sessions,
+        worker=worker.name,
+        peer=peer.name,
+        when=when,
     )
+    referral = _n(
+        "{name}, referred by their GP {n} day ago, is waiting to be matched",
+        "{name}, referred by their GP {n} days ago, is waiting to be matched",
+        WAITED.days,
+        name=REFERRED,
+    )
+    chat.screen.say(f"({programme}. {referral})")
     return list(actors.values())
+
+
+def _from(sender: Actor) -> str:
+    """What opening an invitation from `sender` shows instead of its token."""
+    return _("/start <invitation from {name}>", name=sender.name)
 
 
 async def _programme(
