@@ -162,7 +162,8 @@ async def resume(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> bool:
     """Plain /start from a member: resume if paused, and they can be reached again.
 
     A person who blocked the bot and unblocks it sends /start (Telegram's Restart
-    button), so it also clears `unreachable_at`. True when the person had been paused.
+    button), so it also clears `unreachable_at`. A programme's end that waited while they
+    were paused or unreachable is sent now. True when the person had been paused.
     """
     person = await uow.people.by_telegram_id(telegram_id)
     if person is None or person.joined_at is None or person.left_at is not None:
@@ -172,6 +173,7 @@ async def resume(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> bool:
         return False
     person.paused = False
     person.unreachable_at = None
+    await uow.deliveries.send_what_waited(person.id, now)
     await uow.commit()
     return was_paused
 

@@ -24,6 +24,9 @@ RETRY_REASONS = ("network", "timeout", "flood_wait")
 # ...and of a row claimed again after its sender's lease ran out (the sender died).
 LEASE_EXPIRED = "lease_expired"
 SAFETY_KINDS = tuple(k for k in DeliveryKind if k.startswith("safety_"))
+# Sent once and never planned again, so kept for a person who had paused messages (/stop)
+# or blocked the bot, rather than lost: a programme's end (SPEC §3).
+KEPT_WHILE_PAUSED = (DeliveryKind.TOOLBOX, DeliveryKind.DOOR_OPEN)
 
 
 def _still_claimed(delivery_id: int, owner: str) -> Update:
@@ -118,6 +121,22 @@ class DeliveryRepository(Repository, DeliveryPlanQueries):
             return 0
         stmt = delete(Delivery).where(
             Delivery.key.in_(set(keys)), Delivery.state == PENDING, Delivery.attempts == 0
+        )
+        result = await self.session.execute(stmt.execution_options(synchronize_session=False))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def send_what_waited(self, recipient_id: int, now: datetime) -> int:
+        """Make due now what was skipped only because the person had paused messages (or
+        blocked the bot) and would never come again (KEPT_WHILE_PAUSED): on /start."""
+        stmt = (
+            update(Delivery)
+            .where(
+                Delivery.recipient_id == recipient_id,
+                Delivery.kind.in_(KEPT_WHILE_PAUSED),
+                Delivery.state == SKIPPED,
+                Delivery.reason.in_(("paused", "unreachable")),
+            )
+            .values(state=PENDING, due_at=now, reason=None, finished_at=None)
         )
         result = await self.session.execute(stmt.execution_options(synchronize_session=False))
         return int(result.rowcount)  # type: ignore[attr-defined]
