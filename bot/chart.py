@@ -16,6 +16,7 @@ from bot.texts import digest_flow as tf, team as t
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
     from bot.services.digest import Digest, WorkerDigest
 
@@ -73,8 +74,14 @@ def _draw(rows: list[tuple[str, dict[str, int]]], digest: Digest) -> bytes:
     else:
         axes.text(0.5, 0.5, _(t.CHART_NO_WORKERS), ha="center", va="center", fontsize=18)
         axes.set_axis_off()
+    return _png(figure, title)
+
+
+def _png(figure: Figure, title: str) -> bytes:
+    """The figure as PNG bytes, its title also in the file's metadata (for a screen reader,
+    and a check of its language)."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", facecolor="white")
+    figure.savefig(buffer, format="png", facecolor="white", metadata={"Title": title})
     return buffer.getvalue()
 
 
@@ -119,7 +126,8 @@ def _draw_flow(digest: Digest) -> bytes:
     figure = Figure(figsize=(7.2, 6.0), dpi=150, layout="constrained")
     axes = figure.add_subplot()
     span = t.period(weeks[0].start, digest.end) if weeks else t.period(digest.start, digest.end)
-    figure.suptitle(_(tf.FLOW_CHART_TITLE, period=span), fontsize=20, x=0.03, ha="left")
+    title = _(tf.FLOW_CHART_TITLE, period=span)
+    figure.suptitle(title, fontsize=20, x=0.03, ha="left")
     positions = list(range(len(weeks)))
     received = [week.referrals for week in weeks]
     drawn = axes.bar(
@@ -151,6 +159,4 @@ def _draw_flow(digest: Digest) -> bytes:
         side.spines["top"].set_visible(False)
     labels = [_(tf.FLOW_CHART_BARS), _(tf.FLOW_CHART_LINE)]
     axes.legend([drawn, *waits.get_lines()], labels, loc="upper left", fontsize=12)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", facecolor="white")
-    return buffer.getvalue()
+    return _png(figure, title)

@@ -4,8 +4,10 @@ sends on its own (reminders, summaries, the digest) goes in the recipient's lang
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
+from PIL import Image
 from sqlalchemy import select
 
 from bot.localapi import BotMessage, Person as Actor
@@ -165,8 +167,11 @@ async def test_what_the_bot_sends_on_its_own_is_in_each_recipient_s_language(
     assert prompt.text == "Sut aeth y sesiwn gyda Sam ar Dydd Mawrth 1 Rhagfyr am 13:00?"
     assert labels(prompt) == ["Wedi'i chynnal", "Wedi'i cholli", "Wedi'i chanslo"]
 
-    # The digest's body and captions are its own feature's texts (bot/texts/team.py, being
-    # converted with it); what this part controls is that it goes in Chris's language.
+    # The digest, its two charts (their titles, as each PNG's metadata says) and its CSV.
     digest = await chris.send("/digest")
-    assert digest
+    assert [m.text.split("\n")[0] for m in digest[:1]] == ["Crynodeb wythnosol"]
+    charts = [m for m in digest if m.file is not None and m.file.data.startswith(b"\x89PNG")]
+    titles = [Image.open(io.BytesIO(m.file.data)).text["Title"] for m in charts if m.file]
+    welsh = ["Sesiynau", "Atgyfeiriadau ac amseroedd aros"]
+    assert [title.split(",")[0] for title in titles] == welsh
     assert menu(bot, chris)["digest"] == "Y crynodeb wythnosol, nawr"
