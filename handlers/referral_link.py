@@ -60,8 +60,9 @@ async def answer_stranger_typing(update: Update, context: Context) -> bool:
     if not context.bot_data.settings.self_referral or message is None or not message.text:
         return False
     picked = names.choose(message.text, [_(t.BUTTON_YES_PLEASE), _(t.BUTTON_NOT_NOW)])
-    if picked == [0]:
-        await reply(update, _(t.PRESS_TO_CONSENT), keys.consent())
+    if picked == [0]:  # what is kept comes again: a press means they have read it
+        await reply(update, _(t.PRESS_TO_CONSENT))
+        await reply(update, t.what_we_keep(context.bot_data.settings.contacts()), keys.consent())
         await call(context, referral_self.unnote_consent, message.chat_id, timed=False)
     elif picked == [1]:
         await reply(update, _(t.NOT_NOW))

@@ -29,10 +29,13 @@ async def test_typing_yes_please_at_the_consent_works_like_the_button(service: H
     before = await table_counts(service)
     await jo.send("/start refer")
     replies = await jo.send("yes please")
-    # Nothing is kept before the press, not even that they were asked: the buttons again.
-    assert [m.text for m in replies] == [
+    # Nothing is kept before the press, not even that they were asked: what is kept, and
+    # the buttons, again.
+    assert replies[0].text == (
         "To go on the list, please press Yes, please. Nothing is kept until you do."
-    ]
+    )
+    assert replies[1].text.startswith("If you ask, I keep your first name")
+    assert [b.text for b in replies[1].buttons[0]] == ["Yes, please", "Not now"]
     assert await table_counts(service) == before
     await jo.press("Yes, please")
     assert "What first name should we call you?" in jo.last.text
