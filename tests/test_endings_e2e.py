@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
 
 import pytest
@@ -19,6 +20,7 @@ from storage.models import (
     Strategy,
     StrategyEntry,
 )
+from tests.conftest import Clock
 from tests.harness import Harness, running_bot
 
 TUESDAY = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # Tue 1 Dec 2026, GMT = UTC
@@ -52,100 +54,102 @@ async def complete_programme(bot: Harness, worker: Person) -> None:
     await worker.press("Skip")
 
 
+@pytest.fixture
+async def short(database_url: str, clock: Clock) -> AsyncIterator[Harness]:
+    """A bot whose programmes have two sessions, on Tuesday 1 December."""
+    clock.set(TUESDAY)
+    async with running_bot(database_url, clock, programme_sessions=2) as bot:
+        yield bot
+
+
 async def answers(bot: Harness) -> list[EndingAnswers]:
     async with bot.uow() as uow:
         return list(await uow.session.scalars(select(EndingAnswers)))
 
 
 async def test_a_completed_programme_sends_the_toolbox_its_pdf_and_the_questions_once(
-    database_url: str, clock
-) -> None:  # type: ignore[no-untyped-def]
-    clock.set(TUESDAY)
-    async with running_bot(database_url, clock, programme_sessions=2) as bot:
-        _, worker, peer = await bot.team()
-        await log_strategies(
-            bot,
-            peer,
-            {
-                "Breathing 4-7-8": ["a_bit", "didnt_help", "didnt_try"],
-                "Walking by the canal": ["helped", "helped", "a_bit"],
-                "Calling Siân": ["helped", "didnt_help"],
-            },
+    short: Harness,
+) -> None:
+    bot = short
+    _, worker, peer = await bot.team()
+    await log_strategies(
+        bot,
+        peer,
+        {
+            "Breathing 4-7-8": ["a_bit", "didnt_help", "didnt_try"],
+            "Walking by the canal": ["helped", "helped", "a_bit"],
+            "Calling Siân": ["helped", "didnt_help"],
+        },
+    )
+    await complete_programme(bot, worker)
+    before = len(peer.messages)
+    await bot.tick()
+    toolbox, pdf, question = peer.messages[before:]
+
+    assert toolbox.text.startswith("Your peer support programme has come to an end, Sam.")
+    assert (
+        "• Walking by the canal: tried 3 times, helped 2 times, helped a bit 1 time\n"
+        "• Calling Siân: tried 2 times, helped 1 time\n"
+        "• Breathing 4-7-8: tried 2 times, helped 0 times, helped a bit 1 time"
+    ) in toolbox.text
+    assert pdf.filename == "my-toolbox.pdf"
+    reader = PdfReader(io.BytesIO(pdf.document or b""))
+    assert len(reader.pages) == 1
+    page = reader.pages[0].extract_text()
+    found = [page.index(name) for name in ("Walking", "Calling Siân", "Breathing")]
+    assert found == sorted(found)  # helped most first
+    assert "116 123" in page  # the crisis contacts at the foot
+    assert question.text.endswith("How much has peer support helped? (1 is not at all, 5 is a lot)")
+    assert [b.text for row in question.buttons for b in row] == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "Skip",
+    ]
+
+    await peer.press("4", message=question)
+    assert peer.last.text == "Would you recommend it to someone in a similar situation?"
+    await peer.press("Not sure")
+    assert peer.last.text.startswith("Anything you'd like to say?")
+    [thanks] = await peer.send("It helped to be heard.")
+    assert thanks.text.startswith("Thank you.")
+    [row] = await answers(bot)
+    assert (row.helped, row.recommend, row.comment) == (4, "not_sure", "It helped to be heard.")
+
+    # Never asked again: nothing more due, an old button is out of date.
+    after = len(peer.messages)
+    bot.clock.advance(days=1)
+    await bot.tick()
+    assert len(peer.messages) == after
+    await peer.press_data(f"end:h:{row.programme_id}:1", message=question)
+    assert peer.last_answer == "This has changed, so nothing was done."
+    [again] = await answers(bot)
+    assert again.helped == 4
+    async with bot.uow() as uow:
+        sent = await uow.session.scalar(
+            select(func.count()).where(Delivery.kind == "toolbox", Delivery.state == "sent")
         )
-        await complete_programme(bot, worker)
-        before = len(peer.messages)
-        await bot.tick()
-        toolbox, pdf, question = peer.messages[before:]
-
-        assert toolbox.text.startswith("Your peer support programme has come to an end, Sam.")
-        assert (
-            "• Walking by the canal: tried 3 times, helped 2 times, helped a bit 1 time\n"
-            "• Calling Siân: tried 2 times, helped 1 time\n"
-            "• Breathing 4-7-8: tried 2 times, helped 0 times, helped a bit 1 time"
-        ) in toolbox.text
-        assert pdf.filename == "my-toolbox.pdf"
-        reader = PdfReader(io.BytesIO(pdf.document or b""))
-        assert len(reader.pages) == 1
-        page = reader.pages[0].extract_text()
-        found = [page.index(name) for name in ("Walking", "Calling Siân", "Breathing")]
-        assert found == sorted(found)  # helped most first
-        assert "116 123" in page  # the crisis contacts at the foot
-        assert question.text.endswith(
-            "How much has peer support helped? (1 is not at all, 5 is a lot)"
-        )
-        assert [b.text for row in question.buttons for b in row] == [
-            "1",
-            "2",
-            "3",
-            "4",
-            "5",
-            "Skip",
-        ]
-
-        await peer.press("4", message=question)
-        assert peer.last.text == "Would you recommend it to someone in a similar situation?"
-        await peer.press("Not sure")
-        assert peer.last.text.startswith("Anything you'd like to say?")
-        [thanks] = await peer.send("It helped to be heard.")
-        assert thanks.text.startswith("Thank you.")
-        [row] = await answers(bot)
-        assert (row.helped, row.recommend, row.comment) == (4, "not_sure", "It helped to be heard.")
-
-        # Never asked again: nothing more due, an old button is out of date.
-        after = len(peer.messages)
-        bot.clock.advance(days=1)
-        await bot.tick()
-        assert len(peer.messages) == after
-        await peer.press_data(f"end:h:{row.programme_id}:1", message=question)
-        assert peer.last_answer == "This has changed, so nothing was done."
-        [again] = await answers(bot)
-        assert again.helped == 4
-        async with bot.uow() as uow:
-            sent = await uow.session.scalar(
-                select(func.count()).where(Delivery.kind == "toolbox", Delivery.state == "sent")
-            )
-        assert sent == 1
+    assert sent == 1
 
 
-async def test_every_question_can_be_skipped_and_nothing_is_stored_for_it(
-    database_url: str, clock
-) -> None:  # type: ignore[no-untyped-def]
-    clock.set(TUESDAY)
-    async with running_bot(database_url, clock, programme_sessions=2) as bot:
-        _, worker, peer = await bot.team()
-        await complete_programme(bot, worker)
-        before = len(peer.messages)
-        await bot.tick()
-        toolbox, pdf, _question = peer.messages[before:]
-        assert "You didn't log any strategies here, and that's fine" in toolbox.text
-        page = PdfReader(io.BytesIO(pdf.document or b"")).pages[0].extract_text()
-        assert "No strategies were logged" in " ".join(page.split())
-        assert "Strategy" not in page  # no empty table
-        for _n in range(3):
-            await peer.press("Skip")
-        assert peer.last.text.startswith("Thank you.")
-        [row] = await answers(bot)
-        assert (row.helped, row.recommend, row.comment, row.answered_at) == (None, None, None, None)
+async def test_every_question_can_be_skipped_and_nothing_is_stored_for_it(short: Harness) -> None:
+    bot = short
+    _, worker, peer = await bot.team()
+    await complete_programme(bot, worker)
+    before = len(peer.messages)
+    await bot.tick()
+    toolbox, pdf, _question = peer.messages[before:]
+    assert "You didn't log any strategies here, and that's fine" in toolbox.text
+    page = PdfReader(io.BytesIO(pdf.document or b"")).pages[0].extract_text()
+    assert "No strategies were logged" in " ".join(page.split())
+    assert "Strategy" not in page  # no empty table
+    for _n in range(3):
+        await peer.press("Skip")
+    assert peer.last.text.startswith("Thank you.")
+    [row] = await answers(bot)
+    assert (row.helped, row.recommend, row.comment, row.answered_at) == (None, None, None, None)
 
 
 async def planned_session(bot: Harness, worker: Person) -> PeerSession:
@@ -288,29 +292,28 @@ async def test_after_close_no_reminder_or_summary_comes_for_the_cancelled_sessio
 
 
 async def test_the_questions_can_be_answered_by_typing_and_a_long_comment_is_refused(
-    database_url: str, clock
-) -> None:  # type: ignore[no-untyped-def]
-    clock.set(TUESDAY)
-    async with running_bot(database_url, clock, programme_sessions=2) as bot:
-        _, worker, peer = await bot.team()
-        await complete_programme(bot, worker)
-        await bot.tick()
-        [asked] = await peer.send("3")
-        assert asked.text == "Would you recommend it to someone in a similar situation?"
-        [unclear] = await peer.send("purple")
-        assert unclear.text.endswith("1. Yes\n2. Not sure\n3. No\n4. Skip")
-        await peer.send("not sure")  # the question above becomes the next one
-        [now] = [m for m in peer.messages if m.message_id == asked.message_id]
-        assert (now.text or "").startswith("Anything you'd like to say?")
-        [refused] = await peer.send("x" * 501)
-        assert refused.text == "That's a bit long. Please keep it to 500 characters."
-        [row] = await answers(bot)
-        assert (row.helped, row.recommend, row.comment) == (3, "not_sure", None)
-        await peer.send("skip")
-        [now] = [m for m in peer.messages if m.message_id == asked.message_id]
-        assert (now.text or "").startswith("Thank you.")
-        [row] = await answers(bot)
-        assert row.comment is None
+    short: Harness,
+) -> None:
+    bot = short
+    _, worker, peer = await bot.team()
+    await complete_programme(bot, worker)
+    await bot.tick()
+    [asked] = await peer.send("3")
+    assert asked.text == "Would you recommend it to someone in a similar situation?"
+    [unclear] = await peer.send("purple")
+    assert unclear.text.endswith("1. Yes\n2. Not sure\n3. No\n4. Skip")
+    await peer.send("not sure")  # the question above becomes the next one
+    [now] = [m for m in peer.messages if m.message_id == asked.message_id]
+    assert (now.text or "").startswith("Anything you'd like to say?")
+    [refused] = await peer.send("x" * 501)
+    assert refused.text == "That's a bit long. Please keep it to 500 characters."
+    [row] = await answers(bot)
+    assert (row.helped, row.recommend, row.comment) == (3, "not_sure", None)
+    await peer.send("skip")
+    [now] = [m for m in peer.messages if m.message_id == asked.message_id]
+    assert (now.text or "").startswith("Thank you.")
+    [row] = await answers(bot)
+    assert row.comment is None
 
 
 async def test_the_open_door_gives_the_public_link_when_self_referral_is_on(
