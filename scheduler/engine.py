@@ -5,14 +5,8 @@ a tick reads only due ledger rows, and now and then reconciles a slice of upcomi
 with the ledger, which finds a plan that was missed.
 
 Every step goes through the database, so any number of ticks, restarts or replicas give
-the same answer: each occurrence is sent once. Results of sends are recorded
-one at a time by default; with `flush_every` above 0, in batches, one statement and one
-commit each: a send keeps its slot (one of `concurrency`) until its result is written, and
-a batch is written as soon as every slot holds a result waiting (or `flush_every` seconds
-have passed, and always before a new claim), so no more than `concurrency` messages are
-ever sent and not yet recorded. SPEC §7 allows a crash to repeat the one message in
-flight, which only the default keeps (see `flush_every`).
-A 403 or a send to retry later is recorded at once (it changes what the next claim takes).
+the same answer: each occurrence is sent once. Each send's result is written right after
+it (scheduler.recording), so SPEC §7 holds: a crash repeats at most the messages in flight.
 
 The database going away mid-batch stops the batch at the first failure: nothing more is
 sent that could not be recorded. The results already in hand are kept and written when
@@ -44,6 +38,7 @@ from scheduler.content import parts_for
 from scheduler.recording import DATABASE_DOWN as DATABASE_DOWN, Recording
 from scheduler.sending import Lane, Outcome, Result, Sender
 from storage.db import Database
+from storage.ledger import ResultWriter
 from storage.repositories.deliveries import FAILED, LEASE_EXPIRED, SKIPPED
 from storage.uow import UnitOfWork
 
@@ -72,12 +67,6 @@ class DeliveryEngine(Recording):
     # Safety rows are claimed first, under this shorter lease: one a killed sender held is
     # taken over this soon. Long enough for a send's retries (about a minute at worst).
     safety_lease: timedelta = timedelta(minutes=2)
-    # 0 (the default): each result is written on its own, right after its send, so a crash
-    # repeats at most the message it caught in flight (SPEC §7; the crash drill: 15 kill -9,
-    # duplicates <= 15). Above 0, results are written a slotful at a time (fewer statements,
-    # ~2x the sends a second): a crash may then repeat up to `concurrency` messages, and
-    # the crash drill gave 26 duplicates for 15 kills, so it stays off.
-    flush_every: float = 0.0
     # A window of upcoming sessions larger than one slice is reconciled a slice at a time,
     # one slice this often (by the ticks' clock); a smaller one at every tick. Everything a
     # person changes is planned when they change it: this only finds what was missed.
@@ -86,16 +75,9 @@ class DeliveryEngine(Recording):
     _small_window: bool = field(default=True, init=False)
     # Set at the first database failure of a batch: no further send until it is back.
     database_down: bool = field(default=False, init=False)
-    # Sent, not yet recorded; and claimed by us, never sent.
+    # Sent, not yet recorded (the database went away); and claimed by us, never sent.
     _owed: list[tuple[Due, Result, datetime]] = field(default_factory=list, init=False)
     _unsent: list[int] = field(default_factory=list, init=False)
-    # Sent and final (sent, failed), waiting for the next flush.
-    _results: list[tuple[Due, Result, datetime]] = field(default_factory=list, init=False)
-    _flushed_at: float = field(default=0.0, init=False)
-    # Sends of this batch that hold a slot (sending, or waiting for their result's write),
-    # and the writes they wait for.
-    _holding: int = field(default=0, init=False)
-    _written: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     def __post_init__(self) -> None:
         # SQLite has one writer at a time and its busy handler backs off in growing sleeps;
@@ -103,7 +85,8 @@ class DeliveryEngine(Recording):
         self._writes: contextlib.AbstractAsyncContextManager[None] = (
             asyncio.Lock() if self.db.is_sqlite else contextlib.nullcontext()
         )
-        self._flushing = asyncio.Lock()
+        # Each result is one autocommit UPDATE on a connection held while sends run.
+        self._writer = ResultWriter()
 
     async def plan(self, now: datetime, *, whole: bool = True) -> tuple[int, int]:
         """Reconcile the ledger with upcoming sessions (the whole window, or one slice as a
@@ -215,7 +198,7 @@ class DeliveryEngine(Recording):
         elif parts:
             result = await self.sender.send(due.telegram_id, parts)
         try:
-            return await self._record(due, result, now)
+            return await self.record(due, result, now)
         except DATABASE_DOWN as error:
             self._went_down(error)
             self._owed.append((due, result, now))
@@ -233,45 +216,37 @@ class DeliveryEngine(Recording):
 
         async def one(due: Due, at: datetime) -> None:
             async with slots:
-                self._holding += 1
-                try:
-                    lease = self.safety_lease if due.kind in SAFETY_KINDS else self.lease
-                    if clock() >= at + lease / 2:
-                        # Too near the lease's end to start a send that may take a minute
-                        # or two (timeouts, 429s): handed back, claimed again with a new lease.
-                        self._unsent.append(due.delivery_id)
-                        counts["held"] += 1
-                        return
-                    counts[await self.deliver(due, at)] += 1
-                finally:
-                    self._holding -= 1
-                    await self._flush_when_due()  # the others may all be waiting now
+                lease = self.safety_lease if due.kind in SAFETY_KINDS else self.lease
+                if clock() >= at + lease / 2:
+                    # Too near the lease's end to start a send that may take a minute or
+                    # two (timeouts, 429s): handed back, claimed again with a new lease.
+                    self._unsent.append(due.delivery_id)
+                    counts["held"] += 1
+                    return
+                counts[await self.deliver(due, at)] += 1
 
-        while await self.settle(clock()):
-            at = clock()
-            try:
-                claimed, batch = await self.claim(at)
-            except DATABASE_DOWN as error:
-                log.warning("claiming deliveries failed: %s", type(error).__name__)
-                break
-            if self.database_down:
-                break
-            counts["skipped"] += claimed - len(batch)
-            if not claimed:
-                break
-            # A slow send (a 429 waited out) must not keep the finished ones from being written.
-            ticking = asyncio.create_task(self._flush_now_and_then()) if self.flush_every else None
-            results = await asyncio.gather(*(one(due, at) for due in batch), return_exceptions=True)
-            if ticking:
-                ticking.cancel()
-            for failure in results:
-                if isinstance(failure, Exception):
-                    # The claim's lease runs out and the delivery is tried again later.
-                    log.error("a delivery failed unexpectedly", exc_info=failure)
-                    counts["error"] += 1
-            await self.flush()  # every result of this batch is written before the next claim
-            if self.database_down:
-                break  # the next tick settles what is owed first
+        async with self._writer:  # one connection for the results of this run of sends
+            while await self.settle(clock()):
+                at = clock()
+                try:
+                    claimed, batch = await self.claim(at)
+                except DATABASE_DOWN as error:
+                    log.warning("claiming deliveries failed: %s", type(error).__name__)
+                    break
+                if self.database_down:
+                    break
+                counts["skipped"] += claimed - len(batch)
+                if not claimed:
+                    break
+                sends = (one(due, at) for due in batch)
+                results = await asyncio.gather(*sends, return_exceptions=True)
+                for failure in results:
+                    if isinstance(failure, Exception):
+                        # The claim's lease runs out and the delivery is tried again later.
+                        log.error("a delivery failed unexpectedly", exc_info=failure)
+                        counts["error"] += 1
+                if self.database_down:
+                    break  # the next tick settles what is owed first
         return counts
 
     async def tick(self, now: Now) -> Counter[str]:

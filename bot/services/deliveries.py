@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.services import delivery_times as t, safety_check
 from bot.services.deliveries_due import Due, SessionFacts, due_of
@@ -20,9 +19,7 @@ from storage.models import Delivery, PeerSession, ReminderPrefs, SessionState
 from storage.repositories.deliveries import (
     FAILED,
     LEASE_EXPIRED,
-    MAYBE_SENT,
     RETRY_REASONS,
-    SENT,
     SKIPPED,
 )
 from storage.uow import UnitOfWork
@@ -37,8 +34,6 @@ __all__ = [
     "mark_unreachable",
     "plan",
     "reconcile",
-    "record",
-    "record_many",
 ]
 
 # A row whose sender died holding it (its lease ran out) is given up after this many
@@ -189,36 +184,6 @@ async def check(
         )
     await uow.commit()
     return ready
-
-
-async def record(
-    uow: UnitOfWork,
-    delivery_id: int,
-    *,
-    owner: str,
-    state: str,
-    now: datetime,
-    reason: str | None = None,
-    message_id: int | None = None,
-) -> bool:
-    """Record how a claimed delivery ended (sent, maybe_sent, failed)."""
-    assert state in (SENT, MAYBE_SENT, FAILED, SKIPPED)
-    done = await uow.deliveries.finish(
-        delivery_id, owner=owner, state=state, now=now, reason=reason, message_id=message_id
-    )
-    await uow.commit()
-    return done
-
-
-async def record_many(uow: UnitOfWork, results: Sequence[dict[str, Any]], *, owner: str) -> int:
-    """Record how many claimed deliveries ended, in one statement and one commit.
-
-    Each result: id, state (sent, maybe_sent, failed), finished_at, reason, message_id.
-    """
-    assert all(r["state"] in (SENT, MAYBE_SENT, FAILED) for r in results)
-    done = await uow.deliveries.finish_many(results, owner=owner)
-    await uow.commit()
-    return done
 
 
 async def retry_later(

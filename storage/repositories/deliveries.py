@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Integer, Table, Update, bindparam, case, delete, or_, select, update
+from sqlalchemy import Integer, Update, bindparam, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import ReturningUpdate
 
@@ -188,44 +188,6 @@ class DeliveryRepository(Repository, DeliveryPlanQueries):
         )
         result = await self.session.execute(stmt)
         return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    async def finish_many(self, rows: Sequence[dict[str, Any]], *, owner: str) -> int:
-        """`finish` for many claimed rows in one statement (executemany); how many changed.
-
-        Each row is a dict of id, state, finished_at, reason and message_id.
-        """
-        if not rows:
-            return 0
-        # The table, not the entity: an ORM UPDATE with a list of parameters would be a
-        # "bulk update by primary key", which cannot also test who holds the claim.
-        table = cast(Table, Delivery.__table__)
-        stmt = (
-            update(table)
-            .where(
-                table.c.id == bindparam("row_id"),
-                table.c.claimed_by == owner,
-                table.c.state == CLAIMED,
-            )
-            .values(
-                state=bindparam("new_state"),
-                finished_at=bindparam("at"),
-                reason=bindparam("why"),
-                telegram_message_id=bindparam("message_id"),
-                claimed_until=None,
-            )
-        )
-        params = [
-            {
-                "row_id": r["id"],
-                "new_state": r["state"],
-                "at": r["finished_at"],
-                "why": r["reason"],
-                "message_id": r["message_id"],
-            }
-            for r in rows
-        ]
-        result = await self.session.execute(stmt, params)
-        return max(int(result.rowcount), 0)  # type: ignore[attr-defined]
 
     async def release(
         self, delivery_id: int, *, owner: str, not_before: datetime, reason: str
