@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
+from typing import TYPE_CHECKING
 
 from bot.i18n import _
 from bot.services.endings import Toolbox
 from bot.texts import endings as t
 from bot.texts.strategies import short
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+# fpdf2 (with the fontTools it loads) is imported where a PDF is made, not at import: it
+# costs every start about 0.3 s and 30 MB, for a page made once at a programme's end.
 
 FONT = "DejaVu"
 # The most rows that still leave room for the crisis contacts at the foot of one A4 page.
@@ -33,6 +36,8 @@ def _fonts() -> Path:
 
 
 def _new_page() -> FPDF:
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)  # one page, always
     pdf.set_margins(18, 18, 18)
@@ -44,12 +49,16 @@ def _new_page() -> FPDF:
 
 
 def _line(pdf: FPDF, text: str, size: float, style: str = "", gap: float = 2) -> None:
+    from fpdf.enums import XPos, YPos
+
     pdf.set_font(FONT, style, size)
     pdf.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(gap)
 
 
 def _table(pdf: FPDF, toolbox: Toolbox) -> None:
+    from fpdf.fonts import FontFace
+
     shown = toolbox.strategies[:MOST_ROWS]
     size = 14 if len(shown) <= 8 else 11
     pdf.set_font(FONT, "", size)
