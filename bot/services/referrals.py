@@ -11,11 +11,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.services.errors import BadInput, Stale
-from bot.services.free_times import day_starts, overlapping
-from bot.services.localtime import to_utc
+from bot.services.errors import Stale
+from bot.services.free_times import day_starts, free_days
 from bot.services.onboarding import member
 from bot.services.referral_sources import parse_referral
 from storage.enums import ReferralCloseReason
@@ -146,21 +144,9 @@ def next_free(
     prefs: WorkerPrefs, busy: list[Busy], zone: str, *, now: datetime, minutes: int = 60
 ) -> datetime | None:
     """The first free hour in the worker's hours over the next FREE_DAYS days, as the
-    free-times code finds them (its day_starts and overlapping), from a diary read once."""
-    today = now.astimezone(ZoneInfo(zone)).date()
+    free-times code finds them, from a diary read once."""
     starts = day_starts(prefs, minutes, None)
-    for offset in range(1, FREE_DAYS + 1):
-        day = today + timedelta(days=offset)
-        if str(day.isoweekday()) not in prefs.work_days:
-            continue
-        for at in starts:
-            try:
-                moment = to_utc(day, at, zone)
-            except BadInput:
-                continue  # a time the clocks skip that day
-            if moment > now and not overlapping(busy, moment, minutes):
-                return moment
-    return None
+    return next(free_days(prefs, busy, zone, starts, minutes, now, FREE_DAYS), None)
 
 
 async def _workers(uow: UnitOfWork, capacity: int, now: datetime) -> list[WorkerOption]:
