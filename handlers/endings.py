@@ -5,6 +5,8 @@ The toolbox itself is sent by the scheduler (scheduler/content_endings.py), once
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 
 from bot import callbacks as cb, texts
@@ -16,8 +18,20 @@ from bot.services.flows import EndingStep, Where
 from bot.services.names import SeveralPeers
 from bot.texts import endings as t
 from handlers import typed
-from handlers.common import Context, answers_errors, call, error_text, press, reply, show, typed_by
+from handlers.common import (
+    Context,
+    answers_errors,
+    call,
+    error_text,
+    press,
+    pressed,
+    reply,
+    show,
+    typed_by,
+)
 
+# A service that stores an answer to one of the questions (or a skip): what comes next.
+Answer = Callable[..., Awaitable[questions.Next]]
 # The next question after an answer or a skip; None: all done.
 QUESTIONS = {
     EndingStep.RECOMMEND: (t.QUESTION_RECOMMEND, keyboards.recommend),
@@ -84,9 +98,13 @@ async def refuse_stale_close_button(update: Update, context: Context) -> None:
     raise BadInput("close_gone")
 
 
-async def _then(update: Update, done: questions.Next) -> None:
-    """Edit the answered question into the next one (or the thanks)."""
+async def _then(
+    update: Update, context: Context, service: Answer, programme_id: int, value: object
+) -> None:
+    """Store the answer (or the skip) through `service`; edit the question into the next one
+    (or the thanks)."""
     assert update.callback_query
+    done = await call(context, service, update.callback_query.from_user.id, programme_id, value)
     if done.step is None:
         return await show(update.callback_query, _(t.THANKS))
     text, keyboard = QUESTIONS[done.step]
@@ -96,31 +114,22 @@ async def _then(update: Update, done: questions.Next) -> None:
 @answers_errors
 async def answer_helped(update: Update, context: Context) -> None:
     """Note how much peer support helped (1 to 5); then the next question."""
-    query, (programme_id, helped) = press(update, cb.END_HELPED)
-    await _then(
-        update,
-        await call(context, questions.answer_helped, query.from_user.id, programme_id, helped),
-    )
+    programme_id, helped = pressed(update, cb.END_HELPED)
+    await _then(update, context, questions.answer_helped, programme_id, helped)
 
 
 @answers_errors
 async def answer_recommend(update: Update, context: Context) -> None:
     """Note whether they would recommend it; then the last question."""
-    query, (programme_id, index) = press(update, cb.END_RECOMMEND)
-    choice = cb.RECOMMEND[index]
-    await _then(
-        update,
-        await call(context, questions.answer_recommend, query.from_user.id, programme_id, choice),
-    )
+    programme_id, index = pressed(update, cb.END_RECOMMEND)
+    await _then(update, context, questions.answer_recommend, programme_id, cb.RECOMMEND[index])
 
 
 @answers_errors
 async def skip_question(update: Update, context: Context) -> None:
     """Skip a question: nothing is stored for it; then the next one."""
-    query, (programme_id, question) = press(update, cb.END_SKIP)
-    await _then(
-        update, await call(context, questions.skip, query.from_user.id, programme_id, question)
-    )
+    programme_id, question = pressed(update, cb.END_SKIP)
+    await _then(update, context, questions.skip, programme_id, question)
 
 
 async def type_ending_choice(update: Update, context: Context, where: Where) -> None:

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import callbacks as cb, keyboards
 from bot.i18n import _
-from bot.keyboards import schedule as ksch
+from bot.keyboards import Keyboard, schedule as ksch
 from bot.services import scheduling
 from bot.services.flows import Where
 from bot.services.names import SeveralPeers
@@ -36,6 +36,18 @@ async def _scheduled(update: Update, context: Context, view: SessionView) -> Non
         if not await notify(context, view.peer_telegram_id, t.new_session_for_peer(view), keys):
             text += "\n" + _(t.COULD_NOT_TELL).format(name=view.peer_name)
     await update.effective_message.reply_text(text)
+
+
+def _ask_length() -> tuple[str, Keyboard]:
+    """The guided /schedule's question for the length, after a time pressed or typed."""
+    low, high = scheduling.MIN_MINUTES, scheduling.MAX_MINUTES
+    return _(tsch.PICK_LENGTH).format(low=low, high=high), keyboards.lengths()
+
+
+def _ask_place(places: list[str]) -> tuple[str, Keyboard]:
+    """The guided /schedule's question for the place (those used before offered), after a
+    length pressed or typed."""
+    return _(tsch.PICK_PLACE), ksch.places(places)
 
 
 @answers_errors
@@ -77,7 +89,7 @@ async def pick_time(update: Update, context: Context) -> None:
     """Take the time of a guided /schedule from a button; ask for the length."""
     query, [at] = press(update, cb.SCH_TIME)
     await call(context, scheduling.guided_time, query.from_user.id, f"{at:%H:%M}")
-    await show(query, _pick_length(), keyboards.lengths())
+    await show(query, *_ask_length())
 
 
 @answers_errors
@@ -85,7 +97,7 @@ async def pick_length(update: Update, context: Context) -> None:
     """Take the length of a guided /schedule; ask for the place."""
     query, [minutes] = press(update, cb.SCH_LENGTH)
     places = await call(context, scheduling.guided_length, query.from_user.id, minutes)
-    await show(query, _(tsch.PICK_PLACE), ksch.places(places))
+    await show(query, *_ask_place(places))
 
 
 @answers_errors
@@ -102,18 +114,14 @@ async def pick_place(update: Update, context: Context) -> None:
 async def type_session_time(update: Update, context: Context, where: Where) -> None:
     """Take a typed time in the guided /schedule; ask for the length."""
     await call(context, scheduling.guided_time, *typed_by(update))
-    await reply(update, _pick_length(), keyboards.lengths())
+    await reply(update, *_ask_length())
 
 
 @answers_errors
 async def type_session_length(update: Update, context: Context, where: Where) -> None:
     """Take a typed length ("45", "1 hour") in the guided /schedule; ask for the place."""
     places = await call(context, scheduling.guided_length, *typed_by(update))
-    await reply(update, _(tsch.PICK_PLACE), ksch.places(places))
-
-
-def _pick_length() -> str:
-    return _(tsch.PICK_LENGTH).format(low=scheduling.MIN_MINUTES, high=scheduling.MAX_MINUTES)
+    await reply(update, *_ask_place(places))
 
 
 @answers_errors

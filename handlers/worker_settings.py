@@ -6,11 +6,14 @@ Every button re-checks that the presser is a peer worker changing their own sett
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
 
 from bot import callbacks as cb, keyboards, texts as common
+from bot.config import Settings
 from bot.i18n import _
 from bot.keyboards import Keyboard
 from bot.keyboards.settings import capacities
@@ -98,64 +101,66 @@ async def toggle_working_day(update: Update, context: Context) -> None:
     async with context.bot_data.uow() as uow:
         await worker_settings.my_settings(uow, update.effective_user.id)  # peer workers only
         current = await worker_settings.toggle_day(uow, update.effective_user.id, day[0])
-    await show(update.callback_query, _(t.ASK_DAYS), keyboards.working_days(current.work_days))
+    keys = DAYS.keys(current, context.bot_data.settings)
+    await show(update.callback_query, _(DAYS.question), keys)
 
 
-async def _ask(
-    update: Update, context: Context, step: WorkerSettingsStep | None, text: str, keys: Any
-) -> None:
+@dataclass(frozen=True)
+class _Picker:
+    """One setting's picker: the typed answer it also takes (None: buttons only), its
+    question, and its buttons for the settings as they are (and the service's own)."""
+
+    step: WorkerSettingsStep | None
+    question: str
+    keys: Callable[[WorkerSettings, Settings], Keyboard]
+
+
+LEAD = _Picker(None, t.ASK_LEAD, lambda s, _cfg: keyboards.summary_leads(s.summary_lead_minutes))
+HOURS = _Picker(WorkerSettingsStep.HOURS, t.ASK_HOURS, lambda _s, _cfg: keyboards.working_hours())
+DAYS = _Picker(None, t.ASK_DAYS, lambda s, _cfg: keyboards.working_days(s.work_days))
+ZONE = _Picker(
+    WorkerSettingsStep.TIMEZONE, t.ASK_TIMEZONE, lambda _s, _cfg: keyboards.worker_zones()
+)
+CAPACITY = _Picker(
+    None, more.ASK_CAPACITY, lambda s, cfg: capacities(s.capacity or cfg.worker_capacity)
+)
+
+
+async def _ask(update: Update, context: Context, picker: _Picker) -> None:
     """Show a picker; remember (or forget) that a typed answer belongs to it."""
     assert update.effective_user and update.callback_query
-    data, tg_id = context.bot_data, update.effective_user.id
+    data, tg_id, step = context.bot_data, update.effective_user.id, picker.step
     async with data.uow() as uow:
         current = await worker_settings.my_settings(uow, tg_id)  # peer workers only
         if step is not None:
             await conversations.expect_typed(uow, tg_id, Flow.WORKER_SETTINGS, step, now=data.now())
         else:
             await conversations.stop_expecting(uow, tg_id, Flow.WORKER_SETTINGS)
-    await show(update.callback_query, text, keys(current))
+    await show(update.callback_query, _(picker.question), picker.keys(current, data.settings))
 
 
 @answers_errors
 async def ask_summary_lead(update: Update, context: Context) -> None:
     """Offer the summary timings."""
-    await _ask(
-        update,
-        context,
-        None,
-        _(t.ASK_LEAD),
-        lambda s: keyboards.summary_leads(s.summary_lead_minutes),
-    )
+    await _ask(update, context, LEAD)
 
 
 @answers_errors
 async def ask_working_hours(update: Update, context: Context) -> None:
     """Offer working hours; typed ones work too."""
-    await _ask(
-        update,
-        context,
-        WorkerSettingsStep.HOURS,
-        _(t.ASK_HOURS),
-        lambda s: keyboards.working_hours(),
-    )
+    await _ask(update, context, HOURS)
 
 
 @answers_errors
 async def ask_working_days(update: Update, context: Context) -> None:
     """Show the working days to turn on or off."""
-    await _ask(update, context, None, _(t.ASK_DAYS), lambda s: keyboards.working_days(s.work_days))
+    await _ask(update, context, DAYS)
 
 
 @answers_errors
 async def ask_time_zone(update: Update, context: Context) -> None:
     """Offer common time zones; a typed one works too."""
-    await _ask(
-        update,
-        context,
-        WorkerSettingsStep.TIMEZONE,
-        _(t.ASK_TIMEZONE),
-        lambda s: keyboards.worker_zones(),
-    )
+    await _ask(update, context, ZONE)
 
 
 async def _changed(uow: UnitOfWork, telegram_id: int, change: Any, *args: Any) -> Any:
@@ -189,14 +194,7 @@ async def type_time_zone(update: Update, context: Context, where: Where) -> None
 @answers_errors
 async def ask_capacity(update: Update, context: Context) -> None:
     """Offer how many peers at once."""
-    settings = context.bot_data.settings
-    await _ask(
-        update,
-        context,
-        None,
-        _(more.ASK_CAPACITY),
-        lambda s: capacities(s.capacity or settings.worker_capacity),
-    )
+    await _ask(update, context, CAPACITY)
 
 
 @answers_errors

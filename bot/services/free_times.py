@@ -6,7 +6,9 @@ nothing here writes (a worker who never set their hours reads the defaults).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from bot.services.errors import BadInput
@@ -60,24 +62,37 @@ async def free_slots(
     """Up to `count` free times in the worker's hours over the next `days`, one a day,
     each as close as possible to `near` (the session's own time of day)."""
     prefs = await uow.prefs.worker(worker.id)
-    today = now.astimezone(ZoneInfo(worker.timezone)).date()
     busy = await uow.sessions.busy(worker.id, now, now + timedelta(days=days + 2))
     starts = day_starts(prefs, minutes, near)
-    found: list[datetime] = []
+    found = free_days(prefs, busy, worker.timezone, starts, minutes, now, days, skip, avoid)
+    return list(islice(found, count))
+
+
+def free_days(
+    prefs: WorkerPrefs,
+    busy: list[Busy],
+    zone: str,
+    starts: list[time],
+    minutes: int,
+    now: datetime,
+    days: int,
+    skip: int | None = None,
+    avoid: datetime | None = None,
+) -> Iterator[datetime]:
+    """Over the next `days` working days of `prefs`, each day's first of `starts` (on the
+    wall clock of `zone`) when `minutes` are free in `busy`, a diary already read."""
+    today = now.astimezone(ZoneInfo(zone)).date()
     for offset in range(1, days + 1):
         day = today + timedelta(days=offset)
         if str(day.isoweekday()) not in prefs.work_days:
             continue
         for at in starts:
             try:
-                moment = to_utc(day, at, worker.timezone)
+                moment = to_utc(day, at, zone)
             except BadInput:
                 continue  # a time the clocks skip that day
             if moment == avoid or moment <= now:
                 continue
             if not overlapping(busy, moment, minutes, skip):
-                found.append(moment)
+                yield moment
                 break
-        if len(found) == count:
-            break
-    return found

@@ -143,6 +143,22 @@ async def add_peer(
     return issued
 
 
+def begin_programme(
+    uow: UnitOfWork, peer: Person, worker: Person, planned_sessions: int, now: datetime
+) -> Programme:
+    """A programme of `planned_sessions` of `peer` with `worker`, active from now (not
+    committed)."""
+    programme = Programme(
+        peer_id=peer.id,
+        worker_id=worker.id,
+        planned_sessions=planned_sessions,
+        state=ProgrammeState.ACTIVE,
+        started_at=now,
+    )
+    uow.programmes.add(programme)
+    return programme
+
+
 async def new_peer(
     uow: UnitOfWork,
     worker: Person,
@@ -167,15 +183,7 @@ async def new_peer(
     )
     uow.people.add(peer)
     await uow.flush()
-    uow.programmes.add(
-        Programme(
-            peer_id=peer.id,
-            worker_id=worker.id,
-            planned_sessions=planned_sessions,
-            state=ProgrammeState.ACTIVE,
-            started_at=now,
-        )
-    )
+    begin_programme(uow, peer, worker, planned_sessions, now)
     token, invitation = await _issue(
         uow, role=Role.PEER, now=now, days=days, invited_by_id=worker.id, person_id=peer.id
     )

@@ -163,13 +163,28 @@ async def accept(
     if request.proposed_at is None:
         raise Stale(view(row))
     await _check_free(uow, row, request.proposed_at, now)
-    # Both conditional: a confirm, cancel or other answer that got there first wins.
     # Only the peer's own answer confirms it: a time they asked for still awaits their word.
     by_peer = person.role == Role.PEER
-    moved = await uow.sessions.move(row.session, request.proposed_at, now, confirmed=by_peer)
-    if not moved or not await uow.sessions.resolve_request(request.id, "accepted", now):
+    return await _move(uow, person, row, request.id, request.proposed_at, now, confirmed=by_peer)
+
+
+async def _move(
+    uow: UnitOfWork,
+    person: Person,
+    row: SessionRow,
+    request_id: int,
+    when: datetime,
+    now: datetime,
+    *,
+    confirmed: bool,
+    flow: flows.FlowSpec[flows.SuggestStep, SuggestData] | None = None,
+) -> SessionView:
+    """Move the session to `when` and settle its request as accepted; leave the flow (only
+    `flow`, when given). Both conditional: an answer that got there first wins."""
+    moved = await uow.sessions.move(row.session, when, now, confirmed=confirmed)
+    if not moved or not await uow.sessions.resolve_request(request_id, "accepted", now):
         raise await stale(uow, row.session.id)
-    await flows.end(uow, person.id)
+    await flows.end(uow, person.id, flow)
     return await committed(uow, row.session.id)
 
 
@@ -212,18 +227,6 @@ async def answer_accept(
     return await accept(uow, telegram_id, request_id, now=now)
 
 
-async def _move_to_wish(
-    uow: UnitOfWork, worker: Person, row: SessionRow, request_id: int, when: datetime, now: datetime
-) -> SessionView:
-    """Move the session to the time the worker gives for the peer's wish they accepted."""
-    # The peer asked in words: the exact time still awaits their own confirmation.
-    moved = await uow.sessions.move(row.session, when, now, confirmed=False)
-    if not moved or not await uow.sessions.resolve_request(request_id, "accepted", now):
-        raise await stale(uow, row.session.id)
-    await flows.end(uow, worker.id, SUGGEST)
-    return await committed(uow, row.session.id)
-
-
 async def suggest_start(
     uow: UnitOfWork, telegram_id: int, request_id: int, *, now: datetime
 ) -> Offer:
@@ -244,8 +247,9 @@ async def suggest(
     if row.session.version != at.data.version or row.session.state not in LIVE:
         raise Stale(view(row))
     await _check_free(uow, row, when, now)
-    if at.data.accepting:
-        return await _move_to_wish(uow, worker, row, at.data.request_id, when, now)
+    if at.data.accepting:  # the peer asked in words: the exact time awaits their own word
+        request_id = at.data.request_id
+        return await _move(uow, worker, row, request_id, when, now, confirmed=False, flow=SUGGEST)
     return await _new_request(uow, worker, row.session.id, when, None, now)
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from bot.services import onboarding
 from bot.services.errors import BadInput, NotYours, Stale
 from bot.services.onboarding import IssuedInvitation, member
-from storage.models import Person, Programme, ProgrammeState, Referral, ReferralState, Role
+from storage.models import Person, Referral, ReferralState, Role
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -80,14 +80,7 @@ async def accept(
         peer = await uow.people.get(referral.person_id)
         if peer is None or peer.left_at is not None:
             raise Stale()
-        programme = Programme(
-            peer_id=peer.id,
-            worker_id=worker.id,
-            planned_sessions=planned_sessions,
-            state=ProgrammeState.ACTIVE,
-            started_at=now,
-        )
-        uow.programmes.add(programme)
+        programme = onboarding.begin_programme(uow, peer, worker, planned_sessions, now)
         peer.invited_by_id = worker.id
         peer.timezone = worker.timezone
         await uow.flush()

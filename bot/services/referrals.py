@@ -11,15 +11,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from bot.services.errors import BadInput, Stale
-from bot.services.free_times import day_starts, overlapping
-from bot.services.localtime import to_utc
+from bot.services.errors import Stale
+from bot.services.free_times import day_starts, free_days
 from bot.services.onboarding import member
 from bot.services.referral_sources import parse_referral
 from storage.enums import ReferralCloseReason
-from storage.models import Referral, ReferralState, Role, WorkerPrefs
+from storage.models import Person, Referral, ReferralState, Role, WorkerPrefs
 from storage.repositories.session_views import Busy
 from storage.uow import UnitOfWork
 
@@ -122,34 +120,33 @@ async def waiting_list(uow: UnitOfWork, telegram_id: int, *, now: datetime) -> W
     return WaitingList(tuple(view(r, now, offered_to=name) for r, name in rows), total)
 
 
-async def _waiting(uow: UnitOfWork, referral_id: int, version: int) -> Referral:
-    """A referral still on the list as the button saw it (waiting, or offered and not yet
-    answered: a coordinator may offer it to someone else, or close it)."""
+async def _on_list(
+    uow: UnitOfWork, telegram_id: int, referral_id: int, version: int
+) -> tuple[Person, Referral]:
+    """The coordinator pressing, and a referral still on the list as the button saw it
+    (waiting, or offered and not yet answered: it may be offered to someone else, or closed)."""
+    coordinator = await member(uow, telegram_id, Role.COORDINATOR)
     referral = await uow.referrals.get(referral_id)
     if referral is None or referral.version != version or referral.state not in ON_LIST:
         raise Stale()
-    return referral
+    return coordinator, referral
+
+
+async def _change(uow: UnitOfWork, referral: Referral, version: int, **values: object) -> None:
+    """Change a referral still on the list as it was read, and commit (Stale if another
+    coordinator got there first)."""
+    if not await uow.referrals.change(referral.id, version, ON_LIST, **values):
+        raise Stale()
+    await uow.commit()
 
 
 def next_free(
     prefs: WorkerPrefs, busy: list[Busy], zone: str, *, now: datetime, minutes: int = 60
 ) -> datetime | None:
     """The first free hour in the worker's hours over the next FREE_DAYS days, as the
-    free-times code finds them (its day_starts and overlapping), from a diary read once."""
-    today = now.astimezone(ZoneInfo(zone)).date()
+    free-times code finds them, from a diary read once."""
     starts = day_starts(prefs, minutes, None)
-    for offset in range(1, FREE_DAYS + 1):
-        day = today + timedelta(days=offset)
-        if str(day.isoweekday()) not in prefs.work_days:
-            continue
-        for at in starts:
-            try:
-                moment = to_utc(day, at, zone)
-            except BadInput:
-                continue  # a time the clocks skip that day
-            if moment > now and not overlapping(busy, moment, minutes):
-                return moment
-    return None
+    return next(free_days(prefs, busy, zone, starts, minutes, now, FREE_DAYS), None)
 
 
 async def _workers(uow: UnitOfWork, capacity: int, now: datetime) -> list[WorkerOption]:
@@ -182,8 +179,7 @@ async def match_options(
     capacity: int,
 ) -> MatchOptions:
     """The peer workers a waiting referral could go to, with their caseload and next free day."""
-    await member(uow, telegram_id, Role.COORDINATOR)
-    referral = await _waiting(uow, referral_id, version)
+    _, referral = await _on_list(uow, telegram_id, referral_id, version)
     return MatchOptions(view(referral, now), tuple(await _workers(uow, capacity, now)))
 
 
@@ -199,8 +195,7 @@ async def offer(
     confirmed: bool = False,
 ) -> Offer:
     """Offer the referral to a peer worker; one at or over capacity needs `confirmed`."""
-    coordinator = await member(uow, telegram_id, Role.COORDINATOR)
-    referral = await _waiting(uow, referral_id, version)
+    coordinator, referral = await _on_list(uow, telegram_id, referral_id, version)
     worker = next((w for w in await _workers(uow, capacity, now) if w.id == worker_id), None)
     if worker is None:
         raise Stale()
@@ -209,18 +204,15 @@ async def offer(
     name = coordinator.display_name or ""
     if not worker.has_room and not confirmed:
         return Offer(view(referral, now), worker, person.telegram_id, name, needs_confirming=True)
-    values = {"state": ReferralState.OFFERED, "offered_at": now}
-    moved = await uow.referrals.change(
-        referral.id,
+    await _change(
+        uow,
+        referral,
         version,
-        ON_LIST,
+        state=ReferralState.OFFERED,
+        offered_at=now,
         offered_to_id=worker.id,
         offered_by_id=coordinator.id,
-        **values,
     )
-    if not moved:
-        raise Stale()
-    await uow.commit()
     fresh = await uow.referrals.get(referral.id)
     assert fresh is not None
     log.info("referral %s offered to person %s", referral.id, worker.id)
@@ -231,8 +223,8 @@ async def closing(
     uow: UnitOfWork, telegram_id: int, referral_id: int, version: int, *, now: datetime
 ) -> ReferralView:
     """The referral a coordinator is about to close (Stale if it has moved on)."""
-    await member(uow, telegram_id, Role.COORDINATOR)
-    return view(await _waiting(uow, referral_id, version), now)
+    _, referral = await _on_list(uow, telegram_id, referral_id, version)
+    return view(referral, now)
 
 
 async def close(
@@ -245,18 +237,9 @@ async def close(
     now: datetime,
 ) -> ReferralView:
     """Close a waiting referral with a reason (no longer wanted, no contact, elsewhere)."""
-    await member(uow, telegram_id, Role.COORDINATOR)
-    referral = await _waiting(uow, referral_id, version)
-    moved = await uow.referrals.change(
-        referral.id,
-        version,
-        ON_LIST,
-        state=ReferralState.CLOSED,
-        close_reason=reason,
-        closed_at=now,
+    _, referral = await _on_list(uow, telegram_id, referral_id, version)
+    await _change(
+        uow, referral, version, state=ReferralState.CLOSED, close_reason=reason, closed_at=now
     )
-    if not moved:
-        raise Stale()
-    await uow.commit()
     log.info("referral %s closed: %s", referral.id, reason)
     return view(referral, now)

@@ -17,7 +17,7 @@ from bot.services.errors import BadInput, DomainError, NotYours
 from bot.services.onboarding import member
 from bot.services.safety_plan import SafetyConfig, plan_checkins
 from storage.enums import CheckinKind, CheckinState, DeliveryState, Role
-from storage.models import PeerSession, SafetyCheckin
+from storage.models import PeerSession, Person, SafetyCheckin
 from storage.repositories.safety import ALERT_REACHED
 from storage.uow import UnitOfWork
 
@@ -53,6 +53,24 @@ class Handling:
 def _on(config: SafetyConfig) -> None:
     if not config.enabled:
         raise CheckinsOff()
+
+
+async def _worker(uow: UnitOfWork, telegram_id: int, config: SafetyConfig) -> Person:
+    """The peer worker asking, when the service uses check-ins."""
+    _on(config)
+    return await member(uow, telegram_id, Role.WORKER)
+
+
+async def _pressed(
+    uow: UnitOfWork, telegram_id: int, checkin_id: int, config: SafetyConfig, role: Role
+) -> tuple[Person, SafetyCheckin]:
+    """Who pressed a check-in's button (in `role`) and the check-in; a worker only their own."""
+    _on(config)
+    person = await member(uow, telegram_id, role)
+    c = await uow.safety.get(checkin_id)
+    if c is None or (role == Role.WORKER and c.worker_id != person.id):
+        raise NotYours()
+    return person, c
 
 
 async def _plan(uow: UnitOfWork, checkin_id: int, now: datetime, grace: timedelta) -> None:
@@ -111,8 +129,7 @@ async def say_safe(
     uow: UnitOfWork, telegram_id: int, *, now: datetime, config: SafetyConfig
 ) -> int:
     """/safe: every check-in of the worker that has begun is over; how many."""
-    _on(config)
-    worker = await member(uow, telegram_id, Role.WORKER)
+    worker = await _worker(uow, telegram_id, config)
     done = 0
     for c in await uow.safety.started_of(worker.id, now):
         done += await _safe(uow, c, now)
@@ -124,11 +141,7 @@ async def press_safe(
     uow: UnitOfWork, telegram_id: int, checkin_id: int, *, now: datetime, config: SafetyConfig
 ) -> bool:
     """**I'm safe** under a check-in's message; False when it was already over."""
-    _on(config)
-    worker = await member(uow, telegram_id, Role.WORKER)
-    c = await uow.safety.get(checkin_id)
-    if c is None or c.worker_id != worker.id:
-        raise NotYours()
+    _, c = await _pressed(uow, telegram_id, checkin_id, config, Role.WORKER)
     done = await _safe(uow, c, now)
     await uow.commit()
     return done
@@ -148,8 +161,7 @@ async def ask_place(
     uow: UnitOfWork, telegram_id: int, args: list[str], *, now: datetime, config: SafetyConfig
 ) -> int:
     """/checkin [minutes]: the minutes checked; the place is asked next (or Skip)."""
-    _on(config)
-    worker = await member(uow, telegram_id, Role.WORKER)
+    worker = await _worker(uow, telegram_id, config)
     minutes = parse_minutes(args)
     data = flows.CheckinData(minutes)
     await flows.begin(uow, worker.id, flows.CHECKIN, flows.CheckinStep.PLACE, data, now=now)
@@ -161,27 +173,29 @@ async def start_checkin(
     uow: UnitOfWork, telegram_id: int, place: str | None, *, now: datetime, config: SafetyConfig
 ) -> Started:
     """The place typed (or skipped): the ad hoc check-in begins now, its rows waiting."""
-    _on(config)
-    worker = await member(uow, telegram_id, Role.WORKER)
+    worker = await _worker(uow, telegram_id, config)
     at = await flows.need(uow, worker.id, flows.CHECKIN, flows.CheckinStep.PLACE, now=now)
     place = (place or "").strip() or None
     if place is not None and len(place) > PLACE_LENGTH:
         raise BadInput("checkin_place", longest=PLACE_LENGTH)
     await flows.end(uow, worker.id, flows.CHECKIN, read=at)
     ends = now + timedelta(minutes=at.data.minutes)
-    c = _new(worker.id, CheckinKind.ADHOC, place, now, ends)
-    uow.safety.add(c)
-    await uow.flush()
-    await _plan(uow, c.id, now, config.grace)
-    await uow.commit()
+    c = await _begin(uow, worker.id, CheckinKind.ADHOC, place, now, ends, config.grace)
     grace = int(config.grace.total_seconds() // 60)
     return Started(c.id, ends, grace, worker.timezone)
 
 
-def _new(
-    worker_id: int, kind: str, place: str | None, now: datetime, ends: datetime
+async def _begin(
+    uow: UnitOfWork,
+    worker_id: int,
+    kind: str,
+    place: str | None,
+    now: datetime,
+    ends: datetime,
+    grace: timedelta,
 ) -> SafetyCheckin:
-    return SafetyCheckin(
+    """A check-in from now to `ends`, its rows planned, committed."""
+    c = SafetyCheckin(
         worker_id=worker_id,
         kind=kind,
         state=CheckinState.OPEN,
@@ -192,6 +206,11 @@ def _new(
         created_at=now,
         version=1,
     )
+    uow.safety.add(c)
+    await uow.flush()
+    await _plan(uow, c.id, now, grace)
+    await uow.commit()
+    return c
 
 
 async def sos(
@@ -199,14 +218,9 @@ async def sos(
 ) -> list[str]:
     """/sos: an alert to every coordinator at once, with the place of the current or next
     visit; the names of those being told."""
-    _on(config)
-    worker = await member(uow, telegram_id, Role.WORKER)
+    worker = await _worker(uow, telegram_id, config)
     place = await uow.safety.place_now_or_next(worker.id, now)
-    c = _new(worker.id, CheckinKind.SOS, place, now, now)
-    uow.safety.add(c)
-    await uow.flush()
-    await _plan(uow, c.id, now, config.grace)
-    await uow.commit()
+    await _begin(uow, worker.id, CheckinKind.SOS, place, now, now, config.grace)
     return [p.display_name or "" for p in await uow.safety.coordinators()]
 
 
@@ -214,22 +228,18 @@ async def handle(
     uow: UnitOfWork, telegram_id: int, checkin_id: int, *, now: datetime, config: SafetyConfig
 ) -> Handling:
     """**I'm handling it**: the first coordinator to press it is shown to the others."""
-    _on(config)
-    me = await member(uow, telegram_id, Role.COORDINATOR)
-    c = await uow.safety.get(checkin_id)
-    if c is None:
-        raise NotYours()
+    me, c = await _pressed(uow, telegram_id, checkin_id, config, Role.COORDINATOR)
     worker = await uow.people.get(c.worker_id)
     worker_name = (worker.display_name if worker else None) or ""
     mine = await uow.safety.mark_handled(c.id, me.id, now)
-    c = await uow.safety.get(checkin_id)
-    assert c is not None
+    fresh = await uow.safety.get(checkin_id)
+    assert fresh is not None
     if mine:
-        await _tell_coordinators(uow, c, t.SAFETY_HANDLED, now, but=me.id)
+        await _tell_coordinators(uow, fresh, t.SAFETY_HANDLED, now, but=me.id)
         await uow.commit()
         return Handling(True, me.display_name, worker_name)
-    handler = await uow.people.get(c.handled_by_id) if c.handled_by_id else None
-    resolved = c.state not in (CheckinState.OPEN, CheckinState.ALERTED)
+    handler = await uow.people.get(fresh.handled_by_id) if fresh.handled_by_id else None
+    resolved = fresh.state not in (CheckinState.OPEN, CheckinState.ALERTED)
     return Handling(False, handler.display_name if handler else None, worker_name, resolved)
 
 

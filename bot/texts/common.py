@@ -190,6 +190,13 @@ SOMETHING_WENT_WRONG = N_(
 
 # Each role's commands in menu order (SPEC §3–5). Menus and /help show the ones the running
 # app has a handler for, so a command appears the moment its feature lands.
+# The last of every member's menu, whatever their role.
+EVERY_MEMBER = [
+    ("stop", N_("Pause messages I'd send on my own")),
+    ("language", N_("The language I speak with you")),
+    ("cancel", N_("Stop what we were in the middle of")),
+    ("help", N_("What I can do, and crisis contacts")),
+]
 COMMANDS: dict[str, list[tuple[str, str]]] = {
     "stranger": [("start", N_("About this bot")), ("help", N_("Help and crisis contacts"))],
     "peer": [
@@ -202,10 +209,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("calendar", N_("Your sessions for your calendar")),
         ("mydata", N_("All your data, as a file")),
         ("forget", N_("Erase your data")),
-        ("stop", N_("Pause messages I'd send on my own")),
-        ("language", N_("The language I speak with you")),
-        ("cancel", N_("Stop what we were in the middle of")),
-        ("help", N_("What I can do, and crisis contacts")),
+        *EVERY_MEMBER,
     ],
     "worker": [
         ("diary", N_("Your upcoming sessions")),
@@ -222,10 +226,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("safe", N_("I'm safe: end the check-in")),
         ("sos", N_("Alert the coordinators now")),
         ("mydata", N_("Your data, as a file")),
-        ("stop", N_("Pause messages I'd send on my own")),
-        ("language", N_("The language I speak with you")),
-        ("cancel", N_("Stop what we were in the middle of")),
-        ("help", N_("What I can do, and crisis contacts")),
+        *EVERY_MEMBER,
     ],
     "coordinator": [
         ("team", N_("Your team")),
@@ -235,10 +236,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("invite", N_("Invite a new peer worker")),
         ("settings", N_("Digest day, time and time zone")),
         ("mydata", N_("Your data, as a file")),
-        ("stop", N_("Pause messages I'd send on my own")),
-        ("language", N_("The language I speak with you")),
-        ("cancel", N_("Stop what we were in the middle of")),
-        ("help", N_("What I can do, and crisis contacts")),
+        *EVERY_MEMBER,
     ],
 }
 
