@@ -332,3 +332,19 @@ async def test_the_open_door_gives_the_public_link_when_self_referral_is_on(
         assert (door.text or "").endswith(
             f"If you'd like support again, open this link to ask: https://t.me/{username}?start=refer"
         )
+
+
+async def test_the_toolbox_pdf_is_in_the_peers_own_language(short: Harness) -> None:
+    # The page is drawn in a worker thread: it must still be in the peer's words.
+    bot = short
+    _, worker, peer = await bot.team()
+    asked = await peer.send("/language")
+    await peer.press("Cymraeg", message=asked[-1])
+    await log_strategies(bot, peer, {"Cerdded wrth y gamlas": ["helped"]})
+    await complete_programme(bot, worker)
+    before = len(peer.messages)
+    await bot.tick()
+    pdf = next(m for m in peer.messages[before:] if m.document)
+    page = PdfReader(io.BytesIO(pdf.document or b"")).pages[0].extract_text()
+    assert page.startswith("Fy mlwch offer\nWedi'i baratoi ar gyfer Sam")
+    assert page.endswith("• 999 mewn argyfwng")  # the crisis contacts, in Welsh too
