@@ -40,12 +40,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sqlalchemy import select
+
 from bench.common import bench_database, database_arguments
 from bot.localapi import LocalBotApi
 from bot.localapi.models import CallbackRecord
 from bot.localapi.people import command_entities
+from bot.services import delivery_ahead
 from drills.common import FIRST_PEER, seed_due_reminders
-from storage.db import open_database
+from storage.db import Database, open_database
+from storage.models import PeerSession
+from storage.uow import UnitOfWork
+from storage.uow_notes import Touched
 
 CONFIRM = "I'll be there"
 
@@ -253,6 +259,17 @@ async def run_bot(
         await child.wait()
 
 
+async def plan_ahead(db: Database, now: datetime) -> None:
+    """Plan the seeded sessions' deliveries, as scheduling them through the bot would have:
+    a tap then re-plans what is already there (as in use), not a first plan."""
+    async with UnitOfWork(db) as uow:
+        ids = set(await uow.session.scalars(select(PeerSession.id)))
+        await delivery_ahead.replan(
+            uow, Touched(sessions=ids), now=now, default_timezone="Europe/London"
+        )
+        await uow.commit()
+
+
 async def run(
     url: str, burst: int, paced: int, rate: float, profile: str = "", only: str = ""
 ) -> dict[str, Any]:
@@ -260,6 +277,7 @@ async def run(
     db = open_database(url)
     # Sessions in three hours: nothing falls due while the bench runs.
     await seed_due_reminders(db, 2 * (burst + paced), now, starts_in=timedelta(hours=3))
+    await plan_ahead(db, now)
     await db.dispose()
     peers = [FIRST_PEER + i for i in range(2 * (burst + paced))]
     results: dict[str, list[Phase]] = {}
