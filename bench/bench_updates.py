@@ -7,16 +7,18 @@
 In one run, against one local Bot API server (in this process, which also plays the
 people), two bots in turn, each in its own process polling the server:
 - bare: python-telegram-bot with no database, as built by default, making the same Bot API
-  calls (/next: one sendMessage with the card's buttons; the tap: answerCallbackQuery and
-  editMessageText);
+  calls (/next: one sendMessage with a card of the real one's length and buttons; the tap:
+  answerCallbackQuery and editMessageText with the same buttons);
 - real: the Application `peerbot run` builds (its handlers, the database, the rate limiter
   and the concurrent update processor), on a database seeded with one session each for
   the peers.
 Each bot gets the same load: a burst (every /next at once, then every tap at once) and a
 paced run (--rate a second). It prints each phase's rate and latency, then real ÷ bare.
-An update's latency is from its arrival at the server to the bot's last call for it.
---profile FILE runs the real bot under cProfile while it takes the load (not its start)
-and writes the stats to FILE (`python -m pstats FILE`); --only real skips the bare bot.
+An update's latency is from its arrival at the server to the bot's last call for it;
+"cpu ms" is the bot process's CPU time (user + system, from /proc) per update of the phase,
+which a loaded machine changes far less than the rates.
+--profile FILE runs the real bot under cProfile (CPU time) while it takes the load (not its
+start) and writes the stats to FILE (`python -m pstats FILE`); --only real skips the bare bot.
 PostgreSQL: --reset empties the given database first (DROP SCHEMA public): never point it
 at a database you want to keep.
 """
@@ -27,6 +29,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import statistics
 import sys
 import time
@@ -37,17 +40,23 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sqlalchemy import select
+
 from bench.common import bench_database, database_arguments
 from bot.localapi import LocalBotApi
 from bot.localapi.models import CallbackRecord
 from bot.localapi.people import command_entities
+from bot.services import delivery_ahead
 from drills.common import FIRST_PEER, seed_due_reminders
-from storage.db import open_database
+from storage.db import Database, open_database
+from storage.models import PeerSession
+from storage.uow import UnitOfWork
+from storage.uow_notes import Touched
 
 CONFIRM = "I'll be there"
 
 REAL = """
-import asyncio, cProfile, sys
+import asyncio, cProfile, sys, time
 from bot.app import build_application, start_app, stop_app
 from bot.config import Settings
 from storage.db import open_database
@@ -58,7 +67,8 @@ async def main(token, base, url, profile=""):
     db = open_database(url)
     app = build_application(settings, db)
     await start_app(app, settings)
-    profiler = cProfile.Profile() if profile else None
+    # CPU time, not wall time: what the bot spends, not what it waits for.
+    profiler = cProfile.Profile(time.process_time) if profile else None
     if profiler:  # the bot's work under load only, not its start or stop
         profiler.enable()
     print("ready", flush=True)
@@ -77,17 +87,21 @@ import asyncio, sys
 from telegram import InlineKeyboardButton as B, InlineKeyboardMarkup as M, Update
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler
 
-CARD = M([[B("I'll be there", callback_data="ses:ok:1:1"),
-           B("Can't make it", callback_data="ses:no:1:1")]])
+# The real card's shape: four buttons in three rows, kept under the edited card too.
+CARD = M([[B("I'll be there", callback_data="ses:ok:1:1")],
+          [B("Rearrange", callback_data="ses:re:1:1"),
+           B("Can't make it", callback_data="ses:ask:1:1")],
+          [B("Add to my calendar", callback_data="prv:cal")]])
+TEXT = ("Your next session: session 2 of 10 with W\\nThu 3 Dec, 13:00-14:00 (60 minutes)\\n"
+        "Place: Room 2\\nStatus: {}")
 
 async def next_session(update, context):
-    await update.message.reply_text("Your next session: Thursday 3 December, 10:00.",
-                                    reply_markup=CARD)
+    await update.message.reply_text(TEXT.format("not confirmed yet"), reply_markup=CARD)
 
 async def confirm(update, context):
     await update.callback_query.answer("Thank you, that's confirmed. See you then.")
     await update.callback_query.edit_message_text(
-        "Your next session: Thursday 3 December, 10:00. You're coming.")
+        TEXT.format("you said you'll be there"), reply_markup=CARD)
 
 async def main(token, base):
     app = (ApplicationBuilder().token(token).base_url(base + "/bot")
@@ -115,13 +129,21 @@ class Phase:
     p50: float  # ms
     p99: float  # ms
     count: int
+    cpu: float  # ms of the bot process's CPU (user + system) per update
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system, all threads) process `pid` has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Driver:
     """Plays the people: puts updates on the server and waits for the bot's last call."""
 
-    def __init__(self, api: LocalBotApi) -> None:
+    def __init__(self, api: LocalBotApi, pid: int | None = None) -> None:
         self.api = api
+        self.pid = os.getpid() if pid is None else pid  # whose CPU a phase reports
         self._queries = itertools.count(1)
 
     def command(self, chat: int, text: str) -> tuple[float, Any]:
@@ -176,6 +198,7 @@ class Driver:
         sent: list[tuple[float, Any]] = []
         waits: dict[Any, list[float]] = {}
         seen = len(self.api.calls)
+        cpu_before = cpu_seconds(self.pid)
         start = time.monotonic()
         for i, chat in enumerate(items):
             if rate is not None:
@@ -199,9 +222,10 @@ class Driver:
             pending = left
         if pending:
             raise SystemExit(f"{name}: {len(pending)} updates never answered")
+        cpu = (cpu_seconds(self.pid) - cpu_before) * 1000 / len(items)
         span = max(finished) - sent[0][0]
         cuts = statistics.quantiles(latencies, n=100)
-        return Phase(name, len(items) / span, cuts[49] * 1000, cuts[98] * 1000, len(items))
+        return Phase(name, len(items) / span, cuts[49] * 1000, cuts[98] * 1000, len(items), cpu)
 
     @staticmethod
     def _finished(key: Any, at: float, waits: dict[Any, list[float]]) -> float | None:
@@ -228,11 +252,22 @@ async def run_bot(
     assert child.stdin and child.stdout
     try:
         assert (await child.stdout.readline()).strip() == b"ready"
-        driver = Driver(api)
+        driver = Driver(api, child.pid)
         return [await driver.run(*step) for step in plan]
     finally:
         child.stdin.close()
         await child.wait()
+
+
+async def plan_ahead(db: Database, now: datetime) -> None:
+    """Plan the seeded sessions' deliveries, as scheduling them through the bot would have:
+    a tap then re-plans what is already there (as in use), not a first plan."""
+    async with UnitOfWork(db) as uow:
+        ids = set(await uow.session.scalars(select(PeerSession.id)))
+        await delivery_ahead.replan(
+            uow, Touched(sessions=ids), now=now, default_timezone="Europe/London"
+        )
+        await uow.commit()
 
 
 async def run(
@@ -242,6 +277,7 @@ async def run(
     db = open_database(url)
     # Sessions in three hours: nothing falls due while the bench runs.
     await seed_due_reminders(db, 2 * (burst + paced), now, starts_in=timedelta(hours=3))
+    await plan_ahead(db, now)
     await db.dispose()
     peers = [FIRST_PEER + i for i in range(2 * (burst + paced))]
     results: dict[str, list[Phase]] = {}
@@ -263,20 +299,31 @@ async def run(
             ]
             results[name] = await run_bot(api, script, argv, plan)
     print(f"backend {url.split(':', 1)[0]}; burst {burst}, paced {paced} at {rate:g}/s")
-    print(f"{'phase':<22}{'bot':<6}{'rate/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+    print(f"{'phase':<22}{'bot':<6}{'rate/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'cpu ms':>9}")
     summary: dict[str, Any] = {}
     if only:
         for phase in results[only]:
-            print(f"{phase.name:<22}{only:<6}{phase.rate:>9.1f}{phase.p50:>9.1f}{phase.p99:>9.1f}")
+            print(_row(phase, only))
         return summary
     for bare, real in zip(results["bare"], results["real"], strict=True):
         for who, phase in (("bare", bare), ("real", real)):
-            print(f"{phase.name:<22}{who:<6}{phase.rate:>9.1f}{phase.p50:>9.1f}{phase.p99:>9.1f}")
+            print(_row(phase, who))
         ratio = real.rate / bare.rate
         print(f"{'':<22}{'ratio':<6}{ratio:>8.2f}×")
-        summary[real.name] = {"ratio": round(ratio, 2), "real_p99_ms": round(real.p99, 1)}
+        summary[real.name] = {
+            "ratio": round(ratio, 2),
+            "real_p99_ms": round(real.p99, 1),
+            "cpu_ms": [round(bare.cpu, 2), round(real.cpu, 2)],
+        }
     print(json.dumps(summary))
     return summary
+
+
+def _row(phase: Phase, who: str) -> str:
+    return (
+        f"{phase.name:<22}{who:<6}{phase.rate:>9.1f}{phase.p50:>9.1f}{phase.p99:>9.1f}"
+        f"{phase.cpu:>9.2f}"
+    )
 
 
 def main() -> None:

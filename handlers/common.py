@@ -17,6 +17,7 @@ from bot.callbacks import Callback, feature_pattern
 from bot.context import BotData
 from bot.i18n import _
 from bot.keyboards import Keyboard
+from bot.services.caller import Caller
 from bot.services.errors import (
     AlreadyJoined,
     BadInput,
@@ -34,7 +35,13 @@ log = logging.getLogger(__name__)
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
-    """The handlers' context: `context.bot_data` is our typed BotData."""
+    """The handlers' context: `context.bot_data` is our typed BotData.
+
+    PTB builds one context an update and hands it to each group's handler in turn, so
+    `caller` (read by the first, with the language) serves the handlers after it.
+    """
+
+    caller: Caller | None = None
 
     @property
     def data(self) -> BotData:

@@ -66,6 +66,8 @@ async def _stop(context: Context, telegram_id: int) -> bool:
 async def end_flow(update: Update, context: Context) -> None:
     """End the person's half-finished flow on any command, so later text is not its answer."""
     assert update.effective_user
+    if context.caller is not None and not context.caller.in_flow:
+        return  # read with the language: no flow to end, no unit of work for it
     try:
         stopped = await _stop(context, update.effective_user.id)
     except NotJoined:

@@ -9,6 +9,7 @@ from telegram import Update
 from bot import callbacks as cb, keyboards
 from bot.i18n import LANGUAGE, pick, shipped
 from bot.services import language
+from bot.services.caller import caller
 from bot.texts import language as t
 from handlers.common import Context, answers_errors, call, pressed, reply, show
 from handlers.menus import set_menu
@@ -22,11 +23,11 @@ async def speak_their_language(update: Update, context: Context) -> None:
     if user is None:
         return
     default = context.bot_data.settings.default_language
-    try:
-        stored = await call(context, language.stored_language, user.id, timed=False)
+    try:  # read with what the next handlers ask of every update (bot.services.caller)
+        context.caller = await call(context, caller, user.id, timed=False)
     except Exception as error:  # the records out of reach: the answer still comes
         log.info("update %s: language not read (%s)", update.update_id, type(error).__name__)
-        stored = None
+    stored = context.caller.language if context.caller else None
     LANGUAGE.set(stored or pick(user.language_code, default))
 
 

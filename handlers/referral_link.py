@@ -106,6 +106,8 @@ async def type_first_name(update: Update, context: Context, where: Where) -> Non
 async def answer_waiting_peer(update: Update, context: Context) -> None:
     """A peer still on the list: the peer commands say so kindly, and nothing else runs."""
     assert update.effective_user
-    if await call(context, referral_self.is_waiting, update.effective_user.id, timed=False):
+    known = context.caller  # read with the language, when it could be
+    uid = update.effective_user.id
+    if known.waiting if known else await call(context, referral_self.is_waiting, uid, timed=False):
         await reply(update, _(t.ALREADY_ON_LIST))
         raise ApplicationHandlerStop

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -38,13 +39,48 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# A pooled connection unused for longer than this is tried before it is handed out.
+IDLE_PING_SECONDS = 2.0
+_CHECKED_IN = "peerbot_checked_in"
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Try a connection at checkout only when it has sat in the pool for a while.
+
+    SQLAlchemy's `pool_pre_ping` costs a round trip at every checkout, that is at every
+    unit of work (three an update). A connection handed back moments ago was alive then;
+    one that has sat idle may have been cut by a restart or a failover, and is tried first
+    (a dead one is replaced, and the pool's older connections with it, as pre-ping does).
+    A connection that dies while busy fails its statement, which invalidates the pool:
+    people are told "try again in a minute" (SPEC §7), as while the database is away.
+    """
+    sync_engine = engine.sync_engine
+
+    def note_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_CHECKED_IN] = time.monotonic()
+
+    def ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in = record.info.get(_CHECKED_IN)
+        if checked_in is None or time.monotonic() - checked_in <= IDLE_PING_SECONDS:
+            return  # new (just connected), or handed back moments ago
+        try:
+            sync_engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise exc.InvalidatePoolError() from error
+
+    event.listen(sync_engine, "checkin", note_checkin)
+    event.listen(sync_engine, "checkout", ping_if_idle)
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine for `url`, with SQLite set up for a small concurrent bot."""
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    _ping_when_idle(engine)
+    return engine
 
 
 def open_database(url: str, **kwargs: Any) -> Database:

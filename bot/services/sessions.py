@@ -7,7 +7,7 @@ changed the session answers "this has changed" instead of acting on the new stat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.services import endings, flows, safety
@@ -72,7 +72,11 @@ async def confirm(
         return Confirmed(view(row), True)
     if not await uow.sessions.confirm(row.session, now):
         raise await stale(uow, session_id)
-    return Confirmed(await committed(uow, session_id), False)
+    # The conditional UPDATE changed only the state of the row as read: the view needs no
+    # second read (a confirmed session keeps its number, version and open request).
+    confirmed = replace(view(row), state=SessionState.CONFIRMED)
+    await uow.commit()
+    return Confirmed(confirmed, False)
 
 
 async def check_cancellable(

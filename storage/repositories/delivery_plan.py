@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -86,6 +86,20 @@ def _planned() -> Select[PeerSession, Person, Person, ReminderPrefs, int, bool]:
     )
 
 
+# Every unit of work that changes a session plans it again (a confirm press, a move): these
+# are built once, with bind parameters, so that a plan does not build and key its
+# statements each time (about 2 ms of CPU a confirm press on PostgreSQL, the biggest part).
+_STARTS_AFTER = PeerSession.starts_at > bindparam("since")
+_TOUCHED_SESSIONS = _planned().where(
+    PeerSession.id.in_(bindparam("ids", expanding=True)), _STARTS_AFTER
+)
+_PEOPLE: Any = bindparam("people", expanding=True)
+_SESSIONS_OF_PEOPLE = _planned().where(
+    or_(Programme.peer_id.in_(_PEOPLE), Programme.worker_id.in_(_PEOPLE)), _STARTS_AFTER
+)
+_LEDGER_OF_SESSIONS = _ledger().where(Delivery.session_id.in_(bindparam("ids", expanding=True)))
+
+
 class NamedSession(NamedTuple):
     session: PeerSession
     peer_name: str
@@ -125,15 +139,13 @@ class DeliveryPlanQueries:
         """Sessions (any state) by id, and those of these peers or workers, starting after
         `since`: one statement for each, each along its own index."""
         found: dict[int, PlannedSession] = {}
-        wanted: list[ColumnElement[bool]] = []
+        wanted: list[tuple[Any, dict[str, Any]]] = []
         if session_ids:
-            wanted.append(PeerSession.id.in_(set(session_ids)))
+            wanted.append((_TOUCHED_SESSIONS, {"ids": list(set(session_ids))}))
         if person_ids:
-            people = set(person_ids)
-            wanted.append(or_(Programme.peer_id.in_(people), Programme.worker_id.in_(people)))
-        for which in wanted:
-            stmt = _planned().where(which, PeerSession.starts_at > since)
-            for row in await self.session.execute(stmt):
+            wanted.append((_SESSIONS_OF_PEOPLE, {"people": list(set(person_ids))}))
+        for stmt, values in wanted:
+            for row in await self.session.execute(stmt, {**values, "since": since}):
                 found[row[0].id] = PlannedSession(*row)
         return list(found.values())
 
@@ -141,8 +153,8 @@ class DeliveryPlanQueries:
         """The ledger rows of these sessions (through the index on deliveries.session_id)."""
         if not session_ids:
             return []
-        stmt = _ledger().where(Delivery.session_id.in_(set(session_ids)))
-        return [LedgerRow(*row) for row in await self.session.execute(stmt)]
+        result = await self.session.execute(_LEDGER_OF_SESSIONS, {"ids": list(set(session_ids))})
+        return [LedgerRow(*row) for row in result]
 
     async def pending_digests(self, after: datetime) -> list[LedgerRow]:
         """Digest rows due after `after` (planned ahead, or planned by the last pass)."""

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from storage.models import BotInfo, Invitation, Person, Programme, ProgrammeState
+from storage.models import (
+    BotInfo,
+    Conversation,
+    Invitation,
+    Person,
+    Programme,
+    ProgrammeState,
+)
 from storage.repositories.base import AddingRepository, Repository
+from storage.repositories.referrals import on_the_list
 
 # Read on every update (who is this?), so built once (see session_views.py).
 _BY_TELEGRAM_ID = select(Person).where(Person.telegram_id == bindparam("telegram_id"))
@@ -20,10 +29,30 @@ _CURRENT_FOR_PEER = (
     .limit(1)
 )
 
+# What the handlers before the features' ask of every update, in one statement.
+_CALLER = select(
+    Person.language,
+    Person.left_at.is_(None),
+    exists().where(Conversation.person_id == Person.id),
+    on_the_list(),
+).where(Person.telegram_id == bindparam("telegram_id"))
+
+
+class CallerRow(NamedTuple):
+    language: str | None
+    here: bool  # not erased (left_at unset)
+    in_flow: bool  # a row in `conversations`
+    waiting: bool  # a peer on the list (see `referrals.is_waiting`)
+
 
 class PeopleRepository(AddingRepository[Person]):
     async def by_telegram_id(self, telegram_id: int) -> Person | None:
         return await self.session.scalar(_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
+
+    async def caller(self, telegram_id: int) -> CallerRow | None:
+        """The account's person as every update's first handlers need it (None: no record)."""
+        row = (await self.session.execute(_CALLER, {"telegram_id": telegram_id})).first()
+        return CallerRow(row[0], *map(bool, row[1:])) if row else None
 
     async def get(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from storage.models import (
@@ -29,6 +29,19 @@ from storage.repositories.prefs import _defaults
 from storage.repositories.session_views import LIVE, MAX_LENGTH, Busy
 
 OPEN = (ReferralState.WAITING, ReferralState.OFFERED)
+
+
+def on_the_list() -> ColumnElement[bool]:
+    """Whether a Person row is a peer on the list: a referral open and no active programme
+    (or no programme yet)."""
+    has_open = exists().where(Referral.person_id == Person.id, Referral.state.in_(OPEN))
+    has_active = exists().where(
+        Programme.peer_id == Person.id, Programme.state == ProgrammeState.ACTIVE
+    )
+    has_any = exists().where(Programme.peer_id == Person.id)
+    return and_(
+        Person.role == Role.PEER, Person.left_at.is_(None), ~has_active, or_(has_open, ~has_any)
+    )
 
 
 class ReferralRepository(AddingRepository[Referral]):
@@ -148,18 +161,7 @@ class ReferralRepository(AddingRepository[Referral]):
 
     async def is_waiting(self, telegram_id: int) -> bool:
         """Whether the account is a peer on the list: a referral open and no active programme."""
-        has_open = exists().where(Referral.person_id == Person.id, Referral.state.in_(OPEN))
-        has_active = exists().where(
-            Programme.peer_id == Person.id, Programme.state == ProgrammeState.ACTIVE
-        )
-        has_any = exists().where(Programme.peer_id == Person.id)
-        stmt = select(Person.id).where(
-            Person.telegram_id == telegram_id,
-            Person.role == Role.PEER,
-            Person.left_at.is_(None),
-            ~has_active,
-            or_(has_open, ~has_any),
-        )
+        stmt = select(Person.id).where(Person.telegram_id == telegram_id, on_the_list())
         return await self.session.scalar(stmt) is not None
 
     async def fold_person(self, placeholder_id: int, *, into: int) -> None:
