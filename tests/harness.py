@@ -36,10 +36,17 @@ class Harness:
     people: dict[str, Person] = field(default_factory=dict)
     # Tells the server when the bot is idle, so that people wait for that, not for time.
     watch: ApplicationWatch | None = None
+    # The scheduler's own timers run only when a test asks for them (it sets a tick
+    # interval); otherwise a tick runs when the test says `await bot.tick()`, so that a
+    # tick of the timer never lands between two steps of a test that moved the clock.
+    timers: bool = False
 
     async def start_bot(self) -> None:
         self.app = build_application(self.settings, self.db, clock=self.clock)
         self.watch = watch_application(self.api, self.app)
+        if not self.timers and self.app.job_queue is not None:
+            for job in self.app.job_queue.jobs():
+                job.enabled = False  # paused: `tick()` still runs it
         await start_app(self.app, self.settings, poll_timeout=1)
 
     async def stop_bot(self) -> None:
@@ -113,7 +120,13 @@ async def running_bot(
 ) -> AsyncIterator[Harness]:
     async with LocalBotApi() as api:
         base = local_settings(api, database_url)
-        harness = Harness(api, open_database(database_url), replace(base, **settings), clock)  # type: ignore[arg-type]
+        harness = Harness(
+            api,
+            open_database(database_url),
+            replace(base, **settings),  # type: ignore[arg-type]
+            clock,
+            timers="scheduler_tick_seconds" in settings,
+        )
         try:
             await harness.start_bot()
             yield harness
