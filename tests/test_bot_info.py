@@ -9,19 +9,18 @@ from storage.uow import UnitOfWork
 
 
 async def test_two_replicas_putting_the_same_fact_at_once_both_succeed(db: Database) -> None:
-    gate = asyncio.Event()
+    # Both have seen no row before either writes: a barrier, not a guess at how long a
+    # read takes (under load a 50 ms sleep let one replica write before the other read).
+    both_read = asyncio.Barrier(2)
 
     async def announce(value: str) -> None:
         async with UnitOfWork(db) as uow:
             assert await uow.bot_info.get("bot_username") is None
-            await gate.wait()  # both have seen no row before either writes
+            await both_read.wait()
             await uow.bot_info.put("bot_username", value)
             await uow.commit()
 
-    tasks = [asyncio.create_task(announce(v)) for v in ("peerbot_local_bot", "peerbot_local_bot")]
-    await asyncio.sleep(0.05)
-    gate.set()
-    await asyncio.gather(*tasks)
+    await asyncio.gather(announce("peerbot_local_bot"), announce("peerbot_local_bot"))
     async with UnitOfWork(db) as uow:
         assert await uow.bot_info.get("bot_username") == "peerbot_local_bot"
 
