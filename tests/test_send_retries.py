@@ -36,6 +36,12 @@ def to_peer(world: World) -> list[int]:
     return [c.status for c in world.api.calls_to("sendMessage") if c.chat_id == 503]
 
 
+async def held_answers_go(world: World) -> None:
+    """Wait until the server has answered every request it held back (no sleep for time)."""
+    deadline = asyncio.get_running_loop().time() + 10
+    assert await world.api.wait_for(lambda: world.api.busy() is None, deadline)
+
+
 async def reminder(world: World) -> Delivery:
     [row] = [d for d in await world.ledger() if d.kind == t.REMINDER_HOUR_BEFORE]
     return row
@@ -51,7 +57,7 @@ async def test_a_timeout_before_delivery_is_tried_again_and_sent_once(world: Wor
     row = await reminder(world)
     assert row.state == "sent"
     assert row.telegram_message_id == world.sent_to(world.peer)[0].message_id
-    await asyncio.sleep(1.3)  # let the held answer go
+    await held_answers_go(world)
     await world.engine().tick(DUE + timedelta(minutes=10))
     assert len(world.to(world.peer)) == 1
 
@@ -60,7 +66,7 @@ async def test_a_timeout_after_delivery_repeats_it_at_most_once(world: World) ->
     # Telegram delivered it but answered too late: the engine cannot tell, and sends again.
     world.api.delay("sendMessage", 1.5)
     await world.engine(read_timeout=0.3).tick(DUE)
-    await asyncio.sleep(1.3)  # let the held answer go
+    await held_answers_go(world)
     await world.engine().tick(DUE + timedelta(minutes=10))
     assert 1 <= len(world.to(world.peer)) <= 2  # never lost; at most one duplicate
     assert (await reminder(world)).state == "sent"
@@ -75,7 +81,7 @@ async def test_timeouts_on_every_try_give_it_back_to_the_ledger_for_a_later_tick
     assert world.to(world.peer) == []
     row = await reminder(world)
     assert (row.state, row.reason) == ("pending", "timeout")  # not ended: tried again later
-    await asyncio.sleep(2.1)  # let the held answers go
+    await held_answers_go(world)
     await world.engine().tick(row.claimed_until or DUE)
     assert len(world.to(world.peer)) == 1
 
