@@ -57,7 +57,7 @@ CONFIRM = "I'll be there"
 
 REAL = """
 import asyncio, cProfile, sys, time
-from bot.app import build_application, start_app, stop_app
+from bot.app import build_application, freeze_what_start_built, start_app, stop_app
 from bot.config import Settings
 from storage.db import open_database
 
@@ -67,6 +67,7 @@ async def main(token, base, url, profile=""):
     db = open_database(url)
     app = build_application(settings, db)
     await start_app(app, settings)
+    freeze_what_start_built()  # as `peerbot run` does once started
     # CPU time, not wall time: what the bot spends, not what it waits for.
     profiler = cProfile.Profile(time.process_time) if profile else None
     if profiler:  # the bot's work under load only, not its start or stop
