@@ -57,7 +57,8 @@ CONFIRM = "I'll be there"
 
 REAL = """
 import asyncio, cProfile, sys, time
-from bot.app import build_application, freeze_what_start_built, start_app, stop_app
+from bot.app import build_application, start_app, stop_app
+from bot.heap import freeze_what_start_built
 from bot.config import Settings
 from storage.db import open_database
 
