@@ -13,7 +13,8 @@ people), two bots in turn, each in its own process polling the server:
   and the concurrent update processor), on a database seeded with one session each for
   the peers.
 Each bot gets the same load: a burst (every /next at once, then every tap at once) and a
-paced run (--rate a second). It prints each phase's rate and latency, then real ÷ bare.
+paced run (--rate a second), each phase once the bot is idle again after the one before
+(`Driver.settle`). It prints each phase's rate and latency, then real ÷ bare.
 An update's latency is from its arrival at the server to the bot's last call for it;
 "cpu ms" is the bot process's CPU time (user + system, from /proc) per update of the phase,
 which a loaded machine changes far less than the rates.
@@ -58,6 +59,7 @@ CONFIRM = "I'll be there"
 REAL = """
 import asyncio, cProfile, sys, time
 from bot.app import build_application, start_app, stop_app
+from bot.heap import freeze_what_start_built
 from bot.config import Settings
 from storage.db import open_database
 
@@ -67,6 +69,7 @@ async def main(token, base, url, profile=""):
     db = open_database(url)
     app = build_application(settings, db)
     await start_app(app, settings)
+    freeze_what_start_built()  # as `peerbot run` does once started
     # CPU time, not wall time: what the bot spends, not what it waits for.
     profiler = cProfile.Profile(time.process_time) if profile else None
     if profiler:  # the bot's work under load only, not its start or stop
@@ -194,7 +197,23 @@ class Driver:
                 )
         return len(calls)
 
+    async def settle(self, quiet: float = 0.2, longest: float = 10.0) -> None:
+        """Wait until the bot has finished what the last phase left it (it uses almost no
+        CPU for `quiet` seconds), so that a phase measures its own load only.
+
+        A phase ends at the last answer seen here; the real bot still notes the keyboards of
+        its last answers after that (a database write each). Without this the first
+        updates of a paced phase waited behind a burst's leftovers: 40-80 ms, its p99.
+        """
+        deadline = time.monotonic() + longest
+        while time.monotonic() < deadline:
+            before = cpu_seconds(self.pid)
+            await asyncio.sleep(quiet)
+            if cpu_seconds(self.pid) - before <= quiet * 0.05:
+                return
+
     async def run(self, name: str, items: list[int], kind: str, rate: float | None) -> Phase:
+        await self.settle()
         sent: list[tuple[float, Any]] = []
         waits: dict[Any, list[float]] = {}
         seen = len(self.api.calls)

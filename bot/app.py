@@ -26,6 +26,7 @@ import scheduler
 from bot.config import ConfigError, Settings
 from bot.context import BotData, utc_now
 from bot.health import serving_health
+from bot.heap import freeze_what_start_built
 from bot.i18n import use_default
 from bot.metrics import UPDATE_ERRORS, UPDATES as HANDLED
 from bot.updates import PerChatOrder, concurrent_updates
@@ -274,6 +275,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         async with serving_health(app, settings, db):
             if not await start_when_reachable(app, settings, stop):
                 return
+            freeze_what_start_built()
             try:
                 await stop.wait()
             finally:

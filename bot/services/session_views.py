@@ -126,20 +126,37 @@ def still_live(row: SessionRow, version: int, now: datetime) -> bool:
     return s.version == version and s.state in LIVE and not ended
 
 
+def peer_of(row: SessionRow | None, telegram_id: int) -> Person | None:
+    """The row's peer, if it is the joined peer behind the account and still has the
+    session (as `member` and `check_owner` would find): else None, and the caller asks
+    them, to answer with their error. The view already holds the peer, so the common case
+    costs no read of its own."""
+    if row is None or row.programme.state == ProgrammeState.ENDED:
+        return None
+    peer = row.peer
+    if peer.telegram_id != telegram_id or peer.role != Role.PEER:
+        return None
+    return peer if peer.joined_at is not None and peer.left_at is None else None
+
+
 async def live_for_peer(
     uow: UnitOfWork, telegram_id: int, session_id: int, version: int, now: datetime
 ) -> tuple[Person, SessionRow]:
     """A peer's session that a button of `version` may still act on; Stale if it moved on."""
-    peer = await member(uow, telegram_id, Role.PEER)
-    row = await owned(uow, peer, session_id)
+    row = await uow.sessions.view(session_id)
+    peer = peer_of(row, telegram_id)
+    if peer is None or row is None:  # not theirs, or not a peer: the checks say which
+        peer = await member(uow, telegram_id, Role.PEER)
+        row = check_owner(row, peer)
     if not still_live(row, version, now):
         raise Stale(view(row))
     return peer, row
 
 
 async def next_session(uow: UnitOfWork, telegram_id: int, now: datetime) -> SessionView | None:
-    peer = await member(uow, telegram_id, Role.PEER)
-    row = await uow.sessions.next_view_of_peer(peer.id, now)
+    row = await uow.sessions.next_view_of_account(telegram_id, now)
+    if peer_of(row, telegram_id) is None:
+        await member(uow, telegram_id, Role.PEER)  # NotJoined or NotAllowed, else nothing
     return view(row) if row else None
 
 

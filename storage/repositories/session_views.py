@@ -138,6 +138,11 @@ _UPCOMING_OF_PROGRAMME = _view_query(
     select(Programme.id).where(Programme.id == bindparam("programme_id"))
 ).where(*_LIVE_AFTER)
 _UPCOMING_OF_PEER = _view_query(current_programme(bindparam("peer_id"))).where(*_LIVE_AFTER)
+# The same for the peer behind a Telegram account: /next's one read, sender and view.
+_ACCOUNT = select(Person.id).where(Person.telegram_id == bindparam("telegram_id"))
+_UPCOMING_OF_ACCOUNT = _view_query(current_programme(_ACCOUNT.scalar_subquery())).where(
+    *_LIVE_AFTER
+)
 
 
 class SessionReads:
@@ -190,6 +195,11 @@ class SessionReads:
         """The view of the next session of the peer's current programme (the one
         `programmes.current_for_peer` finds), in one statement."""
         return await self._next(_UPCOMING_OF_PEER, now, peer_id=peer_id)
+
+    async def next_view_of_account(self, telegram_id: int, now: datetime) -> SessionRow | None:
+        """`next_view_of_peer` for the person behind a Telegram account (its peer), whatever
+        their role or state: the caller checks them."""
+        return await self._next(_UPCOMING_OF_ACCOUNT, now, telegram_id=telegram_id)
 
     async def worker_diary(
         self, worker_id: int, start: datetime, end: datetime

@@ -81,8 +81,11 @@ class SessionRepository(AddingRepository[PeerSession | RearrangeRequest], Sessio
 
     # -- conditional changes --------------------------------------------------------
 
-    async def _change(self, read: PeerSession, *where: Any, **values: Any) -> bool:
-        """Change the session if it is still as `read` (same version, same state)."""
+    async def _change(
+        self, read: PeerSession, *where: Any, replan: bool = True, **values: Any
+    ) -> bool:
+        """Change the session if it is still as `read` (same version, same state); with
+        `replan`, its deliveries are planned again when the unit commits."""
         result = await self.session.execute(
             update(PeerSession)
             .where(
@@ -95,14 +98,23 @@ class SessionRepository(AddingRepository[PeerSession | RearrangeRequest], Sessio
             .execution_options(synchronize_session=False)
         )
         changed = bool(result.rowcount)  # type: ignore[attr-defined]
-        if changed:  # its deliveries are planned again when the unit commits
+        if changed and replan:
             touched(self.session).sessions.add(read.id)
         return changed
 
     async def confirm(self, read: PeerSession, now: datetime) -> bool:
-        """The peer will be there. The version stays: their buttons are still good."""
+        """The peer will be there. The version stays: their buttons are still good.
+
+        A session never moved (version 1) needs no new plan: its deliveries read the state
+        only as live or not (both states are live), and `confirmed_at` only for a moved
+        session (`delivery_plan.booked_late`).
+        """
         return await self._change(
-            read, PeerSession.state.in_(LIVE), state=SessionState.CONFIRMED, confirmed_at=now
+            read,
+            PeerSession.state.in_(LIVE),
+            replan=read.version > 1,
+            state=SessionState.CONFIRMED,
+            confirmed_at=now,
         )
 
     async def cancel(self, read: PeerSession, by: str, now: datetime) -> bool:
