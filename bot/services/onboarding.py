@@ -79,7 +79,12 @@ async def _issue(
 
 async def member(uow: UnitOfWork, telegram_id: int, *roles: Role) -> Person:
     """The joined person behind a Telegram account, checked against the allowed roles."""
-    person = await uow.people.by_telegram_id(telegram_id)
+    return joined(await uow.people.by_telegram_id(telegram_id), *roles)
+
+
+def joined(person: Person | None, *roles: Role) -> Person:
+    """`person` if they have joined and not left, in one of the roles (any, if none given);
+    NotJoined or NotAllowed otherwise. For a person already read (`member` reads them)."""
     if person is None or person.joined_at is None or person.left_at is not None:
         raise NotJoined()
     if roles and person.role not in roles:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.services.errors import NotYours, Stale
-from bot.services.onboarding import member
+from bot.services.onboarding import joined, member
 from storage.models import Person, ProgrammeState, RearrangeRequest, Role, SessionState
 from storage.repositories.sessions import LIVE, SessionRow
 from storage.uow import UnitOfWork
@@ -126,17 +126,12 @@ def still_live(row: SessionRow, version: int, now: datetime) -> bool:
     return s.version == version and s.state in LIVE and not ended
 
 
-def peer_of(row: SessionRow | None, telegram_id: int) -> Person | None:
-    """The row's peer, if it is the joined peer behind the account and still has the
-    session (as `member` and `check_owner` would find): else None, and the caller asks
-    them, to answer with their error. The view already holds the peer, so the common case
-    costs no read of its own."""
-    if row is None or row.programme.state == ProgrammeState.ENDED:
-        return None
-    peer = row.peer
-    if peer.telegram_id != telegram_id or peer.role != Role.PEER:
-        return None
-    return peer if peer.joined_at is not None and peer.left_at is None else None
+async def _sender(uow: UnitOfWork, row: SessionRow | None, telegram_id: int) -> Person:
+    """The peer behind the account, checked as `member` checks them. The view already holds
+    its peer: when that is the sender, no read of its own (the common case)."""
+    if row is not None and row.peer.telegram_id == telegram_id:
+        return joined(row.peer, Role.PEER)
+    return await member(uow, telegram_id, Role.PEER)
 
 
 async def live_for_peer(
@@ -144,10 +139,8 @@ async def live_for_peer(
 ) -> tuple[Person, SessionRow]:
     """A peer's session that a button of `version` may still act on; Stale if it moved on."""
     row = await uow.sessions.view(session_id)
-    peer = peer_of(row, telegram_id)
-    if peer is None or row is None:  # not theirs, or not a peer: the checks say which
-        peer = await member(uow, telegram_id, Role.PEER)
-        row = check_owner(row, peer)
+    peer = await _sender(uow, row, telegram_id)
+    row = check_owner(row, peer)
     if not still_live(row, version, now):
         raise Stale(view(row))
     return peer, row
@@ -155,8 +148,7 @@ async def live_for_peer(
 
 async def next_session(uow: UnitOfWork, telegram_id: int, now: datetime) -> SessionView | None:
     row = await uow.sessions.next_view_of_account(telegram_id, now)
-    if peer_of(row, telegram_id) is None:
-        await member(uow, telegram_id, Role.PEER)  # NotJoined or NotAllowed, else nothing
+    await _sender(uow, row, telegram_id)  # NotJoined or NotAllowed, else nothing
     return view(row) if row else None
 
 
