@@ -26,9 +26,10 @@ class BotData:
     # The commands the app has handlers for: menus and /help list only these.
     commands: frozenset[str] = frozenset()
 
-    def uow(self) -> UnitOfWork:
-        """A unit of work whose commit plans the deliveries of what it changed."""
-        return UnitOfWork(self.db, planner=self._plan_deliveries)
+    def uow(self, *, autocommit: bool = False) -> UnitOfWork:
+        """A unit of work whose commit plans the deliveries of what it changed (`autocommit`:
+        one that only reads or makes one write, storage/uow.py)."""
+        return UnitOfWork(self.db, planner=self._plan_deliveries, autocommit=autocommit)
 
     async def _plan_deliveries(self, uow: UnitOfWork, touched: Touched) -> None:
         await delivery_ahead.replan(

@@ -22,8 +22,12 @@ from collections.abc import Awaitable
 from typing import Any
 
 # Enough that a few slow charts never fill it; small enough that a burst of thousands
-# of taps does not open thousands of database sessions at once.
-DEFAULT_CONCURRENT_UPDATES = 32
+# of taps does not open thousands of database sessions at once. More buys nothing on one
+# event loop and costs CPU: with 32, updates queued for the database pool's 15
+# connections, and the HTTP pool's bookkeeping grew with every connection in flight. A
+# burst of 1,000 /next took 7.65 ms of the bot's CPU an update with 8, 8.86 ms with 32
+# (medians of 3 runs of bench/bench_updates.py on PostgreSQL).
+DEFAULT_CONCURRENT_UPDATES = 8
 # SQLite lets one writer in at a time, and a writer kept waiting sleeps in its busy
 # handler: with 32 at once a burst of taps waited past busy_timeout (10 s) and failed.
 # Four at once still lets a slow update run beside the others, at sequential speed.

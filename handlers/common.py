@@ -79,14 +79,16 @@ async def call(
     service: Callable[..., Awaitable[T]],
     *args: Any,
     timed: bool = True,
+    autocommit: bool = False,
     **kw: Any,
 ) -> T:
     """Run one service in a unit of work of its own (at the bot's now, unless `timed` is
-    False) and return its result once committed: Telegram is called only after that."""
+    False) and return its result once committed: Telegram is called only after that.
+    `autocommit`: the service only reads, or makes one write (storage/uow.py)."""
     data = context.bot_data
     if timed:
         kw["now"] = data.now()
-    async with data.uow() as uow:
+    async with data.uow(autocommit=autocommit) as uow:
         return await service(uow, *args, **kw)
 
 

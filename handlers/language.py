@@ -24,7 +24,7 @@ async def speak_their_language(update: Update, context: Context) -> None:
         return
     default = context.bot_data.settings.default_language
     try:  # read with what the next handlers ask of every update (bot.services.caller)
-        context.caller = await call(context, caller, user.id, timed=False)
+        context.caller = await call(context, caller, user.id, timed=False, autocommit=True)
     except Exception as error:  # the records out of reach: the answer still comes
         log.info("update %s: language not read (%s)", update.update_id, type(error).__name__)
     stored = context.caller.language if context.caller else None

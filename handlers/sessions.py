@@ -39,7 +39,7 @@ async def _in_own_zone(uow: Any, telegram_id: int, view: Any, *, now: datetime) 
 async def next_session(update: Update, context: Context) -> None:
     """Show the peer's next session with the three answers."""
     assert update.effective_user
-    view = await call(context, sessions.next_session, update.effective_user.id)
+    view = await call(context, sessions.next_session, update.effective_user.id, autocommit=True)
     if view is None:
         return await reply(update, _(t.NO_NEXT))
     await reply(update, t.peer_card(view), keyboards.session(view.id, view.version))

@@ -68,8 +68,8 @@ class KeyboardNotes(BaseRequest):
         buttons = keyboard_of(message)
         if not buttons and not method.startswith("edit"):
             return  # a message without buttons leaves the keyboard above it as it was
-        try:
-            async with self._data.uow() as uow:
+        try:  # one statement: no transaction needed around it
+            async with self._data.uow(autocommit=True) as uow:
                 if buttons:
                     now = self._data.now()
                     await uow.keyboards.remember(chat["id"], message["message_id"], buttons, now)

@@ -14,12 +14,17 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session
 
 
 @dataclass(frozen=True)
 class Database:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    # For units of work that read, or make one write (storage/uow.py): on PostgreSQL with
+    # no transaction around them (each statement commits as it runs), so they spend no
+    # BEGIN and COMMIT; on SQLite in a transaction as any other.
+    autocommitting: async_sessionmaker[AsyncSession]
 
     @property
     def is_sqlite(self) -> bool:
@@ -83,6 +88,44 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
+class OneWriteSession(Session):
+    """The session of an autocommitting unit of work: reads, and one write at most.
+
+    Without a transaction, two writes are two commits: whatever fails between them leaves
+    half a change. So a second write statement, or a flush of changed objects, raises.
+    """
+
+
+_WROTE = "peerbot_wrote"
+
+
+@event.listens_for(OneWriteSession, "do_orm_execute")
+def _one_write(state: ORMExecuteState) -> None:
+    if state.is_select:
+        return
+    if state.session.info.get(_WROTE):
+        raise RuntimeError("an autocommitting unit of work makes one write at most")
+    state.session.info[_WROTE] = True
+
+
+@event.listens_for(OneWriteSession, "before_flush")
+def _no_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("an autocommitting unit of work changes no objects")
+
+
 def open_database(url: str, **kwargs: Any) -> Database:
     engine = create_engine(url, **kwargs)
-    return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+    # SQLite's one writer and its snapshot per transaction stay as they are; PostgreSQL
+    # reads at READ COMMITTED, where each statement sees what was committed before it
+    # either way, so a reading unit loses nothing without the transaction.
+    loose = (
+        engine
+        if engine.dialect.name == "sqlite"
+        else (engine.execution_options(isolation_level="AUTOCOMMIT"))
+    )
+    return Database(
+        engine,
+        async_sessionmaker(engine, expire_on_commit=False),
+        async_sessionmaker(loose, expire_on_commit=False, sync_session_class=OneWriteSession),
+    )

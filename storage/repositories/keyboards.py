@@ -18,8 +18,10 @@ _COLUMNS = list(LastKeyboard.__table__.columns)
 
 def _upsert(insert: Any) -> Any:
     """The chat's keyboard, replacing the one before, in one statement (built once: every
-    message with buttons writes one)."""
-    stmt = insert(LastKeyboard).values({c.name: bindparam(c.name, type_=c.type) for c in _COLUMNS})
+    message with buttons writes one). On the table, not the mapped class, which would take
+    the ORM's bulk-insert path: 0.1-0.7 ms more of the bot's CPU a note."""
+    table = LastKeyboard.__table__
+    stmt = insert(table).values({c.name: bindparam(c.name, type_=c.type) for c in _COLUMNS})
     replaced = {c.name: stmt.excluded[c.name] for c in _COLUMNS if c.name != "chat_id"}
     return stmt.on_conflict_do_update(index_elements=[LastKeyboard.chat_id], set_=replaced)
 
