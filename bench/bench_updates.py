@@ -5,21 +5,27 @@
         --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/peerbot_bench
 
 In one run, against one local Bot API server (in this process, which also plays the
-people), two bots in turn, each in its own process polling the server:
-- bare: python-telegram-bot with no database, as built by default, making the same Bot API
-  calls (/next: one sendMessage with a card of the real one's length and buttons; the tap:
-  answerCallbackQuery and editMessageText with the same buttons);
+people), three bots in turn, each in its own process polling the server:
+- bare: python-telegram-bot with no database, as built by default (one update at a time),
+  making the same Bot API calls (/next: one sendMessage with a card of the real one's
+  length and buttons; the tap: answerCallbackQuery and editMessageText with the same
+  buttons);
+- bareN: the same bot taking as many updates at once as the real one does on this
+  database (`bot.updates.concurrent_updates`: 8 on PostgreSQL, 4 on SQLite), so that
+  what concurrency costs python-telegram-bot and httpx shows apart from what the
+  database and our code cost;
 - real: the Application `peerbot run` builds (its handlers, the database, the rate limiter
   and the concurrent update processor), on a database seeded with one session each for
   the peers.
 Each bot gets the same load: a burst (every /next at once, then every tap at once) and a
 paced run (--rate a second), each phase once the bot is idle again after the one before
-(`Driver.settle`). It prints each phase's rate and latency, then real ÷ bare.
+(`Driver.settle`). It prints each phase's rate and latency, then real ÷ bare (the
+ratio the targets are set on) and real ÷ bareN.
 An update's latency is from its arrival at the server to the bot's last call for it;
 "cpu ms" is the bot process's CPU time (user + system, from /proc) per update of the phase,
 which a loaded machine changes far less than the rates.
 --profile FILE runs the real bot under cProfile (CPU time) while it takes the load (not its
-start) and writes the stats to FILE (`python -m pstats FILE`); --only real skips the bare bot.
+start) and writes the stats to FILE (`python -m pstats FILE`); --only real skips the bare bots.
 PostgreSQL: --reset empties the given database first (DROP SCHEMA public): never point it
 at a database you want to keep.
 """
@@ -48,6 +54,7 @@ from bot.localapi import LocalBotApi
 from bot.localapi.models import CallbackRecord
 from bot.localapi.people import command_entities
 from bot.services import delivery_ahead
+from bot.updates import concurrent_updates
 from drills.common import FIRST_PEER, seed_due_reminders
 from storage.db import Database, open_database
 from storage.models import PeerSession
@@ -106,9 +113,10 @@ async def confirm(update, context):
     await update.callback_query.edit_message_text(
         TEXT.format("you said you'll be there"), reply_markup=CARD)
 
-async def main(token, base):
-    app = (ApplicationBuilder().token(token).base_url(base + "/bot")
-           .base_file_url(base + "/file/bot").build())
+async def main(token, base, at_once):
+    builder = (ApplicationBuilder().token(token).base_url(base + "/bot")
+               .base_file_url(base + "/file/bot"))
+    app = (builder.concurrent_updates(int(at_once)) if int(at_once) > 1 else builder).build()
     app.add_handler(CommandHandler("next", next_session))
     app.add_handler(CallbackQueryHandler(confirm))
     await app.initialize()
@@ -121,7 +129,7 @@ async def main(token, base):
     await app.stop()
     await app.shutdown()
 
-asyncio.run(main(*sys.argv[1:3]))
+asyncio.run(main(*sys.argv[1:4]))
 """
 
 
@@ -304,8 +312,11 @@ async def run(
         for chat in peers:
             api.person(f"P{chat}", user_id=chat)
         base = f"http://{api.host}:{api.port}"
+        at_once = str(concurrent_updates(url.startswith("sqlite")))
         for name, script, argv, chats in (
-            ("bare", BARE, [api.token, base], peers[: burst + paced]),
+            ("bare", BARE, [api.token, base, "1"], peers[: burst + paced]),
+            # The bare bots need no records: the second answers in the first one's chats.
+            ("bareN", BARE, [api.token, base, at_once], peers[: burst + paced]),
             ("real", REAL, [api.token, base, url, profile], peers[burst + paced :]),
         ):
             if only and name != only:
@@ -324,15 +335,17 @@ async def run(
         for phase in results[only]:
             print(_row(phase, only))
         return summary
-    for bare, real in zip(results["bare"], results["real"], strict=True):
-        for who, phase in (("bare", bare), ("real", real)):
+    phases = zip(results["bare"], results["bareN"], results["real"], strict=True)
+    for bare, bare_n, real in phases:
+        for who, phase in (("bare", bare), ("bareN", bare_n), ("real", real)):
             print(_row(phase, who))
-        ratio = real.rate / bare.rate
-        print(f"{'':<22}{'ratio':<6}{ratio:>8.2f}×")
+        ratio, ratio_n = real.rate / bare.rate, real.rate / bare_n.rate
+        print(f"{'':<22}{'ratio':<6}{ratio:>8.2f}×  (÷ bareN: {ratio_n:.2f}×)")
         summary[real.name] = {
             "ratio": round(ratio, 2),
+            "ratio_to_bareN": round(ratio_n, 2),
             "real_p99_ms": round(real.p99, 1),
-            "cpu_ms": [round(bare.cpu, 2), round(real.cpu, 2)],
+            "cpu_ms": [round(bare.cpu, 2), round(bare_n.cpu, 2), round(real.cpu, 2)],
         }
     print(json.dumps(summary))
     return summary
@@ -354,7 +367,9 @@ def main() -> None:
     parser.add_argument(
         "--profile", default="", help="cProfile the real bot under load into this file"
     )
-    parser.add_argument("--only", choices=("bare", "real"), default="", help="one bot only")
+    parser.add_argument(
+        "--only", choices=("bare", "bareN", "real"), default="", help="one bot only"
+    )
     args = parser.parse_args()
     with bench_database(args) as url:
         asyncio.run(run(url, args.burst, args.paced, args.rate, args.profile, args.only))
