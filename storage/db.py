@@ -119,11 +119,9 @@ def open_database(url: str, **kwargs: Any) -> Database:
     # SQLite's one writer and its snapshot per transaction stay as they are; PostgreSQL
     # reads at READ COMMITTED, where each statement sees what was committed before it
     # either way, so a reading unit loses nothing without the transaction.
-    loose = (
-        engine
-        if engine.dialect.name == "sqlite"
-        else (engine.execution_options(isolation_level="AUTOCOMMIT"))
-    )
+    loose = engine
+    if engine.dialect.name != "sqlite":
+        loose = engine.execution_options(isolation_level="AUTOCOMMIT")
     return Database(
         engine,
         async_sessionmaker(engine, expire_on_commit=False),
