@@ -23,9 +23,12 @@ from sqlalchemy import select
 from bot.localapi import LocalBotApi
 from bot.sandbox.chat import Chat
 from bot.sandbox.clock import SpeedClock
+from bot.sandbox.runner import _sent_what_is_due
 from bot.sandbox.screen import Actor, Screen
 from storage.db import Database, open_database
+from storage.enums import DeliveryState
 from storage.models import (
+    Delivery,
     EndingAnswers,
     PeerSession,
     Person,
@@ -35,6 +38,8 @@ from storage.models import (
     ReminderPrefs,
     StrategyEntry,
 )
+from storage.uow import UnitOfWork
+from tests import factories
 from tests.test_cli import COMMAND, clean_env
 
 DEMO = Path(__file__).parent.parent / "bot" / "sandbox" / "demo.txt"
@@ -250,7 +255,9 @@ async def test_the_demo_matches_the_waiting_referral_and_ends_sams_programme_wit
     # The last of each: the first [Accept] took Sam's new time.
     said = {(who, typed): reply for who, typed, reply in replies(out)}
     assert "Wren accepted Alex" in said["worker", "[Accept]"]
-    toolbox = said["worker", "/as peer"]  # then /wait 5: what came in the meantime
+    # The toolbox goes out at the scheduler's next tick (every second here): in the /wait
+    # after /as peer, or already while the worker's close was being answered.
+    toolbox = said["worker", "[Yes, close it]"] + said["worker", "/as peer"]
     assert "• A short walk after lunch: tried 2 times, helped 2 times" in toolbox
     saved = {Path(path).name: tmp_path / path for _, path in SAVED.findall(toolbox)}
     assert saved["my-toolbox.pdf"].read_bytes().startswith(b"%PDF")
@@ -382,3 +389,28 @@ async def test_what_the_bot_sends_while_nobody_acts_is_printed_with_the_time_and
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"[{clock().astimezone(LONDON):%a %-d %b} ")
     assert lines[0].endswith("] bot → Wren (peer worker)> Before your session with Sam")
+
+
+async def test_a_wait_lasts_until_what_fell_due_is_sent(db: Database) -> None:
+    """A slow machine's toolbox (its PDF) is printed in the /wait, not after the next line:
+    the wait goes on while the ledger holds a delivery due and unsent."""
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    async with UnitOfWork(db) as uow:
+        peer = await factories.person(uow, "peer", "Sam", telegram_id=4001, now=now)
+        due = Delivery(key="toolbox:programme:1", kind="toolbox", recipient_id=peer.id, due_at=now)
+        uow.session.add(due)
+        await uow.commit()
+
+    async def send_later() -> float:
+        await asyncio.sleep(0.5)
+        async with UnitOfWork(db) as uow:
+            row = await uow.session.get(Delivery, due.id)
+            assert row is not None
+            row.state = DeliveryState.SENT
+            await uow.commit()
+        return time.monotonic()
+
+    sender = asyncio.create_task(send_later())
+    await _sent_what_is_due(db, lambda: now)
+    returned = time.monotonic()
+    assert sender.done() and returned >= await sender

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -71,6 +71,8 @@ class Chat:
     _: KW_ONLY
     speed: float
     echo: bool
+    # Waits until what has fallen due is sent (the runner reads the delivery ledger).
+    sent_what_is_due: Callable[[], Awaitable[None]] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
     current: Actor | None = field(default=None, init=False)
     _calls_scanned: int = field(default=0, init=False)
@@ -241,6 +243,13 @@ class Chat:
             )
         )
         await asyncio.sleep(seconds)
+        # What fell due meanwhile is printed now, however long a slow machine takes over
+        # it (a toolbox's PDF), not after the next line.
+        if self.sent_what_is_due is not None:
+            await self.sent_what_is_due()
+            async with self.lock:
+                await self.settle()
+                self.drain(None, on_its_own=True)
 
     # -- messages the bot sends on its own ----------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import sys
@@ -21,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import build_application, start_app, stop_app
 from bot.config import Settings
+from bot.health import backlog
 from bot.i18n import _, use_default
 from bot.localapi import LocalBotApi, watch_application
 from bot.sandbox.chat import Chat
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 # Due reminders and summaries are looked for this often (real seconds), so that even at
 # --speed 60 they arrive within a minute or so of their time.
 TICK_SECONDS = 1
+# A /wait then waits at most this long more for what fell due to go out.
+CATCH_UP_SECONDS = 30.0
 
 
 class SandboxError(Exception):
@@ -112,6 +116,7 @@ async def _sandbox(
                 running.settings.tz,
                 speed=options.speed,
                 echo=not interactive,
+                sent_what_is_due=functools.partial(_sent_what_is_due, running.db, clock),
             )
             if running.cast is None:
                 await seed(chat, running.db, running.settings)
@@ -139,6 +144,15 @@ class Running:
     settings: Settings
     db: Database
     cast: dict[str, tuple[int, str]] | None
+
+
+async def _sent_what_is_due(db: Database, clock: Callable[[], datetime]) -> None:
+    """Wait (up to CATCH_UP_SECONDS) until no delivery due by the bot's clock is unsent:
+    the ledger is read every tenth of a second (nothing else tells when a send is done)."""
+    for _try in range(int(CATCH_UP_SECONDS * 10)):
+        if not (await backlog(db, clock())).due_unsent:
+            return
+        await asyncio.sleep(0.1)
 
 
 def sqlite_url(path: Path) -> str:
